@@ -1,0 +1,21 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from lianxi.api.urls import api
+from lianxi.core import views as core_views
+from lianxi.core.forms import LoginForm
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path(
+        "account/login/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm),
+        name="login",
+    ),
+    path("account/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/", include("lianxi.core.account_urls")),
+    path("core/", include("lianxi.core.urls")),
+    path("units/", include("lianxi.organization.urls")),
+    path("messages/", include("lianxi.notifications.urls")),
+    path("api/v1/", api.urls),
+]

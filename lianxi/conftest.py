@@ -1,0 +1,97 @@
+"""Shared fixtures: the fixed personas every test suite uses (see DESIGN.md).
+
+- ``clerk``: a secretariat clerk at the health commission (市卫生健康委)
+- ``health_liaison``: the health commission's liaison officer
+- ``other_liaison``: the liaison of another unit (市人力资源和社会保障局)
+- ``gov_reader``: a reader at the city government office
+- ``outsider``: a logged-in account with no membership
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from lianxi.organization.models import Membership, Unit
+from lianxi.organization.tests.factories import make_mechanism
+
+PASSWORD = "Lianxi-test-2026!"
+
+
+@pytest.fixture
+def mechanism(db: Any) -> Any:
+    return make_mechanism()
+
+
+def _person(username: str, name: str, unit: Unit | None, role: str | None) -> Any:
+    user = get_user_model().objects.create_user(
+        username=username, password=PASSWORD, first_name=name, email=f"{username}@example.org"
+    )
+    if unit is not None and role is not None:
+        Membership.objects.create(user=user, unit=unit, role=role)
+    return user
+
+
+@pytest.fixture
+def unit_named(mechanism: Any) -> Callable[[str], Unit]:
+    def get(name: str) -> Unit:
+        return Unit.objects.get(mechanism=mechanism, name=name)
+
+    return get
+
+
+@pytest.fixture
+def clerk(unit_named: Callable[[str], Unit]) -> Any:
+    return _person("clerk", "王秘书", unit_named("市卫生健康委"), Membership.Role.SECRETARIAT)
+
+
+@pytest.fixture
+def health_liaison(unit_named: Callable[[str], Unit]) -> Any:
+    return _person("health", "李联络", unit_named("市卫生健康委"), Membership.Role.LIAISON)
+
+
+@pytest.fixture
+def health_member(unit_named: Callable[[str], Unit]) -> Any:
+    return _person("healthboss", "赵主任", unit_named("市卫生健康委"), Membership.Role.MEMBER)
+
+
+@pytest.fixture
+def other_liaison(unit_named: Callable[[str], Unit]) -> Any:
+    return _person("hrss", "张联络", unit_named("市人力资源和社会保障局"), Membership.Role.LIAISON)
+
+
+@pytest.fixture
+def gov_reader(unit_named: Callable[[str], Unit]) -> Any:
+    return _person("gov", "陈办", unit_named("市政府办公室"), Membership.Role.GOVERNMENT)
+
+
+@pytest.fixture
+def auditor(unit_named: Callable[[str], Unit]) -> Any:
+    return _person("auditor", "周审计", unit_named("市卫生健康委"), Membership.Role.AUDITOR)
+
+
+@pytest.fixture
+def security_admin(unit_named: Callable[[str], Unit]) -> Any:
+    return _person("secadmin", "吴安全", unit_named("市卫生健康委"), Membership.Role.SECURITY_ADMIN)
+
+
+@pytest.fixture
+def outsider(db: Any) -> Any:
+    return _person("outsider", "路人", None, None)
+
+
+@pytest.fixture
+def login() -> Callable[[Any], Client]:
+    """A test client logged in as the given user (through the real login form)."""
+
+    def make(user: Any) -> Client:
+        client = Client()
+        response = client.post(
+            "/account/login/", {"username": user.username, "password": PASSWORD}
+        )
+        assert response.status_code == 302, response.content.decode()[:500]
+        return client
+
+    return make

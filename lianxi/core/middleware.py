@@ -1,0 +1,59 @@
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from .context import client_ip
+
+
+def request_ip(request: HttpRequest) -> str:
+    # Behind the production proxy the address comes in X-Forwarded-For (first hop is the client).
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if forwarded and settings.SECURE_PROXY_SSL_HEADER:
+        return forwarded.split(",")[0].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
+class RequestContextMiddleware:
+    """Makes the client's address available to the audit trail for the whole request."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = client_ip.set(request_ip(request))
+        try:
+            return self.get_response(request)
+        finally:
+            client_ip.reset(token)
+
+
+class SecondFactorMiddleware:
+    """Privileged roles must pass TOTP before anything else when LIANXI_REQUIRE_OTP is on.
+
+    A person without a device is sent to set one up (first login); one with a device to verify.
+    """
+
+    ALLOWED_PREFIXES = ("/account/", "/static/", "/api/")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            settings.LIANXI_REQUIRE_OTP
+            and user.is_authenticated
+            and not request.path.startswith(self.ALLOWED_PREFIXES)
+            and not user.is_verified()  # type: ignore[union-attr]
+        ):
+            membership = getattr(user, "membership", None)
+            if membership is not None and membership.needs_second_factor:
+                from django_otp import devices_for_user
+
+                has_device = any(True for _ in devices_for_user(user, confirmed=True))
+                target = "otp_verify" if has_device else "otp_setup"
+                return redirect(f"{reverse(target)}?next={request.get_full_path()}")
+        return self.get_response(request)

@@ -1,0 +1,89 @@
+from django.db import models
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class AuditEvent(models.Model):
+    """One state change: who, for which unit, what, on which object, when, from where.
+
+    Rows are only ever added. Actor and unit are kept as plain values rather than foreign keys,
+    so that removing a person later cannot rewrite history (and break the hash chain).
+    """
+
+    at = models.DateTimeField("时间", db_index=True)
+    actor_id = models.BigIntegerField("操作人ID", null=True, blank=True)
+    actor_name = models.CharField("操作人", max_length=150, blank=True)
+    unit_id = models.BigIntegerField("单位ID", null=True, blank=True, db_index=True)
+    unit_name = models.CharField("单位", max_length=100, blank=True)
+    role = models.CharField("角色", max_length=30, blank=True)
+    action = models.CharField("操作", max_length=80, db_index=True)
+    target_type = models.CharField("对象类型", max_length=80, blank=True)
+    target_id = models.CharField("对象ID", max_length=64, blank=True)
+    target_repr = models.CharField("对象", max_length=255, blank=True)
+    data = models.JSONField("详情", default=dict, blank=True)
+    ip = models.CharField("来源地址", max_length=45, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = "审计事件"
+        verbose_name_plural = "审计事件"
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action}"
+
+
+class AuditHead(models.Model):
+    """The newest event's id and hash, written with each event (one row)."""
+
+    last_id = models.BigIntegerField()
+    last_hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = "审计链头"
+        verbose_name_plural = "审计链头"
+
+    def __str__(self) -> str:
+        return f"{self.last_id}"
+
+
+class CalendarDay(models.Model):
+    """A day of the official schedule entered by the secretariat: a holiday or a make-up workday.
+
+    These override the `chinese-calendar` package, which lags behind the State Council's notice.
+    """
+
+    date = models.DateField("日期", unique=True)
+    is_workday = models.BooleanField("是否工作日")
+    note = models.CharField("说明", max_length=50, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = "节假日安排"
+        verbose_name_plural = "节假日安排"
+
+    def __str__(self) -> str:
+        return f"{self.date} {'上班' if self.is_workday else '休息'} {self.note}"
+
+
+class CalendarYear(models.Model):
+    """Marks that the secretariat has entered a year's official schedule."""
+
+    year = models.PositiveIntegerField("年份", unique=True)
+    source = models.CharField("依据", max_length=200, blank=True)
+    entered_at = models.DateTimeField("录入时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = "年度节假日安排"
+        verbose_name_plural = "年度节假日安排"
+
+    def __str__(self) -> str:
+        return str(self.year)

@@ -1,0 +1,62 @@
+from django.db.models import Prefetch, QuerySet
+
+from .models import Clause, Duty, Mechanism, Membership, RulesDocument, Unit
+
+
+def current_mechanism() -> Mechanism | None:
+    return Mechanism.objects.order_by("id").first()
+
+
+def mechanism_name() -> str:
+    mechanism = current_mechanism()
+    return mechanism.name if mechanism else ""
+
+
+def current_duties() -> QuerySet[Duty]:
+    return Duty.objects.filter(valid_to__isnull=True).order_by("number")
+
+
+def catalogue_units(mechanism: Mechanism) -> QuerySet[Unit]:
+    """Every unit with its current duties and active people, in the annex's order."""
+    return (
+        Unit.objects.filter(mechanism=mechanism, active=True)
+        .prefetch_related(
+            Prefetch("duties", queryset=current_duties(), to_attr="current_duties"),
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.filter(active=True, role__in=["member", "liaison"])
+                .select_related("user")
+                .order_by("role", "id"),
+                to_attr="people",
+            ),
+        )
+        .order_by("order", "id")
+    )
+
+
+def unit_detail(pk: int) -> Unit:
+    return catalogue_units_all().get(pk=pk)
+
+
+def catalogue_units_all() -> QuerySet[Unit]:
+    return Unit.objects.select_related("mechanism").prefetch_related(
+        Prefetch("duties", queryset=current_duties(), to_attr="current_duties"),
+        Prefetch(
+            "duties",
+            queryset=Duty.objects.filter(valid_to__isnull=False).order_by("number", "valid_from"),
+            to_attr="past_duties",
+        ),
+        Prefetch(
+            "memberships",
+            queryset=Membership.objects.filter(active=True).select_related("user"),
+            to_attr="people",
+        ),
+    )
+
+
+def rules_in_force(mechanism: Mechanism) -> RulesDocument | None:
+    return RulesDocument.objects.filter(mechanism=mechanism).order_by("-id").first()
+
+
+def clauses_of(document: RulesDocument) -> QuerySet[Clause]:
+    return Clause.objects.filter(document=document).order_by("order")

@@ -1,0 +1,68 @@
+"""Builds a joint meeting like Xinyang's without going through the importer."""
+
+import hashlib
+
+from django.utils import timezone
+
+from lianxi.organization.models import Duty, Mechanism, RulesDocument, Unit
+
+MEMBER_UNITS = [
+    ("市卫生健康委", 12),
+    ("市发展改革委", 4),
+    ("市教育体育局", 4),
+    ("市科技局", 1),
+    ("市工业和信息化局", 1),
+    ("市民政局", 1),
+    ("市财政局", 2),
+    ("市人力资源和社会保障局", 8),
+    ("市生态环境局", 3),
+    ("市住房和城乡建设局", 1),
+    ("市应急管理局", 1),
+    ("市市场监督管理局", 2),
+    ("市医保局", 1),
+    ("市总工会", 8),
+    ("市委宣传部", 1),
+]
+CHINESE_NUMERALS = "一二三四五六七八九十"
+
+
+def numeral(n: int) -> str:
+    if n <= 10:
+        return CHINESE_NUMERALS[n - 1]
+    if n < 20:
+        return "十" + CHINESE_NUMERALS[n - 11]
+    return CHINESE_NUMERALS[n // 10 - 1] + "十" + (CHINESE_NUMERALS[n % 10 - 1] if n % 10 else "")
+
+
+def make_mechanism(name: str = "信阳市职业病防治工作部门间联席会议") -> Mechanism:
+    mechanism = Mechanism.objects.create(name=name, short_name="联席会议")
+    text = "测试用工作规则"
+    document = RulesDocument.objects.create(
+        mechanism=mechanism,
+        document_number="信卫职健〔2023〕5号",
+        issuer="信阳市卫生健康委员会",
+        title="信阳市职业病防治工作部门间联席会议制度工作规则",
+        text=text,
+        sha256=hashlib.sha256(text.encode()).hexdigest(),
+    )
+    now = timezone.now()
+    for order, (unit_name, duty_count) in enumerate(MEMBER_UNITS, start=1):
+        unit = Unit.objects.create(
+            mechanism=mechanism,
+            name=unit_name,
+            order=order,
+            is_secretariat=unit_name == "市卫生健康委",
+        )
+        for n in range(1, duty_count + 1):
+            Duty.objects.create(
+                unit=unit,
+                number=n,
+                label=f"（{numeral(n)}）" if duty_count > 1 else "",
+                text=f"{unit_name}的第{n}项职责",
+                valid_from=now,
+                source=document,
+            )
+    Unit.objects.create(
+        mechanism=mechanism, name="市政府办公室", kind=Unit.Kind.GOVERNMENT, order=100
+    )
+    return mechanism
