@@ -88,10 +88,78 @@ def login() -> Callable[[Any], Client]:
 
     def make(user: Any) -> Client:
         client = Client()
-        response = client.post(
-            "/account/login/", {"username": user.username, "password": PASSWORD}
-        )
+        response = client.post("/account/login/", {"username": user.username, "password": PASSWORD})
         assert response.status_code == 302, response.content.decode()[:500]
         return client
 
     return make
+
+
+# --- Browser tests: Playwright's Python package driving Debian's Chromium -------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Any:
+    import os
+
+    # Playwright's sync API runs an event loop in this thread; Django must still allow the
+    # test's own ORM calls between page actions.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: Any) -> Any:
+    """A fresh browser page whose base URL is the live test server."""
+    context = browser.new_context(
+        base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900}
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def browser_login(page: Any) -> Callable[[Any], Any]:
+    """Logs the page in as the given user through the login form."""
+
+    def do(user: Any) -> Any:
+        page.goto("/account/login/")
+        page.fill("input[name=username]", user.username)
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(lambda url: "/account/login/" not in url)
+        return page
+
+    return do
+
+
+@pytest.fixture
+def screenshot_dir() -> Any:
+    """Screenshots land in var/screenshots so a person can look at them after the run."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    path = Path(settings.DATA_DIR) / "screenshots"
+    path.mkdir(parents=True, exist_ok=True)
+    return path

@@ -7,7 +7,9 @@ if PRODUCTION:
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 else:
     # Only for a machine's own local use; production refuses to start without SECRET_KEY.
-    SECRET_KEY = env_str("SECRET_KEY", "lianxi-local-development-key-not-for-production-use-0123456789")
+    SECRET_KEY = env_str(
+        "SECRET_KEY", "lianxi-local-development-key-not-for-production-use-0123456789"
+    )
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver,[::1]")
 
 DEBUG = env_bool("LIANXI_DEBUG", False) and not PRODUCTION
@@ -85,6 +87,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "lianxi" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -154,7 +154,9 @@ def audit_verify(*, batch_size: int = 2000) -> tuple[int, list[ChainProblem]]:
                 )
             if compute_hash(event) != event.hash:
                 problems.append(
-                    ChainProblem(event.id, "edited", f"第 {event.id} 条记录的内容被改动（哈希不符）")
+                    ChainProblem(
+                        event.id, "edited", f"第 {event.id} 条记录的内容被改动（哈希不符）"
+                    )
                 )
             expected_prev = event.hash
             last_id = event.id

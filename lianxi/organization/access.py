@@ -64,7 +64,9 @@ def can_manage_people(user: Any) -> bool:
     return has_role(user, *PEOPLE_MANAGERS)
 
 
-def role_required(*roles: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+def role_required(
+    *roles: str,
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """View decorator: logged in (else to the login page) and acting in one of `roles`."""
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

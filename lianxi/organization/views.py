@@ -39,6 +39,4 @@ def rules(request: HttpRequest) -> HttpResponse:
     mechanism = selectors.current_mechanism()
     document = selectors.rules_in_force(mechanism) if mechanism else None
     clauses = list(selectors.clauses_of(document)) if document else []
-    return render(
-        request, "organization/rules.html", {"document": document, "clauses": clauses}
-    )
+    return render(request, "organization/rules.html", {"document": document, "clauses": clauses})

@@ -1,0 +1,17 @@
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_login_page_names_platform_and_joint_meeting(page, mechanism, screenshot_dir):
+    page.goto("/account/login/")
+    assert "信阳市职业病防治工作部门间联席会议" in page.inner_text("body")
+    assert "联席" in page.title()
+    page.screenshot(path=str(screenshot_dir / "login.png"), full_page=True)
+
+
+def test_clerk_logs_in_and_sees_catalogue(browser_login, clerk, screenshot_dir):
+    page = browser_login(clerk)
+    page.click("text=成员单位与职责")
+    assert page.inner_text("#unit-count") == "15"
+    page.screenshot(path=str(screenshot_dir / "catalogue.png"), full_page=True)
