@@ -7,6 +7,7 @@ from lianxi.core.forms import LoginForm
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
     path(
         "account/login/",
         auth_views.LoginView.as_view(authentication_form=LoginForm),

@@ -1,12 +1,18 @@
+import os
+
 import dj_database_url
 
-from .env import env_str
 from .base import DATA_DIR
+from .env import env_str
 
 _url = env_str("DATABASE_URL", "")
+# Each test run gets its own test database, so runs side by side (or a run beside a live
+# server) never share one. Processes a test starts are handed the name in DATABASE_URL.
+_test_suffix = os.environ.get("LIANXI_TEST_DB_SUFFIX", str(os.getpid()))
 
 if _url:
     DATABASES = {"default": dj_database_url.parse(_url, conn_max_age=60, conn_health_checks=True)}
+    DATABASES["default"]["TEST"] = {"NAME": f"test_lianxi_{_test_suffix}"}
 else:
     # The embedded default: one SQLite file in WAL mode. IMMEDIATE transactions take the write
     # lock at BEGIN, so two writers wait for each other instead of failing mid-transaction.
@@ -21,7 +27,7 @@ else:
                     "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;"
                 ),
             },
-            # Tests that start other processes (the worker) need a database file they can open.
-            "TEST": {"NAME": str(DATA_DIR / "test_lianxi.sqlite3")},
+            # A file, not memory: tests that start other processes (the worker) must open it.
+            "TEST": {"NAME": str(DATA_DIR / f"test_lianxi_{_test_suffix}.sqlite3")},
         }
     }

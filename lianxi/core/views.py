@@ -5,6 +5,11 @@ from django.shortcuts import render
 from lianxi.core.dashboard import dashboard_for
 
 
+def healthz(request: HttpRequest) -> HttpResponse:
+    """For load balancers and the benchmark's floor: no database, no session."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """工作台: what waits for me and my unit."""

@@ -1,0 +1,46 @@
+"""What a fresh installation needs before its first page: the rules and one account."""
+
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from lianxi.core.audit import audit_record
+
+from .models import Mechanism, Membership, Unit
+
+
+def rules_needed() -> bool:
+    return not Mechanism.objects.exists()
+
+
+def import_default_rules(path: Path) -> str:
+    from .importer import parse_rules
+    from .services import rules_import_apply
+
+    parsed = parse_rules(path.read_bytes(), filename=path.name)
+    rules_import_apply(parsed=parsed, actor=None, source_name=path.name)
+    duties = sum(len(unit.duties) for unit in parsed.units)
+    return f"{parsed.title}（{parsed.document_number}）：{len(parsed.units)} 个成员单位，{duties} 项职责"
+
+
+def first_account_needed() -> bool:
+    return not get_user_model().objects.exists()
+
+
+@transaction.atomic
+def create_first_account(*, username: str, password: str) -> Any:
+    unit = Unit.objects.filter(is_secretariat=True).order_by("id").first()
+    if unit is None:
+        unit = Unit.objects.filter(kind=Unit.Kind.MEMBER).order_by("order", "id").first()
+    if unit is None:
+        raise RuntimeError("尚无成员单位，无法创建联席会议办公室账号")
+    user = get_user_model().objects.create_user(
+        username=username, password=password, first_name="联席办"
+    )
+    membership = Membership.objects.create(
+        user=user, unit=unit, role=Membership.Role.SECRETARIAT, title="联席会议办公室"
+    )
+    audit_record(actor=None, action="person.create_first", target=membership)
+    return user
