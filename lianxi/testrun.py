@@ -34,7 +34,9 @@ def main() -> int:
         print(f"测试数据库：PostgreSQL（{url.split('@')[-1]}）", flush=True)
     counter = _Counter()
     code = pytest.main([*sys.argv[1:]], plugins=[counter])
-    data_dir = Path(os.environ.get("LIANXI_DATA_DIR", Path(__file__).resolve().parent.parent / "var"))
+    data_dir = Path(
+        os.environ.get("LIANXI_DATA_DIR", Path(__file__).resolve().parent.parent / "var")
+    )
     data_dir.mkdir(parents=True, exist_ok=True)
     (data_dir / f"test-run-{vendor}.json").write_text(
         json.dumps({"vendor": vendor, "exit_code": int(code), **counter.counts}), encoding="utf-8"

@@ -1,0 +1,70 @@
+"""Pages of the duty catalogue (附件; 四(一)): who may see them and what they show."""
+
+import pytest
+
+from lianxi.organization.models import Clause, Membership, RulesDocument, Unit
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ["/units/", "/units/rules/"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_pages_open_to_people_of_the_joint_meeting(login, path, clerk, other_liaison, gov_reader):
+    for user in (clerk, other_liaison, gov_reader):
+        assert login(user).get(path).status_code == 200
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_pages_closed_to_accounts_without_membership(login, path, outsider):
+    assert login(outsider).get(path).status_code == 403
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_pages_send_anonymous_visitors_to_login(client, mechanism, path):
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/account/login/")
+
+
+def test_unit_page_access(login, clerk, other_liaison, outsider, client, unit_named):
+    unit = unit_named("市总工会")
+    path = f"/units/{unit.pk}/"
+    assert login(other_liaison).get(path).status_code == 200
+    assert login(outsider).get(path).status_code == 403
+    assert client.get(path).status_code == 302
+    assert login(clerk).get("/units/999999/").status_code == 404
+
+
+def test_catalogue_lists_every_unit_duty_and_person_四_一(login, clerk, other_liaison):
+    """四(一): each member unit with its duties, its member and its liaison."""
+    body = login(clerk).get("/units/").content.decode()
+    assert '<b id="unit-count">15</b>' in body
+    assert '<b id="duty-count">50</b>' in body
+    assert "市人力资源和社会保障局的第8项职责" in body
+    assert "张联络" in body
+
+
+def test_catalogue_query_count_does_not_grow_with_people(
+    login, clerk, mechanism, django_assert_max_num_queries
+):
+    from django.contrib.auth import get_user_model
+
+    client = login(clerk)
+    for unit in Unit.objects.filter(mechanism=mechanism):
+        for role in ("member", "liaison"):
+            user = get_user_model().objects.create_user(username=f"u{unit.pk}{role}")
+            Membership.objects.create(user=user, unit=unit, role=role)
+    with django_assert_max_num_queries(12):
+        assert client.get("/units/").status_code == 200
+
+
+def test_rules_page_shows_clauses_with_stable_anchors(login, clerk, mechanism):
+    document = RulesDocument.objects.get(mechanism=mechanism)
+    Clause.objects.create(
+        document=document, anchor="三(一)1", parent_anchor="三(一)", heading="全体会议",
+        text="全体会议原则上每年召开一次。", level=3, order=1,
+    )  # fmt: skip
+    body = login(clerk).get("/units/rules/").content.decode()
+    assert 'id="三(一)1"' in body
+    assert "全体会议原则上每年召开一次" in body
