@@ -1,3 +1,35 @@
-from ninja import NinjaAPI
+"""The JSON API at /api/v1: token auth, OpenAPI at /api/v1/openapi.json.
 
-api = NinjaAPI(title="联席 API", version="1", urls_namespace="api")
+No interactive docs page: the bundled one loads scripts from a CDN, which the CSP forbids.
+"""
+
+from typing import Any
+
+from ninja import NinjaAPI
+from ninja.renderers import JSONRenderer
+
+from . import errors
+from .auth import session_read_auth, token_auth
+from .routers.organization import router as organization_router
+
+
+class ChineseJSONRenderer(JSONRenderer):
+    """UTF-8 JSON with Chinese as characters, not \\u escapes: readable with curl."""
+
+    json_dumps_params: dict[str, Any] = {"ensure_ascii": False}
+
+
+api = NinjaAPI(
+    title="联席 API",
+    version="1",
+    description=(
+        "信阳市职业病防治工作部门间联席会议工作平台的接口。"
+        "认证：请求头 Authorization: Bearer <令牌>，令牌由 `lianxi api_token create` 签发。"
+    ),
+    urls_namespace="api",
+    docs_url=None,
+    auth=[token_auth, session_read_auth],
+    renderer=ChineseJSONRenderer(),
+)
+errors.install(api)
+api.add_router("", organization_router)

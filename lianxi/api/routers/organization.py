@@ -1,0 +1,152 @@
+"""Units, duties and the rules (annex; 四(一)), and the rules import."""
+
+import dataclasses
+import json
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest
+from ninja import File, Form, Router
+from ninja.files import UploadedFile
+
+from lianxi.core.exceptions import ApplicationError
+from lianxi.organization import access
+from lianxi.organization.models import Membership, Unit
+from lianxi.organization.selectors import (
+    catalogue_units,
+    catalogue_units_all,
+    clauses_of,
+    rules_in_force,
+)
+
+from ..auth import token_auth
+from ..errors import NotFound
+from ..schemas import (
+    DutyOut,
+    DutyWithUnitOut,
+    ErrorOut,
+    RulesImportOut,
+    RulesOut,
+    UnitDetailOut,
+    UnitOut,
+)
+from ..selectors import current_duties_of
+
+router = Router(tags=["单位与职责"])
+
+MAX_RULES_FILE_BYTES = 5 * 1024 * 1024
+READ_ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut}
+PEOPLE_ROLES = (Membership.Role.MEMBER, Membership.Role.LIAISON)
+
+
+def reader(request: HttpRequest) -> Membership:
+    """People inside the joint meeting read its units, duties and rules (organization.access)."""
+    membership = access.require_membership(request.user)
+    if not access.can_view_catalogue(request.user):
+        raise PermissionDenied("您的角色无权查看单位、职责和制度文件。")
+    return membership
+
+
+@router.get("/units", response={200: list[UnitOut], **READ_ERRORS}, summary="单位及其现行职责")
+def unit_list(request: HttpRequest) -> list[UnitOut]:
+    membership = reader(request)
+    return [UnitOut.build(unit) for unit in catalogue_units(membership.unit.mechanism)]
+
+
+@router.get(
+    "/units/{unit_id}",
+    response={200: UnitDetailOut, 404: ErrorOut, **READ_ERRORS},
+    summary="单位详情（含已失效的职责版本）",
+)
+def unit_detail(request: HttpRequest, unit_id: int) -> UnitDetailOut:
+    membership = reader(request)
+    unit = catalogue_units_all().filter(mechanism_id=membership.unit.mechanism_id, pk=unit_id)
+    found: Unit | None = unit.first()
+    if found is None:
+        raise NotFound("未找到该单位。")
+    found.people = [m for m in getattr(found, "people", []) if m.role in PEOPLE_ROLES]  # type: ignore[attr-defined]
+    past = [DutyOut.from_duty(d) for d in getattr(found, "past_duties", [])]
+    return UnitDetailOut.build(found, past_duties=past)
+
+
+@router.get(
+    "/duties",
+    response={200: list[DutyWithUnitOut], 404: ErrorOut, **READ_ERRORS},
+    summary="现行职责，可按单位筛选",
+)
+def duty_list(request: HttpRequest, unit: int | None = None) -> list[DutyWithUnitOut]:
+    membership = reader(request)
+    mechanism = membership.unit.mechanism
+    if unit is not None and not Unit.objects.filter(mechanism=mechanism, pk=unit).exists():
+        raise NotFound("未找到该单位。")
+    return [
+        DutyWithUnitOut(**DutyOut.from_duty(duty).dict(), unit_name=duty.unit.name)
+        for duty in current_duties_of(mechanism, unit_id=unit)
+    ]
+
+
+@router.get(
+    "/rules",
+    response={200: RulesOut, 404: ErrorOut, **READ_ERRORS},
+    summary="现行制度文件及其条款",
+)
+def rules(request: HttpRequest) -> RulesOut:
+    membership = reader(request)
+    document = rules_in_force(membership.unit.mechanism)
+    if document is None:
+        raise NotFound("尚未导入制度文件。")
+    return RulesOut.build(document, list(clauses_of(document)))
+
+
+def _jsonable(value: Any) -> Any:
+    """A plain JSON value from what the importer returns (dict, JSON text or a dataclass)."""
+    if hasattr(value, "to_json"):
+        value = value.to_json()
+    if isinstance(value, str | bytes):
+        return json.loads(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        value = dataclasses.asdict(value)
+    return json.loads(json.dumps(value, cls=_LenientEncoder, ensure_ascii=False))
+
+
+class _LenientEncoder(DjangoJSONEncoder):
+    def default(self, o: Any) -> Any:
+        try:
+            return super().default(o)
+        except TypeError:
+            return str(o)
+
+
+@router.post(
+    "/rules/import",
+    response={200: RulesImportOut, 400: ErrorOut, **READ_ERRORS},
+    auth=[token_auth],
+    summary="导入制度文件（dry_run 时只预览变更）",
+)
+def rules_import(
+    request: HttpRequest, file: File[UploadedFile], dry_run: Form[bool] = False
+) -> RulesImportOut:
+    """四(一): the secretariat imports a rules document; `dry_run` shows the plan only."""
+    membership = access.require_membership(request.user)
+    if not access.can_import_rules(request.user):
+        raise PermissionDenied("只有联席会议办公室可以导入制度文件。")
+    if file.size is not None and file.size > MAX_RULES_FILE_BYTES:
+        limit_mb = MAX_RULES_FILE_BYTES // 1024 // 1024
+        size_kb = file.size // 1024
+        raise ApplicationError(f"文件过大（{size_kb} KB），制度文件不应超过 {limit_mb} MB。")
+    data = file.read()
+    filename = file.name or ""
+
+    # Imported here so that the API loads even where the importer is not installed yet.
+    from lianxi.organization.importer import parse_rules
+    from lianxi.organization.services import rules_import_apply, rules_import_plan
+
+    parsed = parse_rules(data, filename=filename)
+    if dry_run:
+        plan = rules_import_plan(parsed=parsed)
+    else:
+        plan = rules_import_apply(parsed=parsed, actor=membership, source_name=filename)
+    return RulesImportOut(
+        dry_run=dry_run, applied=not dry_run, parsed=_jsonable(parsed), plan=_jsonable(plan)
+    )
