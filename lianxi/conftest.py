@@ -20,6 +20,12 @@ from lianxi.organization.tests.factories import make_mechanism
 PASSWORD = "Lianxi-test-2026!"
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    """PBKDF2's deliberate slowness is for attackers, not for the hundreds of test logins."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def mechanism(db: Any) -> Any:
     return make_mechanism()
