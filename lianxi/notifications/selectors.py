@@ -1,6 +1,56 @@
+"""Reads of messages that pages, the header and the API share."""
+
 from typing import Any
+
+from django.db.models import Count, QuerySet
+
+from .models import Delivery
+
+INBOX = Delivery.Channel.INBOX
 
 
 def unread_count(*, user: Any) -> int:
-    # Placeholder until the inbox exists.
-    return 0
+    """The number in the header: unread messages in this person's inbox (one query)."""
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Delivery.objects.filter(user=user, channel=INBOX, read_at__isnull=True).count()
+
+
+def inbox_items(*, user: Any, unread_only: bool = False) -> QuerySet[Delivery]:
+    """A person's inbox, newest first, each item with its message."""
+    items = Delivery.objects.filter(user=user, channel=INBOX).select_related("message")
+    if unread_only:
+        items = items.filter(read_at__isnull=True)
+    return items.order_by("-message__created_at", "-id")
+
+
+def inbox_item(*, user: Any, pk: int) -> Delivery | None:
+    """One item of this person's inbox; None for anyone else's (the caller answers 404)."""
+    return inbox_items(user=user).filter(pk=pk).first()
+
+
+def newest_unread(*, user: Any, limit: int = 5) -> list[Delivery]:
+    return list(inbox_items(user=user, unread_only=True)[:limit])
+
+
+def dead_letters() -> QuerySet[Delivery]:
+    """Deliveries that failed for good, for the secretariat's page, newest first."""
+    return (
+        Delivery.objects.filter(status=Delivery.Status.DEAD)
+        .select_related("message", "user", "user__membership__unit")
+        .order_by("-updated_at", "-id")
+    )
+
+
+def outbox_stats() -> dict[str, int]:
+    """How many external deliveries are in each state (one query)."""
+    counts = {status: 0 for status in Delivery.Status.values}
+    rows = (
+        Delivery.objects.exclude(channel=INBOX)
+        .values("status")
+        .annotate(n=Count("id"))
+        .order_by("status")
+    )
+    for row in rows:
+        counts[row["status"]] = row["n"]
+    return counts

@@ -1,0 +1,31 @@
+"""The home page's "我的消息" panel."""
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+
+from .selectors import newest_unread
+
+
+def my_messages_panel(user: Any) -> dict[str, Any] | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    items = []
+    for item in newest_unread(user=user, limit=5):
+        created = timezone.localtime(item.message.created_at)
+        items.append(
+            {
+                "text": item.message.subject,
+                "url": reverse("notifications:item", args=[item.pk]),
+                "meta": f"{item.message.actor_name or '系统'} · {created:%m-%d %H:%M}",
+                "level": "info",
+            }
+        )
+    return {
+        "title": "我的消息",
+        "items": items,
+        "empty": "没有未读消息。会议通知、督办提醒和各单位的反馈会出现在这里。",
+        "more_url": reverse("notifications:inbox"),
+        "more_text": "进入收件箱",
+    }
