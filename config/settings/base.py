@@ -1,3 +1,5 @@
+from django.core.exceptions import ImproperlyConfigured
+
 from .env import BASE_DIR, ENV, PRODUCTION, data_dir, env_bool, env_list, env_str
 
 DATA_DIR = data_dir()
@@ -5,6 +7,8 @@ DATA_DIR = data_dir()
 if PRODUCTION:
     SECRET_KEY = env_str("SECRET_KEY")
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
+    if not ALLOWED_HOSTS:
+        raise ImproperlyConfigured("环境变量 ALLOWED_HOSTS 未设置（生产环境必须设置）")
 else:
     # Only for a machine's own local use; production refuses to start without SECRET_KEY.
     SECRET_KEY = env_str(

@@ -3,9 +3,10 @@ import os
 import dj_database_url
 
 from .base import DATA_DIR
-from .env import env_str
+from .env import PRODUCTION, env_str
 
-_url = env_str("DATABASE_URL", "")
+# Production refuses to start without DATABASE_URL rather than fall back to a local SQLite file.
+_url = env_str("DATABASE_URL", None if PRODUCTION else "")
 # Each test run gets its own test database, so runs side by side (or a run beside a live
 # server) never share one. Processes a test starts are handed the name in DATABASE_URL.
 _test_suffix = os.environ.get("LIANXI_TEST_DB_SUFFIX", str(os.getpid()))
@@ -19,7 +20,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "lianxi.sqlite3",
+            "NAME": str(DATA_DIR / "lianxi.sqlite3"),
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,

@@ -2,11 +2,12 @@ from datetime import timedelta
 
 from .env import PRODUCTION, env_bool, env_int, env_list
 
-# Idle timeout: the session cookie is renewed on every request and expires after this many
-# idle minutes.
+# Idle timeout: the session (cookie max-age and the server-side expiry) is renewed on every
+# request and expires after this many idle minutes.
 SESSION_COOKIE_AGE = env_int("LIANXI_SESSION_IDLE_MINUTES", 30) * 60
 SESSION_SAVE_EVERY_REQUEST = True
-SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Not a browser-session cookie: the cookie itself carries the idle timeout as its max-age.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
@@ -26,7 +27,8 @@ AXES_FAILURE_LIMIT = env_int("LIANXI_LOCKOUT_FAILURES", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LIANXI_LOCKOUT_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The Chinese locked-out page (status 429), stating the configured cool-off.
+AXES_LOCKOUT_CALLABLE = "lianxi.core.account_views.locked_out"
 AXES_ENABLED = env_bool("LIANXI_LOCKOUT_ENABLED", True)
 AXES_VERBOSE = False
 

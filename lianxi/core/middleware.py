@@ -4,15 +4,17 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from .context import client_ip
 
 
 def request_ip(request: HttpRequest) -> str:
-    # Behind the production proxy the address comes in X-Forwarded-For (first hop is the client).
+    # Behind the production proxy the address comes in X-Forwarded-For. The client can write
+    # anything into that header; only the last entry, appended by our own proxy, is trusted.
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     if forwarded and settings.SECURE_PROXY_SSL_HEADER:
-        return forwarded.split(",")[0].strip()
+        return forwarded.split(",")[-1].strip()
     return request.META.get("REMOTE_ADDR", "")
 
 
@@ -47,7 +49,7 @@ class SecondFactorMiddleware:
             settings.LIANXI_REQUIRE_OTP
             and user.is_authenticated
             and not request.path.startswith(self.ALLOWED_PREFIXES)
-            and not user.is_verified()  # type: ignore[union-attr]
+            and not user.is_verified()  # type: ignore[union-attr,attr-defined]
         ):
             membership = getattr(user, "membership", None)
             if membership is not None and membership.needs_second_factor:
@@ -55,5 +57,6 @@ class SecondFactorMiddleware:
 
                 has_device = any(True for _ in devices_for_user(user, confirmed=True))
                 target = "otp_verify" if has_device else "otp_setup"
-                return redirect(f"{reverse(target)}?next={request.get_full_path()}")
+                query = urlencode({"next": request.get_full_path()})
+                return redirect(f"{reverse(target)}?{query}")
         return self.get_response(request)

@@ -1,7 +1,265 @@
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+"""人员管理: the secretariat and the security administrator manage people and memberships.
+
+Thin: check who asks, call one service from people_services, render. The auditor and every
+other role get 403; a visitor who is not logged in goes to the login page.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from lianxi.core.exceptions import ApplicationError
+
+from . import people_services as services
+from .access import PEOPLE_MANAGERS, require_role, role_required
+from .models import Membership
+from .people_forms import (
+    MembershipChangeForm,
+    PasswordResetForm,
+    PeopleFilterForm,
+    PersonCreateForm,
+)
+
+PAGE_SIZE = 50
 
 
-@login_required
+def people_queryset() -> QuerySet[Membership]:
+    return Membership.objects.select_related("user", "unit").order_by(
+        "unit__order", "unit_id", "role", "id"
+    )
+
+
+def locked_usernames(usernames: Iterable[str]) -> set[str]:
+    """Which of these accounts django-axes currently locks out (one query)."""
+    names = list(usernames)
+    if not names:
+        return set()
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    return set(
+        AccessAttempt.objects.filter(
+            username__in=names,
+            failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+            attempt_time__gte=since,
+        ).values_list("username", flat=True)
+    )
+
+
+def _manager(request: HttpRequest) -> Membership:
+    return require_role(request.user, *PEOPLE_MANAGERS)
+
+
+def _person(request: HttpRequest, pk: int) -> tuple[Membership, Membership]:
+    """The acting manager and the person they may manage (403 if they may not)."""
+    manager = _manager(request)
+    try:
+        membership = people_queryset().get(pk=pk)
+    except Membership.DoesNotExist as exc:
+        raise Http404("人员不存在") from exc
+    if membership.user_id == manager.user_id:
+        raise PermissionDenied("不能修改自己的账号、单位或角色，请由其他管理人员办理。")
+    if not services.can_manage(manager, membership):
+        raise PermissionDenied(services.role_refusal(membership.role))
+    return manager, membership
+
+
+def _add_error(form: Any, exc: ApplicationError) -> None:
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, exc.message)
+
+
+@role_required(*PEOPLE_MANAGERS)
 def people_list(request: HttpRequest) -> HttpResponse:
-    raise NotImplementedError
+    """人员 list with filters by unit, role and state."""
+    manager = _manager(request)
+    form = PeopleFilterForm(request.GET or None)
+    people = people_queryset()
+    if form.is_valid():
+        if form.cleaned_data["unit"]:
+            people = people.filter(unit_id=form.cleaned_data["unit"])
+        if form.cleaned_data["role"]:
+            people = people.filter(role=form.cleaned_data["role"])
+        if form.cleaned_data["active"] in ("0", "1"):
+            people = people.filter(active=form.cleaned_data["active"] == "1")
+    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    locked = locked_usernames(m.user.username for m in page)
+    rows = [
+        {
+            "m": m,
+            "manageable": services.can_manage(manager, m),
+            "locked": m.user.username in locked,
+        }
+        for m in page
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "organization/people.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "query": query.urlencode(),
+            "can_create": bool(services.roles_manageable_by(manager)),
+        },
+    )
+
+
+@never_cache
+@role_required(*PEOPLE_MANAGERS)
+def person_create(request: HttpRequest) -> HttpResponse:
+    manager = _manager(request)
+    roles = services.roles_manageable_by(manager)
+    form = PersonCreateForm(request.POST or None, roles=roles)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            membership, password = services.person_create(
+                by=manager,
+                username=data["username"],
+                name=data["name"],
+                unit=data["unit"],
+                role=data["role"],
+                email=data["email"],
+                phone=data["phone"],
+                title=data["title"],
+                password=data["password"] or None,
+            )
+        except ApplicationError as exc:
+            _add_error(form, exc)
+        else:
+            # Shown once, in this response only: never put in a message, a cookie or a log.
+            return render(
+                request,
+                "organization/people_password.html",
+                {"person": membership, "password": password, "created": True},
+            )
+    return render(request, "organization/people_form.html", {"form": form, "person": None})
+
+
+@never_cache
+@role_required(*PEOPLE_MANAGERS)
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    manager, membership = _person(request, pk)
+    roles = services.roles_manageable_by(manager)
+    initial = {
+        "unit": membership.unit_id,
+        "role": membership.role,
+        "name": membership.user.first_name,
+        "title": membership.title,
+        "phone": membership.phone,
+        "email": membership.user.email,
+    }
+    form = MembershipChangeForm(request.POST or None, roles=roles, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.membership_change(
+                by=manager,
+                membership=membership,
+                unit=data["unit"],
+                role=data["role"],
+                title=data["title"],
+                phone=data["phone"],
+                name=data["name"],
+                email=data["email"],
+            )
+        except ApplicationError as exc:
+            _add_error(form, exc)
+        else:
+            messages.success(request, f"已保存 {membership.display_name} 的信息。")
+            return redirect("organization:person_edit", pk=membership.pk)
+    return render(
+        request,
+        "organization/people_form.html",
+        {
+            "form": form,
+            "person": membership,
+            "password_form": PasswordResetForm(),
+            "locked": bool(locked_usernames([membership.user.username])),
+        },
+    )
+
+
+@never_cache
+@require_POST
+@role_required(*PEOPLE_MANAGERS)
+def person_password_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    manager, membership = _person(request, pk)
+    form = PasswordResetForm(request.POST)
+    if form.is_valid():
+        try:
+            password = services.person_password_reset(
+                by=manager, membership=membership, password=form.cleaned_data["password"] or None
+            )
+        except ApplicationError as exc:
+            messages.error(request, f"密码未重置：{exc.message}")
+        else:
+            return render(
+                request,
+                "organization/people_password.html",
+                {"person": membership, "password": password, "created": False},
+            )
+    return redirect("organization:person_edit", pk=membership.pk)
+
+
+@require_POST
+@role_required(*PEOPLE_MANAGERS)
+def person_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    manager, membership = _person(request, pk)
+    try:
+        services.person_deactivate(by=manager, membership=membership)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已停用 {membership.display_name} 的账号，其历史记录保留。")
+    return redirect("organization:person_edit", pk=membership.pk)
+
+
+@require_POST
+@role_required(*PEOPLE_MANAGERS)
+def person_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    manager, membership = _person(request, pk)
+    try:
+        services.person_reactivate(by=manager, membership=membership)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已恢复 {membership.display_name} 的账号。")
+    return redirect("organization:person_edit", pk=membership.pk)
+
+
+@require_POST
+@role_required(*PEOPLE_MANAGERS)
+def person_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    manager, membership = _person(request, pk)
+    removed = services.person_unlock(by=manager, membership=membership)
+    if removed:
+        messages.success(request, f"已解除 {membership.display_name} 的登录锁定。")
+    else:
+        messages.info(request, f"{membership.display_name} 的账号当前未被锁定。")
+    return redirect("organization:person_edit", pk=membership.pk)
+
+
+@require_POST
+@role_required(*PEOPLE_MANAGERS)
+def person_otp_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    manager, membership = _person(request, pk)
+    if services.person_otp_reset(by=manager, membership=membership):
+        messages.success(
+            request, f"已重置 {membership.display_name} 的身份验证器，其下次登录时需重新设置。"
+        )
+    else:
+        messages.info(request, f"{membership.display_name} 尚未设置身份验证器。")
+    return redirect("organization:person_edit", pk=membership.pk)

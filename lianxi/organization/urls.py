@@ -12,4 +12,11 @@ urlpatterns = [
     path("rules/import/", import_views.rules_import_upload, name="rules_import"),
     # People and memberships: people_views.py.
     path("people/", people_views.people_list, name="people"),
+    path("people/new/", people_views.person_create, name="person_create"),
+    path("people/<int:pk>/", people_views.person_edit, name="person_edit"),
+    path("people/<int:pk>/password/", people_views.person_password_reset, name="person_password"),
+    path("people/<int:pk>/deactivate/", people_views.person_deactivate, name="person_deactivate"),
+    path("people/<int:pk>/reactivate/", people_views.person_reactivate, name="person_reactivate"),
+    path("people/<int:pk>/unlock/", people_views.person_unlock, name="person_unlock"),
+    path("people/<int:pk>/otp-reset/", people_views.person_otp_reset, name="person_otp_reset"),
 ]

@@ -41,6 +41,8 @@ class Command(BaseCommand):
         def stop(signum: int, frame: Any) -> None:
             raise KeyboardInterrupt
 
+        # Installed explicitly: a shell that starts us in the background leaves SIGINT ignored.
+        signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
         try:
             while all(child.poll() is None for child in children):
@@ -48,6 +50,7 @@ class Command(BaseCommand):
             self.stderr.write("一个子进程已退出，正在停止其余进程……")
         except KeyboardInterrupt:
             self.stdout.write("\n正在停止……")
+            self.stdout.flush()
         finally:
             for child in children:
                 if child.poll() is None:

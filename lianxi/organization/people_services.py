@@ -1,0 +1,303 @@
+"""Writes for people and their memberships (DESIGN.md: the secretariat manages people; the
+auditor and the security administrator are separate and cannot do each other's work).
+
+Separation of duties, enforced here as well as on the pages:
+
+- accounts in the separated administrator roles (``auditor``, ``security_admin``) are created and
+  changed only by the security administrator;
+- the secretariat manages everyone else; the security administrator may too (accounts are its
+  job);
+- the auditor manages nobody; nobody changes their own account or role here.
+
+A person is never deleted, only deactivated, so that the record of what they did stays whole.
+"""
+
+import secrets
+import string
+from typing import Any
+
+from axes.utils import reset as axes_reset
+from django.contrib.auth import get_user_model, password_validation
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from lianxi.core.audit import audit_record
+from lianxi.core.exceptions import ApplicationError
+
+from .models import Membership, Unit
+
+Role = Membership.Role
+
+# Roles only the security administrator may give, take away or manage.
+SEPARATED_ROLES = frozenset({Role.AUDITOR.value, Role.SECURITY_ADMIN.value})
+MANAGER_ROLES = frozenset({Role.SECRETARIAT.value, Role.SECURITY_ADMIN.value})
+
+# No look-alike characters (0/O, 1/l/I) in a password read off a screen and typed by hand.
+_PASSWORD_ALPHABET = (
+    "".join(c for c in string.ascii_letters + string.digits if c not in "0O1lI") + "-_!@#%"
+)
+
+
+def roles_manageable_by(manager: Membership | None) -> list[str]:
+    """The roles whose accounts `manager` may create or change (empty: may manage nobody)."""
+    if manager is None or not manager.active or manager.role not in MANAGER_ROLES:
+        return []
+    if manager.role == Role.SECURITY_ADMIN:
+        return [role.value for role in Role]
+    return [role.value for role in Role if role.value not in SEPARATED_ROLES]
+
+
+def can_manage(manager: Membership | None, membership: Membership) -> bool:
+    """Whether `manager` may change this person's account and membership."""
+    if manager is None or manager.pk == membership.pk or manager.user_id == membership.user_id:
+        return False
+    return membership.role in roles_manageable_by(manager)
+
+
+def _require_manage(by: Membership, membership: Membership) -> None:
+    if by.user_id == membership.user_id:
+        raise PermissionDenied("不能修改自己的账号、单位或角色，请由其他管理人员办理。")
+    if not can_manage(by, membership):
+        raise PermissionDenied(role_refusal(membership.role))
+
+
+def _require_role_grant(by: Membership, role: str) -> None:
+    if role not in roles_manageable_by(by):
+        raise PermissionDenied(role_refusal(role))
+
+
+def role_refusal(role: str) -> str:
+    if role in SEPARATED_ROLES:
+        return (
+            f"“{Role(role).label}”账号只能由安全管理员创建和管理"
+            "（审计管理员与安全管理员职责分离）。"
+        )
+    return "您的角色无权管理人员账号。"
+
+
+def generate_password() -> str:
+    """A random initial password that satisfies the configured password rules."""
+    length = max(14, _min_length() + 4)
+    while True:
+        candidate = "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(length))
+        has_all = (
+            any(c.islower() for c in candidate)
+            and any(c.isupper() for c in candidate)
+            and any(c.isdigit() for c in candidate)
+        )
+        if has_all:
+            return candidate
+
+
+def _min_length() -> int:
+    for validator in password_validation.get_default_password_validators():
+        if isinstance(validator, password_validation.MinimumLengthValidator):
+            return validator.min_length
+    return 8
+
+
+def _check_password(password: str, user: Any) -> None:
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        raise ApplicationError(" ".join(exc.messages), field="password") from exc
+
+
+def _check_unit(unit: Unit) -> None:
+    if not unit.active:
+        raise ApplicationError(f"“{unit.name}”已不在册，不能再为其登记人员。", field="unit")
+
+
+@transaction.atomic
+def person_create(
+    *,
+    by: Membership,
+    username: str,
+    name: str,
+    unit: Unit,
+    role: str,
+    email: str = "",
+    phone: str = "",
+    title: str = "",
+    password: str | None = None,
+) -> tuple[Membership, str]:
+    """Creates an account and its membership; returns them with the initial password.
+
+    Without a typed password one is generated; it is returned once and never stored in clear.
+    """
+    _require_role_grant(by, role)
+    _check_unit(unit)
+    username = username.strip()
+    name = name.strip()
+    if not username:
+        raise ApplicationError("请填写用户名。", field="username")
+    if not name:
+        raise ApplicationError("请填写姓名。", field="name")
+    user_model = get_user_model()
+    if user_model.objects.filter(username__iexact=username).exists():
+        raise ApplicationError(f"用户名“{username}”已被使用，请换一个。", field="username")
+    user = user_model(username=username, first_name=name, email=email.strip())
+    if password:
+        _check_password(password, user)
+        initial = password
+    else:
+        initial = generate_password()
+    user.set_password(initial)
+    user.save()
+    membership = Membership.objects.create(
+        user=user, unit=unit, role=role, title=title.strip(), phone=phone.strip()
+    )
+    audit_record(
+        actor=by,
+        action="person.create",
+        target=membership,
+        data={
+            "username": username,
+            "name": name,
+            "unit": unit.name,
+            "role": role,
+            "password": "typed" if password else "generated",
+        },
+    )
+    return membership, initial
+
+
+@transaction.atomic
+def membership_change(
+    *,
+    by: Membership,
+    membership: Membership,
+    unit: Unit,
+    role: str,
+    title: str = "",
+    phone: str = "",
+    name: str | None = None,
+    email: str | None = None,
+) -> Membership:
+    """Changes a person's unit, role, title, phone (and name, e-mail); records what changed."""
+    membership = (
+        Membership.objects.select_for_update().select_related("user", "unit").get(pk=membership.pk)
+    )
+    _require_manage(by, membership)
+    _require_role_grant(by, role)
+    if unit.pk != membership.unit_id:
+        _check_unit(unit)
+    user = membership.user
+    before = {
+        "unit": membership.unit.name,
+        "role": membership.role,
+        "title": membership.title,
+        "phone": membership.phone,
+        "name": user.first_name,
+        "email": user.email,
+    }
+    membership.unit = unit
+    membership.role = role
+    membership.title = title.strip()
+    membership.phone = phone.strip()
+    if name is not None:
+        if not name.strip():
+            raise ApplicationError("请填写姓名。", field="name")
+        user.first_name = name.strip()
+    if email is not None:
+        user.email = email.strip()
+    after = {
+        "unit": unit.name,
+        "role": role,
+        "title": membership.title,
+        "phone": membership.phone,
+        "name": user.first_name,
+        "email": user.email,
+    }
+    changes = {key: [before[key], after[key]] for key in before if before[key] != after[key]}
+    if not changes:
+        return membership
+    membership.save()
+    user.save(update_fields=["first_name", "email"])
+    audit_record(actor=by, action="membership.change", target=membership, data={"changes": changes})
+    return membership
+
+
+@transaction.atomic
+def person_deactivate(*, by: Membership, membership: Membership) -> Membership:
+    """Stops a person from logging in and acting for the unit; their history stays."""
+    membership = (
+        Membership.objects.select_for_update().select_related("user", "unit").get(pk=membership.pk)
+    )
+    _require_manage(by, membership)
+    if not membership.active and not membership.user.is_active:
+        raise ApplicationError("该人员已停用。")
+    membership.active = False
+    membership.save(update_fields=["active", "updated_at"])
+    membership.user.is_active = False
+    membership.user.save(update_fields=["is_active"])
+    audit_record(actor=by, action="person.deactivate", target=membership)
+    return membership
+
+
+@transaction.atomic
+def person_reactivate(*, by: Membership, membership: Membership) -> Membership:
+    membership = (
+        Membership.objects.select_for_update().select_related("user", "unit").get(pk=membership.pk)
+    )
+    _require_manage(by, membership)
+    if membership.active and membership.user.is_active:
+        raise ApplicationError("该人员已在用。")
+    _check_unit(membership.unit)
+    membership.active = True
+    membership.save(update_fields=["active", "updated_at"])
+    membership.user.is_active = True
+    membership.user.save(update_fields=["is_active"])
+    audit_record(actor=by, action="person.reactivate", target=membership)
+    return membership
+
+
+@transaction.atomic
+def person_password_reset(
+    *, by: Membership, membership: Membership, password: str | None = None
+) -> str:
+    """Sets a new password (typed, or generated and returned once). The person's open sessions
+    end, because Django ties a session to the password hash."""
+    membership = Membership.objects.select_related("user", "unit").get(pk=membership.pk)
+    _require_manage(by, membership)
+    user = membership.user
+    if password:
+        _check_password(password, user)
+        new = password
+    else:
+        new = generate_password()
+    user.set_password(new)
+    user.save(update_fields=["password"])
+    audit_record(
+        actor=by,
+        action="person.password_reset",
+        target=membership,
+        data={"password": "typed" if password else "generated"},
+    )
+    return new
+
+
+@transaction.atomic
+def person_unlock(*, by: Membership, membership: Membership) -> int:
+    """Lifts a lockout after repeated failed logins (django-axes); returns the records removed."""
+    membership = Membership.objects.select_related("user", "unit").get(pk=membership.pk)
+    _require_manage(by, membership)
+    removed = axes_reset(username=membership.user.get_username())
+    audit_record(
+        actor=by, action="person.unlock", target=membership, data={"attempts_removed": removed}
+    )
+    return removed
+
+
+@transaction.atomic
+def person_otp_reset(*, by: Membership, membership: Membership) -> int:
+    """Removes a person's authenticators (a lost or changed phone); at the next login a
+    privileged role sets one up again. Returns how many were removed."""
+    membership = Membership.objects.select_related("user", "unit").get(pk=membership.pk)
+    _require_manage(by, membership)
+    removed, _ = TOTPDevice.objects.filter(user=membership.user).delete()
+    audit_record(
+        actor=by, action="person.otp_reset", target=membership, data={"devices_removed": removed}
+    )
+    return removed
