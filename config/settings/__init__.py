@@ -6,7 +6,7 @@ LIANXI_ENV chooses the profile: ``local`` (the default, what ``make run`` uses),
 
 from .base import *  # noqa: F403
 from .database import *  # noqa: F403
+from .lianxi import *  # noqa: F403
+from .mail import *  # noqa: F403
 from .security import *  # noqa: F403
 from .tasks import *  # noqa: F403
-from .mail import *  # noqa: F403
-from .lianxi import *  # noqa: F403

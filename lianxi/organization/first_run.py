@@ -22,7 +22,8 @@ def import_default_rules(path: Path) -> str:
     parsed = parse_rules(path.read_bytes(), filename=path.name)
     rules_import_apply(parsed=parsed, actor=None, source_name=path.name)
     duties = sum(len(unit.duties) for unit in parsed.units)
-    return f"{parsed.title}（{parsed.document_number}）：{len(parsed.units)} 个成员单位，{duties} 项职责"
+    units = len(parsed.units)
+    return f"{parsed.title}（{parsed.document_number}）：{units} 个成员单位，{duties} 项职责"
 
 
 def first_account_needed() -> bool:

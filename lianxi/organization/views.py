@@ -20,7 +20,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             "mechanism": mechanism,
             "units": units,
             "member_count": len(members),
-            "duty_count": sum(len(u.current_duties) for u in units),
+            "duty_count": sum(len(u.current_duties) for u in units),  # type: ignore[attr-defined,misc]
         },
     )
 
