@@ -1,7 +1,43 @@
+from typing import Any
+
 from django.apps import AppConfig
+
+
+def calendar_warning_panel(user: Any) -> dict[str, Any] | None:
+    """The secretariat's reminder that a year's holiday schedule is missing (issue 2 §5)."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from .access import can_manage_calendar
+    from .calendar import schedule_missing_years
+
+    if not can_manage_calendar(user):
+        return None
+    missing = schedule_missing_years(timezone.localdate())
+    if not missing:
+        return None
+    url = reverse("core:calendar")
+    return {
+        "title": "节假日安排",
+        "items": [
+            {
+                "text": f"{year} 年节假日安排尚未录入",
+                "url": f"{url}?year={year}#calendar-entry",
+                "meta": "工作日期限暂按周一至周五计算",
+                "level": "warning",
+            }
+            for year in missing
+        ],
+        "empty": "各年度节假日安排均已就绪。",
+    }
 
 
 class CoreConfig(AppConfig):
     name = "lianxi.core"
     label = "core"
     verbose_name = "核心"
+
+    def ready(self) -> None:
+        from .dashboard import register_panel
+
+        register_panel("calendar", calendar_warning_panel, order=5)

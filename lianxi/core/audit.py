@@ -6,8 +6,9 @@ chain from that row on, which `lianxi audit verify` reports.
 
 import hashlib
 import json
+import math
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import Any
 
 from django.db import connection, models, transaction
@@ -52,7 +53,31 @@ def actor_of(who: Any) -> Actor:
     membership = getattr(who, "membership", None) if hasattr(who, "pk") else None
     if membership is not None:
         return actor_of(membership)
-    return Actor(user_id=who.pk, name=who.first_name or who.get_username())
+    if not getattr(who, "is_authenticated", True):
+        return SYSTEM
+    name = getattr(who, "first_name", "") or who.get_username()
+    return Actor(user_id=who.pk, name=name)
+
+
+def _normalise(value: Any) -> Any:
+    """Data as the database gives it back, whichever database: the hash must survive the trip.
+
+    PostgreSQL's jsonb keeps numbers as decimals, so 1e16 comes back as the integer
+    10000000000000000 and key order is its own; a float with an integral value is therefore
+    hashed as an integer, keys are sorted, and NaN/Infinity (which jsonb refuses) become text.
+    """
+    if isinstance(value, dict):
+        return {str(k): _normalise(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_normalise(v) for v in value]
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return str(value)
+        if value.is_integer():
+            return int(value)
+    if isinstance(value, str):
+        return value.replace("\x00", "")  # PostgreSQL text cannot hold NUL
+    return value
 
 
 def _canonical(event: AuditEvent) -> bytes:
@@ -69,7 +94,7 @@ def _canonical(event: AuditEvent) -> bytes:
         event.target_type,
         event.target_id,
         event.target_repr,
-        event.data,
+        _normalise(event.data),
         event.ip,
     ]
     return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
@@ -96,11 +121,17 @@ def audit_record(
 ) -> AuditEvent:
     """Append one event; call inside the transaction of the change it records."""
     who = actor_of(actor)
+    # Round-trip through JSON so the hash is computed over what the database will return.
+    clean_data = _normalise(json.loads(json.dumps(data or {}, ensure_ascii=False, default=str)))
     with transaction.atomic():
         _lock_chain()
-        last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
-        # Round-trip through JSON so the hash is computed over what the database will return.
-        clean_data = json.loads(json.dumps(data or {}, ensure_ascii=False, default=str))
+        # Chain onto the head, not onto the newest row still present: if the last row was
+        # deleted, the next event then points at a hash nobody has and verify reports it.
+        head = AuditHead.objects.select_for_update().filter(pk=1).first()
+        if head is not None:
+            last: str | None = head.last_hash
+        else:
+            last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
         event = AuditEvent(
             at=timezone.now(),
             actor_id=who.user_id,
@@ -113,7 +144,7 @@ def audit_record(
             target_id=str(target.pk) if target is not None else "",
             target_repr=str(target)[:255] if target is not None else "",
             data=clean_data,
-            ip=(ip if ip is not None else client_ip.get())[:45],
+            ip=_normalise(ip if ip is not None else client_ip.get())[:45],
             prev_hash=last or GENESIS,
         )
         event.hash = compute_hash(event)
@@ -132,41 +163,87 @@ class ChainProblem:
     message: str
 
 
+@dataclass(frozen=True)
+class ChainReport:
+    checked: int
+    problems: list[ChainProblem]
+    last_id: int | None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
 def audit_verify(*, batch_size: int = 2000) -> tuple[int, list[ChainProblem]]:
     """Walk the whole chain in order; return how many events were checked and what is wrong."""
+    report = audit_verify_report(batch_size=batch_size)
+    return report.checked, report.problems
+
+
+def audit_verify_report(*, batch_size: int = 2000) -> ChainReport:
+    """The chain checked row by row, and against the head that each write updates.
+
+    - a row whose content no longer gives its hash was edited;
+    - a row that does not point at the hash of the row before it follows a deleted (or
+      re-hashed) row;
+    - the head names the newest event ever written: when that row is gone or differs, rows
+      were cut from the end. The head is read first, so events written while the walk runs
+      (they come after the head) are not mistaken for tampering.
+    """
+    head = AuditHead.objects.filter(pk=1).first()
     problems: list[ChainProblem] = []
     expected_prev = GENESIS
+    prev_id: int | None = None
     checked = 0
-    last_id = 0
+    head_seen = False
     while True:
-        batch = list(AuditEvent.objects.filter(id__gt=last_id).order_by("id")[:batch_size])
+        rows = AuditEvent.objects.order_by("id")
+        if prev_id is not None:
+            rows = rows.filter(id__gt=prev_id)
+        batch = list(rows[:batch_size])
         if not batch:
             break
         for event in batch:
             checked += 1
             if event.prev_hash != expected_prev:
+                if prev_id is None:
+                    where = f"第 {event.id} 条之前的记录"
+                elif event.id - prev_id > 1:
+                    where = f"第 {prev_id} 条与第 {event.id} 条之间的记录"
+                else:
+                    where = f"第 {prev_id} 条记录"
                 problems.append(
                     ChainProblem(
                         event.id,
                         "broken_link",
-                        f"第 {event.id} 条记录之前的记录被删除或改动（链接不连续）",
+                        f"第 {event.id} 条记录与前一条衔接不上：{where}被删除或改动。",
                     )
                 )
             if compute_hash(event) != event.hash:
                 problems.append(
                     ChainProblem(
-                        event.id, "edited", f"第 {event.id} 条记录的内容被改动（哈希不符）"
+                        event.id, "edited", f"第 {event.id} 条记录的内容被改动（哈希值不符）。"
                     )
                 )
+            if head is not None and event.id == head.last_id:
+                head_seen = True
+                if event.hash != head.last_hash:
+                    problems.append(
+                        ChainProblem(
+                            event.id,
+                            "truncated",
+                            f"第 {event.id} 条记录与链头登记的哈希值不符（末尾记录被改动）。",
+                        )
+                    )
             expected_prev = event.hash
-            last_id = event.id
-    head = AuditHead.objects.filter(pk=1).first()
-    if head is not None and (head.last_id != last_id or head.last_hash != expected_prev):
+            prev_id = event.id
+    if head is not None and not head_seen:
+        now_last = f"现在最后一条为第 {prev_id} 条" if prev_id is not None else "现在一条也没有"
         problems.append(
             ChainProblem(
                 head.last_id,
                 "truncated",
-                f"最后一条记录应为第 {head.last_id} 条，现为第 {last_id} 条（末尾记录被删除或改动）",
+                f"最后写入的是第 {head.last_id} 条记录，{now_last}：末尾的记录被删除。",
             )
         )
-    return checked, problems
+    return ChainReport(checked=checked, problems=problems, last_id=prev_id)

@@ -63,6 +63,9 @@ class CalendarDay(models.Model):
     date = models.DateField("日期", unique=True)
     is_workday = models.BooleanField("是否工作日")
     note = models.CharField("说明", max_length=50, blank=True)
+    # The year whose notice the day was entered with (a notice may reach into the December
+    # before its year); entering that year again replaces exactly these rows.
+    year = models.PositiveIntegerField("所属年度", null=True, blank=True, db_index=True)
 
     class Meta:
         ordering = ["date"]
@@ -79,6 +82,7 @@ class CalendarYear(models.Model):
     year = models.PositiveIntegerField("年份", unique=True)
     source = models.CharField("依据", max_length=200, blank=True)
     entered_at = models.DateTimeField("录入时间", auto_now_add=True)
+    entered_by = models.CharField("录入人", max_length=150, blank=True)
 
     class Meta:
         ordering = ["-year"]

@@ -6,5 +6,6 @@ app_name = "core"
 
 urlpatterns = [
     path("audit/", views.audit_log, name="audit"),
+    path("audit/verify/", views.audit_verify, name="audit_verify"),
     path("calendar/", views.calendar_page, name="calendar"),
 ]

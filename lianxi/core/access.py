@@ -1,0 +1,54 @@
+"""Who may read the audit trail and keep the working-day calendar.
+
+Core knows no organization model: a person's role is read from ``user.membership`` when there
+is one (the organization app provides it).
+"""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+AUDITOR = "auditor"
+SECRETARIAT = "secretariat"
+
+
+def role_of(user: Any) -> str | None:
+    """The role the person acts in, or None (anonymous, no membership, inactive membership)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    membership = getattr(user, "membership", None)
+    if membership is None or not getattr(membership, "active", True):
+        return None
+    role = getattr(membership, "role", None)
+    return str(role) if role else None
+
+
+def can_read_audit(user: Any) -> bool:
+    """Only the auditor: the security administrator and the secretariat are kept apart."""
+    return role_of(user) == AUDITOR
+
+
+def can_manage_calendar(user: Any) -> bool:
+    return role_of(user) == SECRETARIAT
+
+
+def allowed_by(
+    check: Callable[[Any], bool],
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """View decorator: logged in (else to the login page) and passing `check` (else 403)."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @login_required
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not check(request.user):
+                raise PermissionDenied("您的角色无权访问此页面。")
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
