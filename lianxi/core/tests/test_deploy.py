@@ -23,7 +23,9 @@ def production_env(tmp_path: Path, **overrides: str | None) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("LIANXI_", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"))
+        if not key.startswith(
+            ("LIANXI_", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+        )
     }
     env.update(
         {
