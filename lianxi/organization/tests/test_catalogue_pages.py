@@ -59,9 +59,8 @@ def test_catalogue_query_count_does_not_grow_with_people(
         for role in ("member", "liaison"):
             user = get_user_model().objects.create_user(username=f"u{unit.pk}{role}")
             Membership.objects.create(user=user, unit=unit, role=role)
-    with django_assert_max_num_queries(15):
-        with CaptureQueriesContext(connection) as many:
-            assert client.get("/units/").status_code == 200
+    with django_assert_max_num_queries(15), CaptureQueriesContext(connection) as many:
+        assert client.get("/units/").status_code == 200
     assert len(many) == len(few)
 
 
