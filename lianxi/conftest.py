@@ -20,6 +20,25 @@ from lianxi.organization.tests.factories import make_mechanism
 PASSWORD = "Lianxi-test-2026!"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _release_test_database(django_db_setup: Any, django_db_blocker: Any) -> Any:
+    """On PostgreSQL, end sessions still open on the test database before it is dropped.
+
+    Threads of the live server and of concurrency tests keep pooled connections (CONN_MAX_AGE)
+    that may outlive their test; PostgreSQL refuses to drop a database anyone is connected to.
+    """
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     """PBKDF2's deliberate slowness is for attackers, not for the hundreds of test logins."""
