@@ -14,4 +14,4 @@ class NotificationsConfig(AppConfig):
         from .services import dispatch_due
 
         register_tick("notifications.dispatch_due", dispatch_due)
-        register_panel("messages", my_messages_panel, order=90)
+        register_panel("messages", my_messages_panel, order=20)
