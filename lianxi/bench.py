@@ -43,7 +43,7 @@ def run_one() -> None:
     from django.db import connection
     from django.test import Client
 
-    from lianxi.organization.models import Duty, Unit
+    from lianxi.organization.models import Clause, Duty
 
     call_command("migrate", interactive=False, verbosity=0)
     call_command("setup", username="bench", stdout=open(os.devnull, "w"))  # noqa: SIM115
@@ -53,14 +53,14 @@ def run_one() -> None:
     client = Client()
     client.force_login(user)
     database = connection.vendor
-    units = Unit.objects.count()
+    clauses = Clause.objects.count()
     duties = Duty.objects.filter(valid_to__isnull=True).count()
     settings.ALLOWED_HOSTS.append("testserver")
     for name, path, items in (
         ("trivial_view", "/healthz", 0),
         ("home_page", "/", 0),
         ("duty_catalogue", "/units/", duties),
-        ("rules_page", "/units/rules/", units),
+        ("rules_page", "/units/rules/", clauses),
     ):
         median, p95 = _time(client, path, ROUNDS)
         print(

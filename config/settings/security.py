@@ -2,11 +2,10 @@ from datetime import timedelta
 
 from .env import PRODUCTION, env_bool, env_int, env_list
 
-# Idle timeout: the session (cookie max-age and the server-side expiry) is renewed on every
-# request and expires after this many idle minutes.
+# Idle timeout: the session and its cookie expire this many idle minutes after they were last
+# renewed; lianxi.core.middleware.IdleSessionMiddleware renews them at most once a minute.
 SESSION_COOKIE_AGE = env_int("LIANXI_SESSION_IDLE_MINUTES", 30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
-# Not a browser-session cookie: the cookie itself carries the idle timeout as its max-age.
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

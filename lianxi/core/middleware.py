@@ -1,3 +1,4 @@
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -60,3 +61,28 @@ class SecondFactorMiddleware:
                 query = urlencode({"next": request.get_full_path()})
                 return redirect(f"{reverse(target)}?{query}")
         return self.get_response(request)
+
+
+class IdleSessionMiddleware:
+    """Idle timeout without a database write on every request.
+
+    The session (and its cookie) expire SESSION_COOKIE_AGE after it was last renewed; renewing
+    at most once a minute keeps the timeout accurate to a minute while most requests write
+    nothing. Must sit after SessionMiddleware so its change is saved on the way out.
+    """
+
+    REFRESH_SECONDS = 60
+    KEY = "_renewed_at"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or session.session_key is None or session.is_empty():
+            return response
+        now = int(time.time())
+        if now - int(session.get(self.KEY, 0)) >= self.REFRESH_SECONDS:
+            session[self.KEY] = now
+        return response
