@@ -34,6 +34,9 @@ INSTALLED_APPS = [
     "lianxi.core",
     "lianxi.organization",
     "lianxi.notifications",
+    "lianxi.supervision",
+    "lianxi.documents",
+    "lianxi.meetings",
     "lianxi.api",
 ]
 
