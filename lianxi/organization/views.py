@@ -3,6 +3,7 @@ from django.shortcuts import render
 
 from . import selectors
 from .access import INSIDE_ROLES, Role, role_required
+from .unit_sections import unit_sections
 
 VIEW_ROLES = (*INSIDE_ROLES, Role.AUDITOR, Role.SECURITY_ADMIN)
 
@@ -31,7 +32,11 @@ def unit_page(request: HttpRequest, pk: int) -> HttpResponse:
         unit = selectors.unit_detail(pk)
     except selectors.Unit.DoesNotExist as exc:
         raise Http404("单位不存在") from exc
-    return render(request, "organization/unit.html", {"unit": unit})
+    return render(
+        request,
+        "organization/unit.html",
+        {"unit": unit, "sections": unit_sections(unit, request.user)},
+    )
 
 
 @role_required(*VIEW_ROLES)
