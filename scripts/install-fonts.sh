@@ -32,7 +32,9 @@ changed=""
 if [ ! -s "$FANDOL" ]; then
     tmp=$(mktemp -d)
     trap 'rm -rf "$tmp"' EXIT
-    (cd "$tmp" && apt-get download texlive-lang-chinese)
+    # A machine whose package lists were never fetched cannot download: fetch them once then.
+    (cd "$tmp" && apt-get download texlive-lang-chinese) \
+        || { $SUDO apt-get update -qq && (cd "$tmp" && apt-get download texlive-lang-chinese); }
     dpkg -x "$tmp"/texlive-lang-chinese_*.deb "$tmp/x"
     src=$(find "$tmp/x" -name FandolFang-Regular.otf | head -n 1)
     if [ -z "$src" ]; then

@@ -1,11 +1,19 @@
 #!/bin/sh
-# LibreOffice Writer, headless, to check that the minutes' .docx converts (soffice --convert-to pdf).
+# LibreOffice Writer and Calc, headless, for the tests that open our .docx and .xlsx files the way
+# a clerk's office suite would (soffice --convert-to pdf).
 # Only the tests need it; the renderer does not. Idempotent. Needs root (or sudo).
 set -eu
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-if ! command -v soffice >/dev/null 2>&1; then
+missing=""
+for pkg in libreoffice-writer libreoffice-calc; do
+    if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+        missing="$missing $pkg"
+    fi
+done
+if [ -n "$missing" ]; then
     $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends libreoffice-writer
+    # shellcheck disable=SC2086
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends $missing
 fi
 soffice --version
