@@ -18,5 +18,8 @@ urlpatterns = [
     path("core/", include("lianxi.core.urls")),
     path("units/", include("lianxi.organization.urls")),
     path("messages/", include("lianxi.notifications.urls")),
+    path("meetings/", include("lianxi.meetings.urls")),
+    path("supervision/", include("lianxi.supervision.urls")),
+    path("calendar/", include("lianxi.meetings.feed_urls")),
     path("api/v1/", api.urls),
 ]

@@ -117,6 +117,25 @@ def add_workdays(start: date, n: int) -> date:
     return day
 
 
+def subtract_workdays(end: date, n: int) -> date:
+    """The latest day d with n working days after d up to and including `end`
+    (``workdays_between(d, end) >= n``); with n = 0, `end` itself.
+
+    "No progress for 15 working days" holds for a report made on or before this day.
+    """
+    if n < 0:
+        raise ValueError("n must not be negative")
+    days = _Days(end - timedelta(days=n * 2 + 40), n * 2 + 40)
+    day = end
+    remaining = n
+    while remaining:
+        workday = days.is_workday(day) if day >= days.start else is_workday(day)
+        if workday:
+            remaining -= 1
+        day -= timedelta(days=1)
+    return day
+
+
 def workdays_between(start: date, end: date) -> int:
     """Working days after `start` up to and including `end` (negative when end is earlier)."""
     if end < start:

@@ -5,3 +5,13 @@ class MeetingsConfig(AppConfig):
     name = "lianxi.meetings"
     label = "meetings"
     verbose_name = "会议"
+
+    def ready(self) -> None:
+        from lianxi.core.dashboard import register_panel
+        from lianxi.core.ticks import register_tick
+
+        from . import panels, services
+
+        register_tick("meetings.answer_reminders", services.answer_reminders_due)
+        register_panel("meetings", panels.secretariat_meetings_panel, order=15)
+        register_panel("my_meetings", panels.unit_meetings_panel, order=15)

@@ -123,3 +123,26 @@ class NotificationSettings(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} 消息设置"
+
+
+class MessageAttachment(models.Model):
+    """A file a message carries (e.g. a meeting's .ics): sent with the e-mail only.
+
+    The inbox and the webhook ignore it; the content is kept with the message so that a retried
+    or re-claimed delivery sends exactly the same bytes.
+    """
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    order = models.PositiveSmallIntegerField("顺序", default=0)
+    filename = models.CharField("文件名", max_length=200)
+    # The full Content-Type, parameters included (``text/calendar; method=REQUEST; charset=UTF-8``).
+    mimetype = models.CharField("类型", max_length=200)
+    content = models.BinaryField("内容")
+
+    class Meta:
+        ordering = ["message", "order", "id"]
+        verbose_name = "消息附件"
+        verbose_name_plural = "消息附件"
+
+    def __str__(self) -> str:
+        return self.filename

@@ -22,6 +22,9 @@ import urllib.request
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from email.message import EmailMessage as MimeMessage
+from email.message import MIMEPart
+from email.policy import default as mime_policy
 from typing import Any
 
 from django.conf import settings
@@ -35,7 +38,7 @@ from lianxi.core.audit import audit_record
 from lianxi.core.exceptions import ApplicationError
 from lianxi.organization.models import Membership, Unit
 
-from .models import Delivery, Message, NotificationSettings
+from .models import Delivery, Message, MessageAttachment, NotificationSettings
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +49,11 @@ Status = Delivery.Status
 UNIT_ROLES = (Membership.Role.MEMBER, Membership.Role.LIAISON)
 CLAIM_BATCH = 10
 MAX_BACKOFF_SECONDS = 24 * 3600
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024  # all of one message's attachments together
+
+# (filename, content, mimetype), e.g. ("meeting.ics", b"BEGIN:VCALENDAR…",
+# "text/calendar; method=REQUEST; charset=UTF-8")
+Attachment = tuple[str, bytes, str]
 
 
 # --- Writing messages ---------------------------------------------------------------------
@@ -96,6 +104,53 @@ def message_id_header(key: str) -> str:
     return f"<{key}@{host}>"
 
 
+def _content_type(mimetype: str) -> Any:
+    header = MimeMessage(policy=mime_policy)
+    header["Content-Type"] = mimetype
+    return header
+
+
+def _valid_mimetype(mimetype: str) -> bool:
+    bare = mimetype.split(";", 1)[0].strip().lower()
+    maintype, _, subtype = bare.partition("/")
+    if not maintype or not subtype or len(mimetype) > 200:
+        return False
+    # The e-mail parser falls back to text/plain for a type it cannot read.
+    return bool(_content_type(mimetype).get_content_type() == bare)
+
+
+def _clean_attachments(attachments: Sequence[Attachment] | None) -> list[MessageAttachment]:
+    """Check the files a message carries; unsaved rows in order, or a clear refusal."""
+    rows: list[MessageAttachment] = []
+    total = 0
+    for order, attachment in enumerate(attachments or ()):
+        try:
+            filename, content, mimetype = attachment
+        except (TypeError, ValueError):
+            raise ApplicationError(
+                "附件应为（文件名, 内容, 类型）三项。", field="attachments"
+            ) from None
+        filename = os.path.basename(str(filename or "").replace("\\", "/")).strip()
+        if not filename or len(filename) > 200:
+            raise ApplicationError(
+                "附件文件名不能为空，也不能超过 200 个字符。", field="attachments"
+            )
+        if not isinstance(content, bytes | bytearray | memoryview):
+            raise ApplicationError(f"附件“{filename}”的内容应为字节。", field="attachments")
+        mimetype = str(mimetype or "").strip()
+        if not _valid_mimetype(mimetype):
+            raise ApplicationError(f"附件“{filename}”的类型无效：{mimetype}", field="attachments")
+        total += len(content)
+        if total > MAX_ATTACHMENT_BYTES:
+            raise ApplicationError("消息附件合计不能超过 10 MB。", field="attachments")
+        rows.append(
+            MessageAttachment(
+                order=order, filename=filename, mimetype=mimetype, content=bytes(content)
+            )
+        )
+    return rows
+
+
 def _addresses(user: Any, prefs: NotificationSettings | None) -> dict[str, str]:
     """The channels a person is reached through besides the inbox, with their address."""
     channels: dict[str, str] = {}
@@ -117,6 +172,7 @@ def notify(
     url: str = "",
     actor: Any = None,
     key: str | None = None,
+    attachments: Sequence[Attachment] | None = None,
 ) -> Message:
     """Write a message to people and units, with its deliveries, in the caller's transaction.
 
@@ -124,6 +180,9 @@ def notify(
     The deliveries are dispatched by a background task after the caller's transaction commits.
     `key` (optional) makes the call idempotent: a second call with the same key returns the
     first message and writes nothing (for ticks that compute reminders).
+    `attachments` (optional): files (filename, content bytes, mimetype) that travel with the
+    e-mail — e.g. a meeting's .ics as ``text/calendar; method=REQUEST; charset=UTF-8``; the inbox
+    and the webhook leave them out.
     """
     subject = (subject or "").strip()
     kind = (kind or "").strip()
@@ -137,6 +196,7 @@ def notify(
         raise ApplicationError("消息至少要有一个收件对象（人员或单位）。", field="recipients")
     if url and urllib.parse.urlsplit(url).scheme not in {"", "http", "https"}:
         raise ApplicationError("消息链接应为站内路径或 http(s) 地址。", field="url")
+    attachment_rows = _clean_attachments(attachments)
     if key:
         existing = Message.objects.filter(key=key).first()
         if existing is not None:
@@ -168,6 +228,10 @@ def notify(
         if existing is None:
             raise
         return existing
+
+    for row in attachment_rows:
+        row.message = message
+    MessageAttachment.objects.bulk_create(attachment_rows)
 
     prefs = {
         p.user_id: p for p in NotificationSettings.objects.filter(user__in=[u.pk for u in users])
@@ -210,6 +274,11 @@ def notify(
             "to": message.addressed_to,
             "people": len(users),
             "deliveries": len(rows),
+            **(
+                {"attachments": [row.filename for row in attachment_rows]}
+                if attachment_rows
+                else {}
+            ),
         },
     )
     if any(row.channel != Channel.INBOX for row in rows):
@@ -400,6 +469,43 @@ def _absolute_url(url: str) -> str:
     return settings.LIANXI_SITE_URL.rstrip("/") + "/" + url.lstrip("/")
 
 
+def attachment_part(filename: str, content: bytes, mimetype: str) -> MIMEPart:
+    """One MIME part for an attachment, keeping the type's parameters (``method=REQUEST``).
+
+    Django's `EmailMessage.attach()` takes only a bare ``type/subtype``, so the part is built
+    here: text is re-encoded as UTF-8, anything else goes as base64 bytes.
+    """
+    header = _content_type(mimetype)
+    maintype, subtype = header.get_content_maintype(), header.get_content_subtype()
+    params = {k: str(v) for k, v in header["Content-Type"].params.items()}
+    charset = params.pop("charset", "utf-8")
+    part = MIMEPart(policy=mime_policy)
+    if maintype == "text":
+        try:
+            text = bytes(content).decode(charset)
+        except (LookupError, UnicodeDecodeError):
+            maintype, subtype, params = "application", "octet-stream", {}
+        else:
+            part.set_content(
+                text,
+                subtype=subtype,
+                charset="utf-8",
+                params=params,
+                disposition="attachment",
+                filename=filename,
+            )
+            return part
+    part.set_content(
+        bytes(content),
+        maintype=maintype,
+        subtype=subtype,
+        params=params,
+        disposition="attachment",
+        filename=filename,
+    )
+    return part
+
+
 def _send_email(delivery: Delivery) -> None:
     message = delivery.message
     lines = [message.body.rstrip()] if message.body.strip() else []
@@ -423,6 +529,10 @@ def _send_email(delivery: Delivery) -> None:
             "Auto-Submitted": "auto-generated",
         },
     )
+    for attachment in message.attachments.all():
+        email.attach(
+            attachment_part(attachment.filename, bytes(attachment.content), attachment.mimetype)
+        )
     try:
         sent = mailers.default.send_messages([email])
     except Exception as exc:
@@ -574,7 +684,10 @@ def deliveries_dispatch(
         if not ids:
             break
         deliveries: Iterable[Delivery] = (
-            Delivery.objects.filter(pk__in=ids).select_related("message", "user").order_by("id")
+            Delivery.objects.filter(pk__in=ids)
+            .select_related("message", "user")
+            .prefetch_related("message__attachments")
+            .order_by("id")
         )
         for delivery in deliveries:
             outcome = _deliver(delivery, worker_id)

@@ -191,13 +191,9 @@ def _records_of(unit: Unit) -> dict[str, int]:
             continue
         if relation.many_to_many or relation.one_to_many or relation.one_to_one:
             model: Any = relation.related_model
-            if relation.many_to_many:
-                accessor = relation.get_accessor_name()
-                if accessor is None:
-                    continue
-                count = getattr(unit, accessor).count()
-            else:
-                count = model._default_manager.filter(**{relation.field.name: unit}).count()
+            # Filtering the pointing model by its own field also covers hidden (related_name="+")
+            # many-to-many relations, which have no accessor on the unit.
+            count = model._default_manager.filter(**{relation.field.name: unit}).count()
             if count:
                 counts[str(model._meta.verbose_name)] = count
     return counts

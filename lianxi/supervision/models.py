@@ -154,3 +154,40 @@ class ExtensionRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item} 延至 {self.new_deadline}"
+
+
+class Reminder(models.Model):
+    """A reminder sent by the tick (四(二) 督促): first to the liaison, then to the member.
+
+    One row per item, kind, audience and the date it was about (the deadline, or the feedback
+    due date), so a repeated tick sends nothing twice and the escalation to the member can count
+    working days from the liaison's reminder.
+    """
+
+    class Kind(models.TextChoices):
+        DUE = "due", "即将到期"
+        OVERDUE = "overdue", "已逾期"
+        FEEDBACK = "feedback", "进展反馈到期"
+
+    class Audience(models.TextChoices):
+        LIAISON = "liaison", "联络员"
+        MEMBER = "member", "联席会议成员"
+
+    item = models.ForeignKey(ActionItem, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    audience = models.CharField(max_length=10, choices=Audience.choices)
+    about = models.DateField("所涉日期")
+    sent_at = models.DateTimeField("提醒时间")
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "kind", "audience", "about"], name="one_reminder_per_stage"
+            )
+        ]
+        verbose_name = "督办提醒"
+        verbose_name_plural = "督办提醒"
+
+    def __str__(self) -> str:
+        return f"{self.item} {self.get_kind_display()} {self.get_audience_display()}"

@@ -23,12 +23,21 @@ def free_port() -> int:
 
 
 @dataclass
+class ReceivedAttachment:
+    filename: str
+    content_type: str  # the full header value, parameters included
+    content: bytes
+
+
+@dataclass
 class Received:
     message_id: str
     to: list[str]
     subject: str
     headers: dict[str, str]
     body: str
+    attachments: list[ReceivedAttachment] = field(default_factory=list)
+    raw: bytes = b""
 
 
 @dataclass
@@ -83,6 +92,15 @@ class SmtpRecorder:
                     subject=str(parsed["Subject"]),
                     headers={k: str(v) for k, v in parsed.items()},
                     body=body.get_content() if body is not None else "",
+                    attachments=[
+                        ReceivedAttachment(
+                            filename=part.get_filename() or "",
+                            content_type=str(part["Content-Type"]),
+                            content=bytes(part.get_payload(decode=True) or b""),
+                        )
+                        for part in parsed.iter_attachments()
+                    ],
+                    raw=bytes(envelope.content),
                 )
             )
         return "250 2.0.0 OK"

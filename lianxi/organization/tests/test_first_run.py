@@ -19,8 +19,10 @@ def test_setup_imports_default_rules_and_prints_a_working_first_account_附件()
     text = out.getvalue()
     assert Unit.objects.filter(kind="member").count() == 15
     assert Duty.objects.filter(valid_to__isnull=True).count() == 50
-    username = re.search(r"用户名：(\S+)", text).group(1)
-    password = re.search(r"密\s*码：(\S+)", text).group(1)
+    username_match = re.search(r"用户名：(\S+)", text)
+    password_match = re.search(r"密\s*码：(\S+)", text)
+    assert username_match and password_match, text
+    username, password = username_match.group(1), password_match.group(1)
     membership = Membership.objects.get(user__username=username)
     assert membership.role == "secretariat"
     assert membership.unit.name == "市卫生健康委"

@@ -33,5 +33,6 @@ def test_outsider_home_says_account_not_bound(login, outsider):
 
 def test_home_query_count_is_bounded(login, clerk, django_assert_max_num_queries):
     client = login(clerk)
-    with django_assert_max_num_queries(15):
+    # Every app adds its panel here; each panel must cost a fixed few queries.
+    with django_assert_max_num_queries(25):
         assert client.get("/").status_code == 200

@@ -1,0 +1,88 @@
+"""日历订阅: issuing and revoking a person's private calendar-feed URL (issue 3 §3).
+
+The URL carries a random token (``secrets``); only its SHA-256 is stored, so the database alone
+cannot be used to read anyone's calendar. Issuing a new URL replaces the old one, which stops
+working at once; revoking removes it. Both are written to the audit trail.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from lianxi.core.audit import audit_record
+from lianxi.core.exceptions import ApplicationError
+from lianxi.organization.access import membership_of
+from lianxi.organization.models import Membership
+
+from .models import CalendarFeed
+
+Role = Membership.Role
+
+# Who acts for a unit in the joint meeting has meetings and deadlines; the separated
+# administrators (auditor, security_admin) and people without a unit have none.
+FEED_ROLES = frozenset(
+    {Role.SECRETARIAT, Role.MEMBER, Role.LIAISON, Role.GOVERNMENT, Role.OBSERVER}
+)
+TOKEN_BYTES = 32  # 256 bits, 43 characters in URL-safe base64
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def feed_membership(user: Any) -> Membership | None:
+    """The membership a person's feed is built for, or None if they may have no feed."""
+    if not getattr(user, "is_active", False):
+        return None
+    membership = membership_of(user)
+    if membership is None or membership.role not in FEED_ROLES or not membership.unit.active:
+        return None
+    return membership
+
+
+@transaction.atomic
+def calendar_feed_issue(*, user: Any) -> tuple[CalendarFeed, str]:
+    """Create the person's feed URL, or replace it; returns the feed and the new token.
+
+    The token is returned once, to be shown to its owner; it is never stored.
+    """
+    membership = feed_membership(user)
+    if membership is None:
+        raise ApplicationError("只有联席会议成员单位的人员可以订阅会议日历。")
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    feed = CalendarFeed.objects.select_for_update().filter(user=user).first()
+    if feed is not None:
+        audit_record(
+            actor=membership,
+            action="calendar_feed.revoke",
+            target=feed,
+            data={"reason": "regenerated", "issued_at": feed.created_at.isoformat()},
+        )
+        feed.token_hash = token_hash(token)
+        feed.created_at = timezone.now()
+        feed.save(update_fields=["token_hash", "created_at"])
+    else:
+        feed = CalendarFeed.objects.create(user=user, token_hash=token_hash(token))
+    audit_record(actor=membership, action="calendar_feed.create", target=feed)
+    return feed, token
+
+
+@transaction.atomic
+def calendar_feed_revoke(*, user: Any) -> bool:
+    """停用订阅: the person's feed URL stops working. False if there was none."""
+    feed = CalendarFeed.objects.select_for_update().filter(user=user).first()
+    if feed is None:
+        return False
+    audit_record(
+        actor=user,
+        action="calendar_feed.revoke",
+        target=feed,
+        data={"reason": "revoked", "issued_at": feed.created_at.isoformat()},
+    )
+    feed.delete()
+    return True

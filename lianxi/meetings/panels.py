@@ -1,0 +1,161 @@
+"""Home-page panels and the unit-page section of the meetings app."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from lianxi.organization.access import membership_of
+
+from .access import UNIT_ROLES, Role, visible_meetings
+from .models import Attendance, Meeting, Minutes, MinutesReceipt
+
+UPCOMING_SHOWN = 5
+
+
+def _when(meeting: Meeting) -> str:
+    return f"{timezone.localtime(meeting.starts_at):%m-%d %H:%M} · {meeting.location}"
+
+
+def secretariat_meetings_panel(user: Any, now: datetime | None = None) -> dict[str, Any] | None:
+    """The secretariat: a warning when no plenary is scheduled or held this year (三(一)1), the
+    coming meetings, and issued minutes some recipients have not acknowledged."""
+    membership = membership_of(user)
+    if membership is None or membership.role != Role.SECRETARIAT:
+        return None
+    now = now or timezone.now()
+    year = timezone.localtime(now).year
+    items: list[dict[str, Any]] = []
+    # One query: this year's plenaries (for the warning), the coming meetings, and meetings
+    # whose issued minutes some recipient has not acknowledged.
+    unacknowledged_receipt = MinutesReceipt.objects.filter(
+        minutes__meeting=OuterRef("pk"),
+        minutes__status=Minutes.Status.ISSUED,
+        acknowledged_at__isnull=True,
+    )
+    rows = list(
+        visible_meetings(membership)
+        .annotate(unacknowledged=Exists(unacknowledged_receipt))
+        .filter(
+            Q(kind=Meeting.Kind.PLENARY, starts_at__year=year)
+            | Q(ends_at__gte=now, status__in=[Meeting.Status.DRAFT, Meeting.Status.NOTIFIED])
+            | Q(unacknowledged=True)
+        )
+        .exclude(status=Meeting.Status.CANCELLED)
+        .select_related("minutes")
+        .order_by("starts_at")
+    )
+    if not any(m.kind == Meeting.Kind.PLENARY and timezone.localtime(m.starts_at).year == year
+               for m in rows):  # fmt: skip
+        items.append(
+            {
+                "text": f"{year}年尚未安排全体会议",
+                "meta": "工作规则三(一)1：全体会议原则上每年召开一次",
+                "url": reverse("meetings:schedule"),
+                "level": "danger",
+            }
+        )
+    upcoming = [
+        m
+        for m in rows
+        if m.ends_at >= now and m.status in (Meeting.Status.DRAFT, Meeting.Status.NOTIFIED)
+    ][:UPCOMING_SHOWN]
+    for meeting in upcoming:
+        items.append(
+            {
+                "text": meeting.title,
+                "meta": f"{meeting.get_status_display()} · {_when(meeting)}",
+                "url": reverse("meetings:detail", args=[meeting.pk]),
+                "level": "warning" if meeting.status == Meeting.Status.DRAFT else "info",
+            }
+        )
+    unacknowledged = [m.minutes for m in reversed(rows) if m.unacknowledged][:UPCOMING_SHOWN]
+    for minutes in unacknowledged:
+        items.append(
+            {
+                "text": f"{minutes.meeting.title}纪要{minutes.number}",  # type: ignore[attr-defined]
+                "meta": "有单位尚未签收",
+                "url": reverse("meetings:minutes", args=[minutes.pk]),
+                "level": "info",
+            }
+        )
+    return {
+        "title": "会议",
+        "items": items,
+        "empty": "近期没有待召开的会议。",
+        "more_url": reverse("meetings:list"),
+        "more_text": "全部会议",
+    }
+
+
+def unit_meetings_panel(user: Any, now: datetime | None = None) -> dict[str, Any] | None:
+    """A unit's people: meetings awaiting the unit's answer, coming meetings, minutes to sign."""
+    membership = membership_of(user)
+    if membership is None or membership.role not in (*UNIT_ROLES, Role.GOVERNMENT):
+        return None
+    now = now or timezone.now()
+    items: list[dict[str, Any]] = []
+    if membership.role in UNIT_ROLES:
+        attendances = (
+            Attendance.objects.filter(
+                unit_id=membership.unit_id,
+                meeting__status=Meeting.Status.NOTIFIED,
+                meeting__ends_at__gte=now,
+            )
+            .select_related("meeting")
+            .order_by("meeting__starts_at")
+        )
+        for a in attendances:
+            pending = a.status == Attendance.Status.PENDING
+            items.append(
+                {
+                    "text": a.meeting.title,
+                    "meta": ("待答复是否出席 · " if pending else f"{a.get_status_display()} · ")
+                    + _when(a.meeting),
+                    "url": reverse("meetings:detail", args=[a.meeting_id]),
+                    "level": "warning" if pending else "info",
+                }
+            )
+        chaired = Meeting.objects.filter(
+            kind=Meeting.Kind.TOPICAL,
+            chair_unit_id=membership.unit_id,
+            status=Meeting.Status.DRAFT,
+        ).order_by("starts_at")
+        for meeting in chaired:
+            items.append(
+                {
+                    "text": meeting.title,
+                    "meta": "受托主持的专题会议，待发会议通知",
+                    "url": reverse("meetings:detail", args=[meeting.pk]),
+                    "level": "warning",
+                }
+            )
+    receipts = (
+        MinutesReceipt.objects.filter(
+            unit_id=membership.unit_id,
+            acknowledged_at__isnull=True,
+            minutes__status=Minutes.Status.ISSUED,
+        )
+        .select_related("minutes", "minutes__meeting")
+        .order_by("-minutes__issued_at")
+    )
+    for receipt in receipts:
+        items.append(
+            {
+                "text": f"{receipt.minutes.meeting.title}纪要{receipt.minutes.number}",
+                "meta": f"{receipt.get_kind_display()} · 待签收",
+                "url": reverse("meetings:minutes", args=[receipt.minutes_id]),
+                "level": "warning",
+            }
+        )
+    return {
+        "title": "会议与纪要",
+        "items": items,
+        "empty": "没有需要答复的会议通知或待签收的会议纪要。",
+        "more_url": reverse("meetings:list"),
+        "more_text": "全部会议",
+    }

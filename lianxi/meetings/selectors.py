@@ -1,0 +1,165 @@
+"""Reads of the meetings app shared by pages, panels and the API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from lianxi.organization.models import Membership, Unit
+
+from .access import visible_meetings
+from .models import (
+    AgendaItem,
+    Attendance,
+    Meeting,
+    Minutes,
+    MinutesReceipt,
+    MinutesSection,
+    Resolution,
+)
+
+
+def meeting_list(membership: Membership | None) -> QuerySet[Meeting]:
+    """The meetings a person sees, with what the list shows, in a fixed number of queries."""
+    return (
+        visible_meetings(membership)
+        .select_related("chair_unit", "minutes")
+        .annotate(
+            invited_count=Count("attendances", distinct=True),
+            answered_count=Count(
+                "attendances",
+                filter=~Q(attendances__status=Attendance.Status.PENDING),
+                distinct=True,
+            ),
+        )
+    )
+
+
+def split_upcoming(
+    meetings: list[Meeting], now: datetime | None = None
+) -> tuple[list[Meeting], list[Meeting]]:
+    now = now or timezone.now()
+    upcoming = [
+        m
+        for m in meetings
+        if m.ends_at >= now and m.status in (Meeting.Status.DRAFT, Meeting.Status.NOTIFIED)
+    ]
+    upcoming.sort(key=lambda m: m.starts_at)
+    ids = {m.pk for m in upcoming}
+    past = [m for m in meetings if m.pk not in ids]
+    return upcoming, past
+
+
+def meeting_agenda(meeting: Meeting) -> list[AgendaItem]:
+    return list(
+        AgendaItem.objects.filter(meeting=meeting)
+        .select_related("proposed_by")
+        .prefetch_related("materials")
+        .order_by("order", "id")
+    )
+
+
+def meeting_attendances(meeting: Meeting) -> list[Attendance]:
+    return list(
+        Attendance.objects.filter(meeting=meeting)
+        .select_related("unit", "answered_by")
+        .order_by("invited_as", "unit__order", "unit_id")
+    )
+
+
+@dataclass
+class Roll:
+    """The live roll (三(一)1): attending, by substitute, on leave, observers, no answer."""
+
+    attending: list[Attendance] = field(default_factory=list)
+    substitute: list[Attendance] = field(default_factory=list)
+    on_leave: list[Attendance] = field(default_factory=list)
+    observer: list[Attendance] = field(default_factory=list)
+    pending: list[Attendance] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(len(group) for group in self.groups().values())
+
+    def groups(self) -> dict[str, list[Attendance]]:
+        return {
+            "出席": self.attending,
+            "委托出席": self.substitute,
+            "请假": self.on_leave,
+            "列席": self.observer,
+            "未答复": self.pending,
+        }
+
+
+def roll_of(attendances: list[Attendance]) -> Roll:
+    roll = Roll()
+    for a in attendances:
+        if a.status == Attendance.Status.ATTENDING:
+            roll.attending.append(a)
+        elif a.status == Attendance.Status.OBSERVER:
+            roll.observer.append(a)
+        elif a.status == Attendance.Status.ON_LEAVE:
+            (roll.substitute if a.substitute_name else roll.on_leave).append(a)
+        else:
+            roll.pending.append(a)
+    return roll
+
+
+def my_attendance(meeting: Meeting, membership: Membership | None) -> Attendance | None:
+    if membership is None:
+        return None
+    return (
+        Attendance.objects.filter(meeting=meeting, unit_id=membership.unit_id)
+        .select_related("unit")
+        .first()
+    )
+
+
+def minutes_detail(minutes: Minutes) -> tuple[list[MinutesSection], list[MinutesReceipt]]:
+    sections = list(
+        MinutesSection.objects.filter(minutes=minutes)
+        .prefetch_related(
+            Prefetch(
+                "resolutions",
+                queryset=Resolution.objects.select_related("lead_unit")
+                .prefetch_related("supporting_units")
+                .order_by("number"),
+            )
+        )
+        .order_by("order", "id")
+    )
+    receipts = list(
+        MinutesReceipt.objects.filter(minutes=minutes)
+        .select_related("unit", "acknowledged_by")
+        .order_by("kind", "unit__order")
+    )
+    return sections, receipts
+
+
+def receipt_of(minutes: Minutes, membership: Membership | None) -> MinutesReceipt | None:
+    if membership is None:
+        return None
+    return MinutesReceipt.objects.filter(minutes=minutes, unit_id=membership.unit_id).first()
+
+
+def invitable_units(meeting: Meeting) -> QuerySet[Unit]:
+    return (
+        Unit.objects.filter(mechanism_id=meeting.mechanism_id, active=True)
+        .exclude(kind=Unit.Kind.GOVERNMENT)
+        .exclude(attendances__meeting=meeting)
+        .order_by("kind", "order", "id")
+    )
+
+
+def plenary_this_year(mechanism_id: int, year: int) -> bool:
+    """三(一)1: 全体会议原则上每年召开一次 — is one scheduled or held this year?"""
+    return (
+        Meeting.objects.filter(
+            mechanism_id=mechanism_id, kind=Meeting.Kind.PLENARY, starts_at__year=year
+        )
+        .exclude(status=Meeting.Status.CANCELLED)
+        .exists()
+    )

@@ -1,0 +1,647 @@
+"""Meeting and minutes pages: check access, call one service, render (三(一)1, 三(一)2)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from lianxi.core.exceptions import ApplicationError
+from lianxi.documents.layout import resolution_label, section_label
+from lianxi.organization.access import membership_of, require_role
+from lianxi.organization.models import Membership
+
+from . import access, selectors, services
+from .access import Role, can_convene, meeting_for, minutes_for
+from .forms import (
+    AgendaItemForm,
+    AnswerForm,
+    CancelForm,
+    InviteForm,
+    MaterialForm,
+    MeetingEditForm,
+    MinutesIntroForm,
+    NoticeForm,
+    PlenaryForm,
+    ResolutionForm,
+    TopicalForm,
+)
+from .models import AgendaItem, Attendance, Meeting, MeetingMaterial, MinutesSection, Resolution
+
+RECEIPT_ORDER = {"member": 0, "invited": 1, "copy": 2}
+
+
+def _form_errors(form: Any) -> str:
+    return "；".join(str(e) for errors in form.errors.values() for e in errors)
+
+
+def _run(request: HttpRequest, action: Callable[[], Any], success: str) -> bool:
+    try:
+        action()
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return False
+    messages.success(request, success)
+    return True
+
+
+def _add_error(form: Any, exc: ApplicationError) -> None:
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+# --- lists and scheduling -----------------------------------------------------------------
+
+
+@login_required
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    membership = require_role(request.user, *access.MEETING_ROLES)
+    meetings = list(selectors.meeting_list(membership))
+    upcoming, past = selectors.split_upcoming(meetings)
+    return render(
+        request,
+        "meetings/list.html",
+        {
+            "upcoming": upcoming,
+            "past": past,
+            "is_secretariat": membership.role == Role.SECRETARIAT,
+        },
+    )
+
+
+@login_required
+def meeting_schedule(request: HttpRequest) -> HttpResponse:
+    """三(一)1: the secretariat schedules a plenary; every member unit is invited."""
+    membership = require_role(request.user, Role.SECRETARIAT)
+    mechanism = membership.unit.mechanism
+    form = PlenaryForm(request.POST or None, mechanism=mechanism)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                observers = list(data["observer_units"])
+                if data["new_observer"].strip():
+                    observers.append(
+                        services.invited_unit_add(name=data["new_observer"], actor=membership)
+                    )
+                meeting = services.meeting_schedule(
+                    kind=Meeting.Kind.PLENARY,
+                    title=data["title"],
+                    topic=data["topic"],
+                    starts_at=data["starts_at"],
+                    ends_at=data["ends_at"],
+                    location=data["location"],
+                    observer_units=observers,
+                    actor=membership,
+                )
+        except ApplicationError as exc:
+            _add_error(form, exc)
+        else:
+            messages.success(request, "全体会议已安排。请确定议题、上传材料后发出会议通知。")
+            return redirect("meetings:detail", meeting.pk)
+    return render(request, "meetings/schedule.html", {"form": form, "topical": False})
+
+
+@login_required
+def topical_entrust(request: HttpRequest) -> HttpResponse:
+    """三(一)2: the secretariat entrusts a member unit to chair a topical meeting."""
+    membership = require_role(request.user, Role.SECRETARIAT)
+    form = TopicalForm(request.POST or None, mechanism=membership.unit.mechanism)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            meeting = services.topical_meeting_entrust(
+                title=data["title"],
+                topic=data["topic"],
+                chair_unit=data["chair_unit"],
+                concerned_units=list(data["concerned_units"]),
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                location=data["location"],
+                actor=membership,
+            )
+        except ApplicationError as exc:
+            _add_error(form, exc)
+        else:
+            messages.success(request, f"已委托{meeting.chair_unit.name}主持专题会议。")
+            return redirect("meetings:detail", meeting.pk)
+    return render(request, "meetings/schedule.html", {"form": form, "topical": True})
+
+
+# --- the meeting page ---------------------------------------------------------------------
+
+
+def _answer_initial(attendance: Attendance | None) -> dict[str, Any]:
+    if attendance is None or attendance.status == Attendance.Status.PENDING:
+        return {}
+    return {
+        "attending": "0" if attendance.status == Attendance.Status.ON_LEAVE else "1",
+        "attendee_name": attendance.attendee_name,
+        "attendee_title": attendance.attendee_title,
+        "substitute_name": attendance.substitute_name,
+        "substitute_title": attendance.substitute_title,
+        "leave_reason": attendance.leave_reason,
+    }
+
+
+@login_required
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = meeting_for(request.user, pk)
+    membership = membership_of(request.user)
+    convener = can_convene(membership, meeting)
+    now = timezone.now()
+    attendances = selectors.meeting_attendances(meeting)
+    mine = next((a for a in attendances if membership and a.unit_id == membership.unit_id), None)
+    if membership is None or membership.role not in access.UNIT_ROLES:
+        mine = None  # the secretariat's own unit answers through its member or liaison
+    can_answer = (
+        mine is not None
+        and membership is not None
+        and membership.role in access.UNIT_ROLES
+        and meeting.status == Meeting.Status.NOTIFIED
+        and now < meeting.starts_at
+    )
+    minutes = getattr(meeting, "minutes", None) if hasattr(meeting, "minutes") else None
+    if minutes is not None and not access.can_view_minutes(membership, minutes):
+        minutes = None
+    editable = convener and meeting.status in services.EDITABLE_STATUSES
+    can_record = (
+        convener
+        and meeting.status in (Meeting.Status.NOTIFIED, Meeting.Status.HELD)
+        and timezone.localtime(now).date() >= timezone.localtime(meeting.starts_at).date()
+    )
+    record_rows = []
+    if can_record:
+        for a in attendances:
+            actual, name = (a.actual, a.actual_name) if a.actual else services.default_actual(a)
+            record_rows.append({"attendance": a, "actual": actual, "name": name})
+    context = {
+        "meeting": meeting,
+        "agenda": selectors.meeting_agenda(meeting),
+        "materials": list(meeting.materials.select_related("agenda_item")),
+        "attendances": attendances,
+        "convener": convener,
+        "editable": editable,
+        "roll": selectors.roll_of(attendances) if convener else None,
+        "mine": mine,
+        "can_answer": can_answer,
+        "started": now >= meeting.starts_at,
+        "answer_form": AnswerForm(initial=_answer_initial(mine)) if can_answer else None,
+        "minutes": minutes,
+        "can_record": can_record,
+        "record_rows": record_rows,
+        "actual_choices": Attendance.Actual.choices,
+        "agenda_form": AgendaItemForm(mechanism_id=meeting.mechanism_id) if editable else None,
+        "material_form": MaterialForm() if editable else None,
+        "notice_form": NoticeForm(initial={"notice_text": services.default_notice(meeting)})
+        if editable and meeting.status == Meeting.Status.DRAFT
+        else None,
+        "invite_form": InviteForm(units=selectors.invitable_units(meeting)) if editable else None,
+        "cancel_form": CancelForm() if editable else None,
+        "can_draft_minutes": convener and meeting.status == Meeting.Status.HELD and not minutes,
+    }
+    return render(request, "meetings/detail.html", context)
+
+
+@login_required
+def meeting_roll(request: HttpRequest, pk: int) -> HttpResponse:
+    """The live roll for the convener (refreshed by HTMX)."""
+    meeting = meeting_for(request.user, pk, convene=True)
+    roll = selectors.roll_of(selectors.meeting_attendances(meeting))
+    return render(request, "meetings/_roll.html", {"meeting": meeting, "roll": roll})
+
+
+@login_required
+def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = meeting_for(request.user, pk, convene=True)
+    membership = require_role(request.user, *access.MEETING_ROLES)
+    initial = {
+        "title": meeting.title,
+        "topic": meeting.topic,
+        "starts_at": timezone.localtime(meeting.starts_at),
+        "ends_at": timezone.localtime(meeting.ends_at),
+        "location": meeting.location,
+    }
+    form = MeetingEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_update(meeting=meeting, actor=membership, **form.cleaned_data)
+        except ApplicationError as exc:
+            _add_error(form, exc)
+        else:
+            messages.success(request, "会议信息已保存。")
+            return redirect("meetings:detail", meeting.pk)
+    return render(request, "meetings/edit.html", {"meeting": meeting, "form": form})
+
+
+def _me(request: HttpRequest) -> Membership:
+    return require_role(request.user, *access.MEETING_ROLES)
+
+
+def _convener_post(request: HttpRequest, pk: int) -> tuple[Meeting, Membership]:
+    meeting = meeting_for(request.user, pk, convene=True)
+    return meeting, _me(request)
+
+
+@require_POST
+@login_required
+def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting, membership = _convener_post(request, pk)
+    form = AgendaItemForm(request.POST, mechanism_id=meeting.mechanism_id)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+    else:
+        _run(
+            request,
+            lambda: services.agenda_item_add(
+                meeting=meeting, actor=membership, **form.cleaned_data
+            ),
+            "议题已添加。",
+        )
+    return redirect("meetings:detail", meeting.pk)
+
+
+@require_POST
+@login_required
+def agenda_move(request: HttpRequest, pk: int, item_pk: int, direction: str) -> HttpResponse:
+    meeting, membership = _convener_post(request, pk)
+    item = get_object_or_404(AgendaItem, pk=item_pk, meeting=meeting)
+    _run(
+        request,
+        lambda: services.agenda_item_move(item=item, up=direction == "up", actor=membership),
+        "议题顺序已调整。",
+    )
+    return redirect("meetings:detail", meeting.pk)
+
+
+@require_POST
+@login_required
+def agenda_remove(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    meeting, membership = _convener_post(request, pk)
+    item = get_object_or_404(AgendaItem, pk=item_pk, meeting=meeting)
+    _run(request, lambda: services.agenda_item_remove(item=item, actor=membership), "议题已删除。")
+    return redirect("meetings:detail", meeting.pk)
+
+
+@require_POST
+@login_required
+def agenda_carryover(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting, membership = _convener_post(request, pk)
+    _run(
+        request,
+        lambda: services.agenda_carryover_refresh(meeting=meeting, actor=membership),
+        "已按督办台账更新“上次会议议定事项落实情况”。",
+    )
+    return redirect("meetings:detail", meeting.pk)
+
+
+@require_POST
+@login_required
+def material_add(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting, membership = _convener_post(request, pk)
+    form = MaterialForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+    else:
+        _run(
+            request,
+            lambda: services.meeting_material_add(
+                meeting=meeting,
+                title=form.cleaned_data["title"],
+                file=form.cleaned_data["file"],
+                actor=membership,
+            ),
+            "材料已上传。",
+        )
+    return redirect("meetings:detail", meeting.pk)
+
+
+@login_required
+def material_download(request: HttpRequest, pk: int, material_pk: int) -> HttpResponseBase:
+    meeting = meeting_for(request.user, pk)
+    material = get_object_or_404(MeetingMaterial, pk=material_pk, meeting=meeting)
+    try:
+        handle = material.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("文件不存在。") from exc
+    name = os.path.basename(material.file.name or "")
+    return FileResponse(handle, as_attachment=True, filename=name)
+
+
+@require_POST
+@login_required
+def meeting_notify(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting, membership = _convener_post(request, pk)
+    form = NoticeForm(request.POST)
+    form.is_valid()
+    _run(
+        request,
+        lambda: services.meeting_notify(
+            meeting=meeting,
+            actor=membership,
+            notice_text=form.cleaned_data.get("notice_text", ""),
+        ),
+        "会议通知已发送给各受邀单位。",
+    )
+    return redirect("meetings:detail", meeting.pk)
+
+
+@require_POST
+@login_required
+def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting, membership = _convener_post(request, pk)
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+    else:
+        _run(
+            request,
+            lambda: services.meeting_cancel(
+                meeting=meeting, reason=form.cleaned_data["reason"], actor=membership
+            ),
+            "会议已取消，已通知各受邀单位。",
+        )
+    return redirect("meetings:detail", meeting.pk)
+
+
+@require_POST
+@login_required
+def meeting_invite(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting, membership = _convener_post(request, pk)
+    form = InviteForm(request.POST, units=selectors.invitable_units(meeting))
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect("meetings:detail", meeting.pk)
+    data = form.cleaned_data
+
+    def invite() -> None:
+        with transaction.atomic():
+            unit = data["unit"]
+            if unit is None:
+                if not data["new_name"].strip():
+                    raise ApplicationError("请选择单位，或填写新增邀请单位的名称。")
+                unit = services.invited_unit_add(name=data["new_name"], actor=membership)
+            services.meeting_invite_unit(
+                meeting=meeting, unit=unit, invited_as=data["invited_as"], actor=membership
+            )
+
+    _run(request, invite, "已邀请。")
+    return redirect("meetings:detail", meeting.pk)
+
+
+@require_POST
+@login_required
+def attendance_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    """三(一)1: my unit attends (who), or asks leave before the start naming a substitute."""
+    meeting = meeting_for(request.user, pk)
+    membership = require_role(request.user, *access.UNIT_ROLES)
+    attendance = get_object_or_404(Attendance, meeting=meeting, unit_id=membership.unit_id)
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+    else:
+        _run(
+            request,
+            lambda: services.attendance_answer(
+                attendance=attendance, by=membership, **form.cleaned_data
+            ),
+            "已答复。",
+        )
+    return redirect("meetings:detail", meeting.pk)
+
+
+@require_POST
+@login_required
+def attendance_record(request: HttpRequest, pk: int) -> HttpResponse:
+    """三(一)1: on the day, the convener records who actually came."""
+    meeting, membership = _convener_post(request, pk)
+    actual: dict[int, str] = {}
+    names: dict[int, str] = {}
+    for attendance in meeting.attendances.all():
+        if f"actual-{attendance.pk}" in request.POST:
+            actual[attendance.pk] = request.POST[f"actual-{attendance.pk}"]
+            names[attendance.pk] = request.POST.get(f"name-{attendance.pk}", "")
+    _run(
+        request,
+        lambda: services.attendance_record(
+            meeting=meeting, actual=actual, names=names, actor=membership
+        ),
+        "实际出席情况已登记，会议已召开。",
+    )
+    return redirect("meetings:detail", meeting.pk)
+
+
+@require_POST
+@login_required
+def minutes_draft(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting, membership = _convener_post(request, pk)
+    try:
+        minutes = services.minutes_draft(meeting=meeting, actor=membership)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("meetings:detail", meeting.pk)
+    return redirect("meetings:minutes_edit", minutes.pk)
+
+
+# --- minutes ------------------------------------------------------------------------------
+
+
+@login_required
+def minutes_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    minutes = minutes_for(request.user, pk)
+    membership = membership_of(request.user)
+    sections, receipts = selectors.minutes_detail(minutes)
+    convener = can_convene(membership, minutes.meeting)
+    receipts.sort(key=lambda r: RECEIPT_ORDER.get(r.kind, 9))
+    receipt = next((r for r in receipts if membership and r.unit_id == membership.unit_id), None)
+    if membership is None or membership.role not in (*access.UNIT_ROLES, Role.GOVERNMENT):
+        receipt = None  # the secretariat issues; its unit signs through its member or liaison
+    for n, section in enumerate(sections, start=1):
+        section.label = section_label(n)  # type: ignore[attr-defined]
+        for resolution in section.resolutions.all():
+            resolution.label = resolution_label(resolution.number)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "meetings/minutes.html",
+        {
+            "minutes": minutes,
+            "meeting": minutes.meeting,
+            "sections": sections,
+            "receipts": receipts if convener else [],
+            "unacknowledged": [r for r in receipts if r.acknowledged_at is None],
+            "receipt": receipt,
+            "convener": convener,
+        },
+    )
+
+
+@login_required
+def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    minutes = minutes_for(request.user, pk, edit=True)
+    membership = _me(request)
+    if minutes.status != minutes.Status.DRAFT:
+        return redirect("meetings:minutes", minutes.pk)
+    sections, _ = selectors.minutes_detail(minutes)
+    for section in sections:
+        for resolution in section.resolutions.all():
+            resolution.label = resolution_label(resolution.number)  # type: ignore[attr-defined]
+    intro_form = MinutesIntroForm(request.POST or None, initial={"intro": minutes.intro})
+    if request.method == "POST" and intro_form.is_valid():
+        edits = {
+            s.pk: (
+                request.POST.get(f"heading-{s.pk}", s.heading),
+                request.POST.get(f"discussion-{s.pk}", s.discussion),
+            )
+            for s in sections
+        }
+        if _run(
+            request,
+            lambda: services.minutes_update(
+                minutes=minutes,
+                intro=intro_form.cleaned_data["intro"],
+                sections=edits,
+                actor=membership,
+            ),
+            "纪要已保存。",
+        ):
+            return redirect("meetings:minutes_edit", minutes.pk)
+    return render(
+        request,
+        "meetings/minutes_edit.html",
+        {
+            "minutes": minutes,
+            "meeting": minutes.meeting,
+            "sections": sections,
+            "intro_form": intro_form,
+            "resolution_form": ResolutionForm(mechanism_id=minutes.meeting.mechanism_id),
+        },
+    )
+
+
+@require_POST
+@login_required
+def section_add(request: HttpRequest, pk: int) -> HttpResponse:
+    minutes = minutes_for(request.user, pk, edit=True)
+    membership = _me(request)
+    _run(
+        request,
+        lambda: services.minutes_section_add(
+            minutes=minutes, heading=request.POST.get("heading", ""), actor=membership
+        ),
+        "已添加。",
+    )
+    return redirect("meetings:minutes_edit", minutes.pk)
+
+
+@require_POST
+@login_required
+def resolution_add(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse:
+    minutes = minutes_for(request.user, pk, edit=True)
+    membership = _me(request)
+    section = get_object_or_404(MinutesSection, pk=section_pk, minutes=minutes)
+    form = ResolutionForm(request.POST, mechanism_id=minutes.meeting.mechanism_id)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+    else:
+        data = form.cleaned_data
+        _run(
+            request,
+            lambda: services.resolution_add(
+                section=section,
+                text=data["text"],
+                lead_unit=data["lead_unit"],
+                supporting_units=list(data["supporting_units"]),
+                deadline=data["deadline"],
+                deadline_workdays=data["deadline_workdays"],
+                feedback_every_workdays=data["feedback_every_workdays"],
+                actor=membership,
+            ),
+            "议定事项已添加。",
+        )
+    return redirect("meetings:minutes_edit", minutes.pk)
+
+
+@require_POST
+@login_required
+def resolution_remove(request: HttpRequest, pk: int, resolution_pk: int) -> HttpResponse:
+    minutes = minutes_for(request.user, pk, edit=True)
+    membership = _me(request)
+    resolution = get_object_or_404(Resolution, pk=resolution_pk, minutes=minutes)
+    _run(
+        request,
+        lambda: services.resolution_remove(resolution=resolution, actor=membership),
+        "议定事项已删除。",
+    )
+    return redirect("meetings:minutes_edit", minutes.pk)
+
+
+def _minutes_step(name: str, success: str) -> Callable[[HttpRequest, int], HttpResponse]:
+    @require_POST
+    @login_required
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        minutes = minutes_for(request.user, pk, edit=True)
+        membership = _me(request)
+        service = getattr(services, name)
+        _run(request, lambda: service(minutes=minutes, actor=membership), success)
+        return redirect("meetings:minutes", minutes.pk)
+
+    view.__name__ = name
+    return view
+
+
+minutes_approve = _minutes_step("minutes_approve", "会议纪要已审定。")
+minutes_reopen = _minutes_step("minutes_reopen", "会议纪要已退回修改。")
+minutes_issue = _minutes_step("minutes_issue", "会议纪要已印发，议定事项已转入督办。")
+
+
+@require_POST
+@login_required
+def minutes_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    minutes = minutes_for(request.user, pk)
+    membership = membership_of(request.user)
+    receipt = selectors.receipt_of(minutes, membership)
+    if receipt is None or membership is None:
+        raise PermissionDenied("本单位不是该纪要的收文单位。")
+    _run(
+        request,
+        lambda: services.minutes_acknowledge(receipt=receipt, by=membership),
+        "已签收。",
+    )
+    return redirect("meetings:minutes", minutes.pk)
+
+
+def _download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    from .minutes_document import render_docx, render_pdf
+
+    minutes = minutes_for(request.user, pk)
+    name = f"{minutes.meeting.title}纪要{minutes.number}"
+    if kind == "docx":
+        data = render_docx(minutes)
+        content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    else:
+        data = render_pdf(minutes)
+        content_type = "application/pdf"
+    response = HttpResponse(data, content_type=content_type)
+    from urllib.parse import quote
+
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}.{kind}"
+    return response
+
+
+@login_required
+def minutes_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    return _download(request, pk, "docx")
+
+
+@login_required
+def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    return _download(request, pk, "pdf")

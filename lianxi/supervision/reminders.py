@@ -1,0 +1,229 @@
+"""督促 (四(二)): reminders computed by the tick, each sent once.
+
+On working days:
+- before the deadline (from the yellow threshold on) and once it has passed, the lead unit's
+  liaison is reminded; one working day later, if the lead unit has still reported nothing, its
+  member is reminded too;
+- when a feedback period has passed without a report, the same two steps.
+Every Monday the secretariat gets a digest of the red and yellow items (one per ISO week).
+
+Each reminder is a `Reminder` row and a message with a key, so a repeated tick sends nothing new.
+"""
+
+from collections import defaultdict
+from datetime import date, datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from lianxi.core.audit import audit_record
+from lianxi.core.calendar import add_workdays, is_workday, subtract_workdays, workdays_between
+from lianxi.notifications.models import Message
+from lianxi.notifications.services import notify
+from lianxi.organization.models import Mechanism, Membership
+
+from .lights import RED, YELLOW, Cutoffs
+from .models import ActionItem, Reminder
+from .services import item_url, secretariat_users
+
+Kind = Reminder.Kind
+Audience = Reminder.Audience
+
+DIGEST_LIST_MAX = 30
+
+
+def _people(unit_ids: set[int]) -> dict[tuple[int, str], list[Any]]:
+    people: dict[tuple[int, str], list[Any]] = defaultdict(list)
+    for membership in Membership.objects.filter(
+        unit_id__in=unit_ids,
+        active=True,
+        user__is_active=True,
+        role__in=[Membership.Role.LIAISON, Membership.Role.MEMBER],
+    ).select_related("user"):
+        people[(membership.unit_id, membership.role)].append(membership.user)
+    return people
+
+
+def _text(
+    item: ActionItem, kind: str, about: date, audience: str, first_sent: datetime | None
+) -> tuple[str, str]:
+    if kind == Kind.DUE:
+        subject = f"督办事项即将到期：{item.title}"
+        body = (
+            f"办结时限为 {item.deadline:%Y年%m月%d日}，请抓紧办理并及时反馈进展；"
+            "确需延期的，请在时限前提出延期申请。"
+        )
+    elif kind == Kind.OVERDUE:
+        subject = f"督办事项已逾期：{item.title}"
+        body = f"办结时限 {item.deadline:%Y年%m月%d日} 已过，请尽快办结并反馈。"
+    else:
+        subject = f"请反馈督办事项进展：{item.title}"
+        body = (
+            f"按每 {item.feedback_every_workdays} 个工作日反馈一次的要求，"
+            f"本期进展应于 {about:%Y年%m月%d日} 前反馈。"
+        )
+    if audience == Audience.MEMBER:
+        subject = f"【提请督促】{subject}"
+        if first_sent is not None:
+            body += (
+                f"\n本单位联络员已于 {timezone.localtime(first_sent):%Y年%m月%d日} 收到提醒，"
+                "至今未反馈进展。"
+            )
+    return subject[:200], body
+
+
+def _remind(
+    item: ActionItem,
+    kind: str,
+    about: date,
+    audience: str,
+    recipients: list[Any],
+    now: datetime,
+    first_sent: datetime | None = None,
+) -> None:
+    with transaction.atomic():
+        _, created = Reminder.objects.get_or_create(
+            item=item, kind=kind, audience=audience, about=about, defaults={"sent_at": now}
+        )
+        if not created:
+            return
+        subject, body = _text(item, kind, about, audience, first_sent)
+        notify(
+            recipients=recipients or [item.lead_unit],
+            kind=f"supervision.reminder.{kind}",
+            subject=subject,
+            body=body,
+            url=item_url(item),
+            key=f"supervision:{item.pk}:{kind}:{about.isoformat()}:{audience}",
+        )
+        audit_record(
+            actor=None,
+            action="action_item.remind",
+            target=item,
+            data={"kind": kind, "about": about.isoformat(), "to": audience},
+        )
+
+
+def send_reminders(now: datetime) -> dict[str, int]:
+    """Tick handler: due, overdue and feedback reminders, liaison first, then the member."""
+    today = timezone.localtime(now).date()
+    if not is_workday(today):
+        return {"sent": 0}
+    cutoffs = Cutoffs.for_day(today)
+    open_items = ActionItem.objects.exclude(status=ActionItem.Status.CLOSED).select_related(
+        "lead_unit"
+    )
+    due: list[tuple[ActionItem, str, date]] = []
+    for item in open_items.filter(deadline__lte=cutoffs.yellow_by):
+        due.append((item, Kind.OVERDUE if item.deadline < today else Kind.DUE, item.deadline))
+    # Feedback: a period has passed since the last report (or creation) when that day is on or
+    # before `subtract_workdays(today, period)`; one query per distinct period.
+    due_dates: dict[tuple[date, int], date] = {}
+    periods = (
+        open_items.filter(status=ActionItem.Status.OPEN)
+        .order_by()
+        .values_list("feedback_every_workdays", flat=True)
+        .distinct()
+    )
+    for period in sorted(set(periods)):
+        last_quiet_day = subtract_workdays(today, period)
+        before = timezone.make_aware(datetime.combine(last_quiet_day, datetime.max.time()))
+        quiet = Q(last_progress_at__lte=before) | Q(
+            last_progress_at__isnull=True, created_at__lte=before
+        )
+        for item in open_items.filter(
+            quiet, status=ActionItem.Status.OPEN, feedback_every_workdays=period
+        ):
+            base = timezone.localtime(item.last_progress_at or item.created_at).date()
+            if (base, period) not in due_dates:
+                # The latest period boundary: one reminder per period without a report.
+                periods_passed = workdays_between(base, today) // period
+                due_dates[(base, period)] = add_workdays(base, periods_passed * period)
+            due.append((item, Kind.FEEDBACK, due_dates[(base, period)]))
+    if not due:
+        return {"sent": 0}
+    people = _people({item.lead_unit_id for item, _, _ in due})
+    sent_before = {
+        (r.item_id, r.kind, r.audience, r.about): r.sent_at
+        for r in Reminder.objects.filter(item_id__in={item.pk for item, _, _ in due})
+    }
+    count = 0
+    for item, kind, about in due:
+        liaison_sent = sent_before.get((item.pk, kind, Audience.LIAISON, about))
+        liaisons = people.get((item.lead_unit_id, Membership.Role.LIAISON), [])
+        members = people.get((item.lead_unit_id, Membership.Role.MEMBER), [])
+        if liaison_sent is None:
+            # A unit without a liaison: its member is reminded straight away.
+            audience: str = Audience.LIAISON if liaisons else Audience.MEMBER
+            if (item.pk, kind, audience, about) in sent_before:
+                continue
+            _remind(item, kind, about, audience, liaisons or members, now)
+            count += 1
+            continue
+        if (item.pk, kind, Audience.MEMBER, about) in sent_before or not members:
+            continue
+        sent_day = timezone.localtime(liaison_sent).date()
+        reported_since = item.last_progress_at is not None and item.last_progress_at >= liaison_sent
+        if not reported_since and add_workdays(sent_day, 1) <= today:
+            _remind(item, kind, about, Audience.MEMBER, members, now, first_sent=liaison_sent)
+            count += 1
+    return {"sent": count}
+
+
+def send_weekly_digest(now: datetime) -> dict[str, int]:
+    """Tick handler: on Mondays, the red and yellow items to the secretariat (one per ISO week)."""
+    local = timezone.localtime(now)
+    if local.weekday() != 0:
+        return {"sent": 0}
+    year, week, _ = local.isocalendar()
+    today = local.date()
+    count = 0
+    for mechanism in Mechanism.objects.order_by("id"):
+        key = f"supervision:digest:{mechanism.pk}:{year}-W{week:02d}"
+        if Message.objects.filter(key=key).exists():
+            continue
+        recipients = secretariat_users(mechanism.pk)
+        if not recipients:
+            continue
+        cutoffs = Cutoffs.for_day(today)
+        items = list(
+            ActionItem.objects.filter(mechanism=mechanism)
+            .filter(cutoffs.q(RED) | cutoffs.q(YELLOW))
+            .annotate(light=cutoffs.expression())
+            .select_related("lead_unit")
+            .order_by("deadline", "id")
+        )
+        red = [i for i in items if i.light == RED]  # type: ignore[attr-defined]
+        yellow = [i for i in items if i.light == YELLOW]  # type: ignore[attr-defined]
+        lines = [f"截至 {today:%Y年%m月%d日}：红灯 {len(red)} 项，黄灯 {len(yellow)} 项。"]
+        for label, group in (("红灯（已逾期）", red), ("黄灯（临近时限或久未反馈）", yellow)):
+            if not group:
+                continue
+            lines.append("")
+            lines.append(label + "：")
+            for item in group[:DIGEST_LIST_MAX]:
+                lines.append(
+                    f"- {item.title}（牵头：{item.lead_unit.name}；时限 {item.deadline:%m月%d日}）"
+                )
+            if len(group) > DIGEST_LIST_MAX:
+                lines.append(f"……另有 {len(group) - DIGEST_LIST_MAX} 项，见督办台账。")
+        with transaction.atomic():
+            notify(
+                recipients=recipients,
+                kind="supervision.digest",
+                subject=(
+                    f"督办周报（{year}年第{week}周）：红灯 {len(red)} 项，黄灯 {len(yellow)} 项"
+                ),
+                body="\n".join(lines),
+                url="/supervision/?light=red",
+                key=key,
+            )
+            audit_record(
+                actor=None,
+                action="action_item.digest",
+                data={"week": f"{year}-W{week:02d}", "red": len(red), "yellow": len(yellow)},
+            )
+        count += 1
+    return {"sent": count}

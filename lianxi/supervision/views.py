@@ -1,0 +1,316 @@
+"""督办 pages (四(二)): the ledger, its export, an item's page and the forms on it."""
+
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from lianxi.core.exceptions import ApplicationError
+from lianxi.organization.access import membership_of, role_required
+
+from . import access, selectors, services
+from .forms import (
+    ActionItemForm,
+    ExtensionDecisionForm,
+    ExtensionForm,
+    LedgerFilterForm,
+    ReportForm,
+    ReviewForm,
+)
+from .lights import LIGHT_LABELS, LIGHTS, Cutoffs, stale_workdays
+from .models import ActionItem, ExtensionRequest, ProgressReport
+from .xlsx import ledger_xlsx
+
+Role = access.Role
+
+
+def _filters(request: HttpRequest) -> tuple[LedgerFilterForm, selectors.LedgerFilters, str]:
+    membership = membership_of(request.user)
+    mechanism = membership.unit.mechanism if membership else None
+    form = LedgerFilterForm(request.GET or None, mechanism=mechanism)
+    filters = selectors.LedgerFilters()
+    query = ""
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.LedgerFilters(
+            unit=data["unit"], source=data["source"], status=data["status"], light=data["light"]
+        )
+        query = urlencode(
+            {
+                k: v
+                for k, v in (
+                    ("unit", data["unit"].pk if data["unit"] else ""),
+                    ("source", data["source"]),
+                    ("status", data["status"]),
+                    ("light", data["light"]),
+                )
+                if v
+            }
+        )
+    return form, filters, query
+
+
+@role_required(*access.LEDGER_ROLES)
+def ledger(request: HttpRequest) -> HttpResponse:
+    """督办台账: filters by unit, source, status and light; counts per light; 50 a page."""
+    cutoffs = Cutoffs.for_day(timezone.localdate())
+    form, filters, query = _filters(request)
+    items = selectors.ledger_items(request.user, filters, cutoffs)
+    counts = selectors.light_counts(
+        selectors.ledger_items(request.user, filters, cutoffs, with_light_filter=False), cutoffs
+    )
+    page = Paginator(selectors.ledger_rows(items), selectors.LEDGER_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    base_query = urlencode(
+        {k: v for k, v in request.GET.items() if k not in ("light", "page") and v}
+    )
+    membership = membership_of(request.user)
+    return render(
+        request,
+        "supervision/ledger.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query,
+            "base_query": base_query,
+            "filtered": bool(query),
+            "light_stats": [(light, LIGHT_LABELS[light], counts[light]) for light in LIGHTS],
+            "current_light": filters.light,
+            "is_secretariat": access.is_secretariat(membership),
+            "scope_all": access.sees_all(membership),
+        },
+    )
+
+
+@role_required(*access.LEDGER_ROLES)
+def ledger_export(request: HttpRequest) -> HttpResponse:
+    """The filtered ledger as .xlsx."""
+    today = timezone.localdate()
+    cutoffs = Cutoffs.for_day(today)
+    _, filters, _ = _filters(request)
+    items = selectors.ledger_rows(selectors.ledger_items(request.user, filters, cutoffs))
+    membership = membership_of(request.user)
+    title = "督办台账"
+    if membership is not None and not access.sees_all(membership):
+        title = f"{membership.unit.name}督办台账"
+    content = ledger_xlsx(items.iterator(chunk_size=2000), title=title, today=today)
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    filename = f"supervision-ledger-{today:%Y%m%d}.xlsx"
+    chinese = quote(f"督办台账-{today:%Y%m%d}.xlsx")
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{filename}\"; filename*=UTF-8''{chinese}"
+    )
+    return response
+
+
+@role_required(Role.SECRETARIAT)
+def item_create(request: HttpRequest) -> HttpResponse:
+    """The secretariat creates an item that comes from no meeting (市政府交办, 来函…)."""
+    membership = access.require_secretariat(request.user)
+    mechanism = membership.unit.mechanism
+    form = ActionItemForm(request.POST or None, mechanism=mechanism)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            item = services.action_item_create(
+                mechanism=mechanism,
+                title=data["title"],
+                description=data["description"],
+                source=data["source"],
+                source_label=data["source_label"],
+                source_url=data["source_url"],
+                lead_unit=data["lead_unit"],
+                supporting_units=list(data["supporting_units"]),
+                deadline=data["deadline"],
+                deadline_workdays=data["deadline_workdays"],
+                feedback_every_workdays=data["feedback_every_workdays"],
+                actor=membership,
+            )
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "督办事项已创建，已通知牵头单位和配合单位。")
+            return redirect("supervision:item", pk=item.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "supervision/item_form.html", {"form": form}, status=status)
+
+
+def _item_page(
+    request: HttpRequest, item: ActionItem, status: int = 200, **forms: Any
+) -> HttpResponse:
+    membership = membership_of(request.user)
+    today = timezone.localdate()
+    cutoffs = Cutoffs.for_day(today)
+    light = cutoffs.light_of(item)
+    timeline = selectors.item_timeline(item, request.user)
+    is_lead = access.is_lead(membership, item)
+    can_report = access.can_report(membership, item) and item.status != ActionItem.Status.CLOSED
+    pending = next(
+        (e for e in timeline.extensions if e.status == ExtensionRequest.Status.PENDING), None
+    )
+    context = {
+        "item": item,
+        "light": light,
+        "light_label": LIGHT_LABELS[light],
+        "stale": item.status != ActionItem.Status.CLOSED and cutoffs.stale(item),
+        "stale_days": stale_workdays(),
+        "timeline": timeline,
+        "drafts": [r for r in timeline.reports if r.status == ProgressReport.Status.DRAFT],
+        "is_lead": is_lead,
+        "can_report": can_report,
+        "is_secretariat": access.is_secretariat(membership),
+        "can_review": access.is_secretariat(membership) and item.status != ActionItem.Status.CLOSED,
+        "can_extend": is_lead and item.status != ActionItem.Status.CLOSED and pending is None,
+        "deadline_passed": today > item.deadline,
+        "pending_extension": pending,
+        "report_form": forms.get("report_form") or ReportForm(lead=is_lead),
+        "review_form": forms.get("review_form") or ReviewForm(),
+        "extension_form": forms.get("extension_form") or ExtensionForm(),
+        "decision_form": forms.get("decision_form") or ExtensionDecisionForm(),
+        "error": forms.get("error"),
+    }
+    return render(request, "supervision/item.html", context, status=status)
+
+
+@role_required(*access.LEDGER_ROLES)
+def item_page(request: HttpRequest, pk: int) -> HttpResponse:
+    return _item_page(request, access.action_item_for(request.user, pk))
+
+
+@require_POST
+@role_required(Role.MEMBER, Role.LIAISON)
+def report_create(request: HttpRequest, pk: int) -> HttpResponse:
+    item = access.action_item_for(request.user, pk)
+    membership = membership_of(request.user)
+    form = ReportForm(request.POST, request.FILES, lead=access.is_lead(membership, item))
+    if not form.is_valid():
+        return _item_page(request, item, 400, report_form=form, error="请填写进展情况。")
+    submit = request.POST.get("action") == "submit"
+    try:
+        services.progress_report_create(
+            item=item,
+            user=request.user,
+            text=form.cleaned_data["text"],
+            attachment=form.cleaned_data.get("attachment"),
+            requests_closure=bool(form.cleaned_data.get("requests_closure")),
+            submit=submit,
+        )
+    except ApplicationError as exc:
+        return _item_page(request, item, 400, report_form=form, error=exc.message)
+    messages.success(
+        request,
+        "进展反馈已报送。"
+        if submit
+        else "草稿已保存，仅本单位可见；报送后联席会议办公室才能看到。",
+    )
+    return redirect("supervision:item", pk=item.pk)
+
+
+@require_POST
+@role_required(Role.MEMBER, Role.LIAISON)
+def report_submit(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse:
+    item = access.action_item_for(request.user, pk)
+    membership = membership_of(request.user)
+    report = ProgressReport.objects.filter(pk=report_pk, item=item).first()
+    if report is None or membership is None or report.unit_id != membership.unit_id:
+        raise PermissionDenied("只能报送本单位的进展反馈。")
+    try:
+        services.progress_report_submit(report=report, user=request.user)
+    except ApplicationError as exc:
+        return _item_page(request, item, 400, error=exc.message)
+    messages.success(request, "进展反馈已报送。")
+    return redirect("supervision:item", pk=item.pk)
+
+
+@role_required(*access.LEDGER_ROLES)
+def report_attachment(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse:
+    item = access.action_item_for(request.user, pk)
+    report = (
+        item.reports.filter(access.visible_reports_q(membership_of(request.user), item))
+        .filter(pk=report_pk)
+        .first()
+    )
+    if report is None or not report.attachment:
+        raise Http404("附件不存在")
+    name = (report.attachment.name or "").rsplit("/", 1)[-1]
+    with report.attachment.open("rb") as stored:
+        content = stored.read()
+    response = HttpResponse(content, content_type="application/octet-stream")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+@require_POST
+@role_required(Role.SECRETARIAT)
+def item_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """办结销号 or 退回."""
+    item = access.action_item_for(request.user, pk)
+    form = ReviewForm(request.POST)
+    form.is_valid()
+    reason = form.cleaned_data.get("reason", "")
+    decision = request.POST.get("decision")
+    try:
+        if decision == "close":
+            services.action_item_close(item=item, user=request.user, reason=reason)
+            messages.success(request, "已办结销号。")
+        elif decision == "return":
+            services.action_item_return(item=item, user=request.user, reason=reason)
+            messages.success(request, "已退回牵头单位。")
+        else:
+            raise ApplicationError("请选择办结销号或退回。")
+    except ApplicationError as exc:
+        return _item_page(request, item, 400, review_form=form, error=exc.message)
+    return redirect("supervision:item", pk=item.pk)
+
+
+@require_POST
+@role_required(Role.MEMBER, Role.LIAISON)
+def extension_create(request: HttpRequest, pk: int) -> HttpResponse:
+    item = access.action_item_for(request.user, pk)
+    form = ExtensionForm(request.POST)
+    if not form.is_valid():
+        return _item_page(
+            request, item, 400, extension_form=form, error="请填写申请延至的日期和延期理由。"
+        )
+    try:
+        services.extension_request_create(
+            item=item,
+            user=request.user,
+            reason=form.cleaned_data["reason"],
+            new_deadline=form.cleaned_data["new_deadline"],
+        )
+    except ApplicationError as exc:
+        return _item_page(request, item, 400, extension_form=form, error=exc.message)
+    messages.success(request, "延期申请已提交，等待联席会议办公室审核。")
+    return redirect("supervision:item", pk=item.pk)
+
+
+@require_POST
+@role_required(Role.SECRETARIAT)
+def extension_decide(request: HttpRequest, pk: int, extension_pk: int) -> HttpResponse:
+    item = access.action_item_for(request.user, pk)
+    extension = item.extensions.filter(pk=extension_pk).first()
+    if extension is None:
+        raise Http404("延期申请不存在")
+    form = ExtensionDecisionForm(request.POST)
+    form.is_valid()
+    try:
+        services.extension_request_decide(
+            extension=extension,
+            user=request.user,
+            grant=request.POST.get("decision") == "grant",
+            note=form.cleaned_data.get("note", ""),
+        )
+    except ApplicationError as exc:
+        return _item_page(request, item, 400, decision_form=form, error=exc.message)
+    messages.success(request, "已审核延期申请。")
+    return redirect("supervision:item", pk=item.pk)
