@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "lianxi.supervision",
     "lianxi.documents",
     "lianxi.meetings",
+    "lianxi.incidents",
     "lianxi.api",
 ]
 
