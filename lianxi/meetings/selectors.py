@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from lianxi.organization.models import Membership, Unit
+from lianxi.supervision.access import visible_items
 
 from .access import visible_meetings
 from .models import (
@@ -137,6 +139,22 @@ def minutes_detail(minutes: Minutes) -> tuple[list[MinutesSection], list[Minutes
         .order_by("kind", "unit__order")
     )
     return sections, receipts
+
+
+def resolution_action_items(sections: list[MinutesSection], user: Any) -> dict[int, Any]:
+    """四(二): the action item each agreed matter became, by resolution id, among the items
+    `user` may open (one query)."""
+    from .services import resolution_source_key
+
+    keys = {resolution_source_key(r.pk): r.pk for s in sections for r in s.resolutions.all()}
+    if not keys:
+        return {}
+    items = (
+        visible_items(user)
+        .filter(source_key__in=keys)
+        .only("pk", "source_key", "deadline", "status")
+    )
+    return {keys[item.source_key]: item for item in items}
 
 
 def receipt_of(minutes: Minutes, membership: Membership | None) -> MinutesReceipt | None:

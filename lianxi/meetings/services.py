@@ -1015,6 +1015,11 @@ def resolution_source_label(minutes: Minutes, resolution: Resolution) -> str:
     return f"{minutes.meeting.title}纪要{minutes.number} 第{resolution.number}项议定事项"
 
 
+def resolution_source_key(resolution_id: int) -> str:
+    """How the action item made from an agreed matter points back to it (四(二))."""
+    return f"meetings.resolution:{resolution_id}"
+
+
 def resolution_summary(resolution: Resolution) -> str:
     """How an agreed matter reads in the minutes: its text, who leads, who supports, by when."""
     parts = []
@@ -1045,7 +1050,7 @@ def _action_item_from(
         source="meeting",
         source_label=resolution_source_label(minutes, resolution),
         source_url=url,
-        source_key=f"meetings.resolution:{resolution.pk}",
+        source_key=resolution_source_key(resolution.pk),
         lead_unit=resolution.lead_unit,
         supporting_units=list(resolution.supporting_units.all()),
         deadline=resolution.deadline,

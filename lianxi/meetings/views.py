@@ -36,6 +36,7 @@ from .forms import (
     ResolutionForm,
     TopicalForm,
 )
+from .minutes_document import attendance_lines
 from .models import AgendaItem, Attendance, Meeting, MeetingMaterial, MinutesSection, Resolution
 
 RECEIPT_ORDER = {"member": 0, "invited": 1, "copy": 2}
@@ -465,10 +466,14 @@ def minutes_detail(request: HttpRequest, pk: int) -> HttpResponse:
     receipt = next((r for r in receipts if membership and r.unit_id == membership.unit_id), None)
     if membership is None or membership.role not in (*access.UNIT_ROLES, Role.GOVERNMENT):
         receipt = None  # the secretariat issues; its unit signs through its member or liaison
+    action_items: dict[int, Any] = {}
+    if minutes.status == minutes.Status.ISSUED:
+        action_items = selectors.resolution_action_items(sections, request.user)
     for n, section in enumerate(sections, start=1):
         section.label = section_label(n)  # type: ignore[attr-defined]
         for resolution in section.resolutions.all():
             resolution.label = resolution_label(resolution.number)  # type: ignore[attr-defined]
+            resolution.action_item = action_items.get(resolution.pk)  # type: ignore[attr-defined]
     return render(
         request,
         "meetings/minutes.html",
@@ -476,6 +481,7 @@ def minutes_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "minutes": minutes,
             "meeting": minutes.meeting,
             "sections": sections,
+            "attendance_lines": attendance_lines(minutes.meeting),
             "receipts": receipts if convener else [],
             "unacknowledged": [r for r in receipts if r.acknowledged_at is None],
             "receipt": receipt,
