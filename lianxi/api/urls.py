@@ -10,7 +10,9 @@ from ninja.renderers import JSONRenderer
 
 from . import errors
 from .auth import session_read_auth, token_auth
+from .routers.meetings import router as meetings_router
 from .routers.organization import router as organization_router
+from .routers.supervision import router as supervision_router
 
 
 class ChineseJSONRenderer(JSONRenderer):
@@ -33,3 +35,5 @@ api = NinjaAPI(
 )
 errors.install(api)
 api.add_router("", organization_router)
+api.add_router("", meetings_router)
+api.add_router("", supervision_router)

@@ -20,7 +20,7 @@ from django.http import Http404
 from lianxi.organization.access import membership_of
 from lianxi.organization.models import Membership
 
-from .models import Meeting, Minutes, MinutesReceipt
+from .models import Attendance, Meeting, Minutes, MinutesReceipt
 
 Role = Membership.Role
 UNIT_ROLES = (Role.MEMBER, Role.LIAISON, Role.OBSERVER)
@@ -57,7 +57,11 @@ def visible_meetings(membership: Membership | None) -> QuerySet[Meeting]:
     if membership.role == Role.GOVERNMENT:
         return base.filter(minutes__status=Minutes.Status.ISSUED)
     unit_id = membership.unit_id
-    invited = Q(attendances__unit_id=unit_id) & ~Q(status=Meeting.Status.DRAFT)
+    # A subquery, not a join: a join would also restrict the list's per-meeting counts of
+    # attendances (selectors.meeting_list) to this unit's own row.
+    invited = Q(pk__in=Attendance.objects.filter(unit_id=unit_id).values("meeting_id")) & ~Q(
+        status=Meeting.Status.DRAFT
+    )
     if membership.role == Role.OBSERVER:
         return base.filter(invited).distinct()
     chaired = Q(kind=Meeting.Kind.TOPICAL, chair_unit_id=unit_id)

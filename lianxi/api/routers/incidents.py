@@ -1,0 +1,425 @@
+"""Occupational-hazard incidents (三(四)2, 二(四)): intake from other systems, reading, CAP 1.2.
+
+Intake: ``POST /incidents`` with an ``Idempotency-Key`` header (required). A retried POST with
+the same key answers 200 with the incident the first one created, never a second one: the
+database's unique constraint on ``Incident.idempotency_key`` decides between concurrent
+requests, and the loser reads the winner's row. Keys are per caller (two systems may use the same
+key for different incidents); the same key with a different incident is refused (409).
+
+Reading: the same visibility as the pages — the secretariat and the government office see every
+incident of their joint meeting, a member unit only those it was notified of; an incident the
+caller may not see is 403 whether or not it exists. Every view of an incident's details
+(detail, notices, CAP) writes ``incident.view`` to the audit trail.
+"""
+
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from ninja import Router, Status
+from ninja.errors import HttpError
+
+from lianxi.core.exceptions import ApplicationError
+from lianxi.incidents import cap, grading, services
+from lianxi.incidents.models import Incident, IncidentNotice, IncidentUpdate
+from lianxi.organization.access import require_membership
+from lianxi.organization.models import Membership, Unit
+
+from ..auth import token_auth
+from ..errors import NotFound
+from ..schemas import ErrorOut
+from ..schemas_incidents import (
+    EnterpriseOut,
+    IncidentDetailOut,
+    IncidentIn,
+    IncidentMessagesOut,
+    IncidentOut,
+    NoticeOut,
+    UpdateOut,
+)
+from ..schemas_meetings import UnitRef
+
+router = Router(tags=["职业病危害事故"])
+
+Role = Membership.Role
+READ_ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+# Who sees every incident of the joint meeting; a member unit's people see those notified to it.
+SEE_ALL_ROLES = (Role.SECRETARIAT, Role.GOVERNMENT)
+UNIT_ROLES = (Role.MEMBER, Role.LIAISON)
+# 三(四)2: the secretariat, or any member unit that learns of an incident, registers it.
+INTAKE_ROLES = (Role.SECRETARIAT, Role.MEMBER, Role.LIAISON)
+MAX_KEY_LENGTH = 150
+RETRIES = 3
+HIDDEN = "您无权查看该事故：事故信息仅限联席会议办公室、被通报单位和市政府办公室查看。"
+
+
+# --- who may do what ---------------------------------------------------------------------------
+
+
+def _visible(membership: Membership) -> QuerySet[Incident]:
+    incidents = Incident.objects.filter(mechanism_id=membership.unit.mechanism_id)
+    if membership.role in SEE_ALL_ROLES:
+        return incidents
+    if membership.role in UNIT_ROLES:
+        return incidents.filter(notices__unit_id=membership.unit_id)
+    raise PermissionDenied(HIDDEN)
+
+
+def _reader(request: HttpRequest) -> Membership:
+    membership = require_membership(request.user)
+    if membership.role not in (*SEE_ALL_ROLES, *UNIT_ROLES):
+        raise PermissionDenied(HIDDEN)
+    return membership
+
+
+def _incident(request: HttpRequest, incident_id: int, *, what: str) -> Incident:
+    """The incident if the caller may see it (403 otherwise), its view recorded in the audit."""
+    membership = _reader(request)
+    incident = (
+        _visible(membership)
+        .select_related("enterprise", "registering_unit", "mechanism")
+        .filter(pk=incident_id)
+        .first()
+    )
+    if incident is None:
+        raise PermissionDenied(HIDDEN)
+    services.incident_view_record(incident=incident, viewer=membership, what=what)
+    return incident
+
+
+def _intake_membership(request: HttpRequest) -> Membership:
+    membership = require_membership(request.user)
+    allowed = membership.role == Role.SECRETARIAT or (
+        membership.role in INTAKE_ROLES and membership.unit.kind == Unit.Kind.MEMBER
+    )
+    if not allowed:
+        raise PermissionDenied("只有联席会议办公室和成员单位可以报告职业病危害事故。")
+    return membership
+
+
+# --- building the answers ----------------------------------------------------------------------
+
+
+def _abs(request: HttpRequest, name: str, *args: Any) -> str:
+    try:
+        return request.build_absolute_uri(reverse(name, args=args))
+    except NoReverseMatch:
+        return ""
+
+
+def _summary(request: HttpRequest, incident: Incident, now: datetime) -> dict[str, Any]:
+    return {
+        "id": incident.pk,
+        "reference": incident.reference,
+        "title": incident.title,
+        "grade": incident.grade,
+        "grade_display": grading.grade_label(incident.grade),
+        "is_radiation": incident.is_radiation,
+        "hazard": incident.hazard,
+        "hazard_display": incident.get_hazard_display(),
+        "occurred_at": incident.occurred_at,
+        "first_reported_at": incident.first_reported_at,
+        "county": incident.enterprise.county,
+        "poisoned_count": incident.poisoned_count,
+        "death_count": incident.death_count,
+        "report_due_at": incident.report_due_at,
+        "reported_at": incident.reported_at,
+        "report_late": services.is_report_late(incident, now),
+        "status": incident.status,
+        "status_display": incident.get_status_display(),
+        "url": _abs(request, "api:incident_detail", incident.pk),
+        "page_url": _abs(request, "incidents:detail", incident.pk),
+    }
+
+
+def _detail(request: HttpRequest, incident: Incident) -> IncidentDetailOut:
+    enterprise = incident.enterprise
+    unit = incident.registering_unit
+    has_notice = incident.notices.exists()
+    return IncidentDetailOut(
+        **_summary(request, incident, timezone.now()),
+        location=incident.location,
+        enterprise=EnterpriseOut(
+            name=enterprise.name,
+            credit_code=enterprise.credit_code,
+            industry=enterprise.industry,
+            address=enterprise.address,
+            county=enterprise.county,
+        ),
+        substance=incident.substance,
+        exposed_count=incident.exposed_count,
+        onset=incident.onset,
+        probable_cause=incident.probable_cause,
+        measures_taken=incident.measures_taken,
+        trend=incident.trend,
+        source_system=incident.source_system,
+        registering_unit=UnitRef(id=unit.pk, name=unit.name) if unit else None,
+        closed_at=incident.closed_at,
+        investigation_result=incident.investigation_result,
+        cap_url=_abs(request, "api:incident_cap", incident.pk) if has_notice else "",
+        notices_url=_abs(request, "api:incident_notices", incident.pk),
+    )
+
+
+def _notice(request: HttpRequest, notice: IncidentNotice) -> NoticeOut:
+    return NoticeOut(
+        id=notice.pk,
+        unit=UnitRef(id=notice.unit.pk, name=notice.unit.name),
+        reason=notice.reason,
+        sent_at=notice.sent_at,
+        ack_due_at=notice.ack_due_at,
+        acknowledged_at=notice.acknowledged_at,
+        level=notice.level,
+        level_display=notice.get_level_display(),
+        cap_identifier=notice.cap_identifier,
+        cap_url=_abs(request, "api:incident_notice_cap", notice.incident_id, notice.pk),
+        cap=cap.to_dict(cap.notice_cap(notice)),
+    )
+
+
+def _update(request: HttpRequest, update: IncidentUpdate) -> UpdateOut:
+    unit = update.unit
+    return UpdateOut(
+        id=update.pk,
+        kind=update.kind,  # type: ignore[arg-type]
+        kind_display=update.get_kind_display(),
+        text=update.text,
+        poisoned_count=update.poisoned_count,
+        death_count=update.death_count,
+        unit=UnitRef(id=unit.pk, name=unit.name) if unit else None,
+        created_at=update.created_at,
+        cap_identifier=update.cap_identifier,
+        cap_url=_abs(request, "api:incident_update_cap", update.incident_id, update.pk),
+        cap=cap.to_dict(cap.update_cap(update)),
+    )
+
+
+def _cap_response(message: cap.CapAlert) -> HttpResponse:
+    response = HttpResponse(cap.to_xml(message), content_type=cap.CAP_CONTENT_TYPE)
+    name = quote(f"{message.identifier}.xml")
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{name}"
+    return response
+
+
+# --- intake --------------------------------------------------------------------------------------
+
+
+def _aware(moment: datetime) -> datetime:
+    """A time sent without an offset is Beijing time (the platform's time zone)."""
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+def _input(payload: IncidentIn) -> services.IncidentInput:
+    enterprise = payload.enterprise
+    return services.IncidentInput(
+        title=payload.title,
+        occurred_at=_aware(payload.occurred_at),
+        first_reported_at=_aware(payload.first_reported_at),
+        location=payload.location,
+        enterprise_name=enterprise.name,
+        credit_code=enterprise.credit_code,
+        industry=enterprise.industry,
+        address=enterprise.address,
+        county=enterprise.county,
+        hazard=payload.hazard,
+        substance=payload.substance,
+        exposed_count=payload.exposed_count,
+        poisoned_count=payload.poisoned_count,
+        death_count=payload.death_count,
+        onset=payload.onset,
+        probable_cause=payload.probable_cause,
+        measures_taken=payload.measures_taken,
+        trend=payload.trend,
+    )
+
+
+def _idempotency_key(request: HttpRequest, membership: Membership) -> str:
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if not key:
+        raise ApplicationError(
+            "缺少 Idempotency-Key 请求头：每次报告请附一个唯一的键（例如 UUID），"
+            "重试时使用同一个键，平台保证只登记一起事故。",
+            field="Idempotency-Key",
+        )
+    if len(key) > MAX_KEY_LENGTH or not key.isprintable():
+        raise ApplicationError(
+            f"Idempotency-Key 不能超过 {MAX_KEY_LENGTH} 个字符，且不能含控制字符。",
+            field="Idempotency-Key",
+        )
+    # Per caller: another system's key of the same spelling is another incident.
+    return f"api:{membership.user_id}:{key}"
+
+
+def _same_report(incident: Incident, data: services.IncidentInput) -> bool:
+    """A retry repeats the report; the same key with another incident is a caller's mistake."""
+    from lianxi.incidents.credit_code import normalise
+
+    return (
+        incident.title == data.title.strip()
+        and incident.occurred_at == data.occurred_at
+        and incident.enterprise.credit_code == normalise(data.credit_code)
+    )
+
+
+def _register(
+    membership: Membership, data: services.IncidentInput, key: str, source: str
+) -> tuple[Incident, bool]:
+    """Register once per key. The unique constraint decides a race: the loser's IntegrityError
+    is caught and the winner's row is read (also done inside the service; kept here so that a
+    race on any other unique row — the enterprise — is retried rather than answered with 500)."""
+    for attempt in range(RETRIES):
+        try:
+            with transaction.atomic():
+                return services.incident_register(
+                    mechanism=membership.unit.mechanism,
+                    data=data,
+                    actor=membership,
+                    idempotency_key=key,
+                    source_system=source,
+                )
+        except IntegrityError:
+            existing = Incident.objects.filter(idempotency_key=key).first()
+            if existing is not None:
+                return existing, False
+            if attempt == RETRIES - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+@router.post(
+    "/incidents",
+    response={200: IncidentDetailOut, 201: IncidentDetailOut, 400: ErrorOut, 409: ErrorOut,
+              422: ErrorOut, **READ_ERRORS},
+    auth=[token_auth],
+    url_name="incident_list",
+    summary="报告职业病危害事故（需 Idempotency-Key 请求头；重试返回同一事故）",
+)  # fmt: skip
+def incident_create(request: HttpRequest, payload: IncidentIn) -> Any:
+    """三(四)2：联席会议办公室或成员单位（及其对接的医院、区县平台）报告事故。
+
+    新登记返回 201；同一 Idempotency-Key 的重试返回 200 和第一次登记的事故，绝不重复登记。
+    数据有误（人数为负、时间晚于现在、统一社会信用代码无效、死亡人数多于中毒人数等）返回 400
+    和中文说明，不登记任何内容。"""
+    membership = _intake_membership(request)
+    key = _idempotency_key(request, membership)
+    data = _input(payload)
+    token = getattr(request, "api_token", None)
+    source = f"API：{getattr(token, 'name', '') or membership.display_name}"[:100]
+    incident, created = _register(membership, data, key, source)
+    incident = Incident.objects.select_related("enterprise", "registering_unit").get(
+        pk=incident.pk
+    )
+    if not created and not _same_report(incident, data):
+        raise HttpError(
+            409,
+            f"该 Idempotency-Key 已用于另一起事故（{incident.reference}），"
+            "请为新的事故报告使用新的键。",
+        )
+    body = _detail(request, incident)
+    return Status(201, body) if created else Status(200, body)
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/incidents",
+    response={200: list[IncidentOut], **READ_ERRORS},
+    url_name="incident_index",
+    summary="事故列表（联席会议办公室、市政府办公室看全部；成员单位看向本单位通报的）",
+)
+def incident_list(request: HttpRequest, status: str | None = None) -> list[IncidentOut]:
+    """三(四)2：不含个人信息的概要；详情、通报和 CAP 的每次查看都记入审计。"""
+    membership = _reader(request)
+    incidents = _visible(membership).select_related("enterprise").distinct()
+    if status:
+        incidents = incidents.filter(status=status)
+    now = timezone.now()
+    return [IncidentOut(**_summary(request, i, now)) for i in incidents]
+
+
+@router.get(
+    "/incidents/{incident_id}",
+    response={200: IncidentDetailOut, **READ_ERRORS},
+    url_name="incident_detail",
+    summary="事故详情（查看记入审计）",
+)
+def incident_detail(request: HttpRequest, incident_id: int) -> IncidentDetailOut:
+    return _detail(request, _incident(request, incident_id, what="api.detail"))
+
+
+@router.get(
+    "/incidents/{incident_id}/notices",
+    response={200: IncidentMessagesOut, **READ_ERRORS},
+    url_name="incident_notices",
+    summary="事故的通报、续报和终报（各含 CAP 1.2 内容的 JSON）",
+)
+def incident_notices(request: HttpRequest, incident_id: int) -> IncidentMessagesOut:
+    incident = _incident(request, incident_id, what="api.notices")
+    notices = incident.notices.select_related("unit", "incident__enterprise", "incident__mechanism")
+    updates = incident.updates.select_related("unit", "incident__enterprise", "incident__mechanism")
+    return IncidentMessagesOut(
+        notices=[_notice(request, n) for n in notices.order_by("sent_at", "id")],
+        updates=[_update(request, u) for u in updates.order_by("created_at", "id")],
+    )
+
+
+@router.get(
+    "/incidents/{incident_id}/cap",
+    response={**READ_ERRORS},
+    url_name="incident_cap",
+    summary="首条通报（向本单位的通报）的 CAP 1.2 XML",
+)
+def incident_cap(request: HttpRequest, incident_id: int) -> HttpResponse:
+    """CAP 1.2 Alert：被通报单位得到向本单位的通报，其他可查看者得到首条通报。"""
+    incident = _incident(request, incident_id, what="api.cap")
+    membership = _reader(request)
+    notices = incident.notices.select_related("unit", "incident__enterprise", "incident__mechanism")
+    notice = notices.filter(unit_id=membership.unit_id).first() or notices.order_by(
+        "sent_at", "id"
+    ).first()
+    if notice is None:
+        raise NotFound("该事故尚未向任何单位通报，没有 CAP 消息。")
+    return _cap_response(cap.notice_cap(notice))
+
+
+@router.get(
+    "/incidents/{incident_id}/notices/{notice_id}/cap",
+    response={**READ_ERRORS},
+    url_name="incident_notice_cap",
+    summary="一条通报的 CAP 1.2 XML（msgType Alert）",
+)
+def incident_notice_cap(request: HttpRequest, incident_id: int, notice_id: int) -> HttpResponse:
+    incident = _incident(request, incident_id, what="api.cap")
+    notice = (
+        incident.notices.select_related("unit", "incident__enterprise", "incident__mechanism")
+        .filter(pk=notice_id)
+        .first()
+    )
+    if notice is None:
+        raise NotFound("未找到该通报。")
+    return _cap_response(cap.notice_cap(notice))
+
+
+@router.get(
+    "/incidents/{incident_id}/updates/{update_id}/cap",
+    response={**READ_ERRORS},
+    url_name="incident_update_cap",
+    summary="续报或终报的 CAP 1.2 XML（msgType Update，references 指向首条通报）",
+)
+def incident_update_cap(request: HttpRequest, incident_id: int, update_id: int) -> HttpResponse:
+    incident = _incident(request, incident_id, what="api.cap")
+    update = (
+        incident.updates.select_related("incident__enterprise", "incident__mechanism")
+        .filter(pk=update_id)
+        .first()
+    )
+    if update is None:
+        raise NotFound("未找到该续报或终报。")
+    return _cap_response(cap.update_cap(update))

@@ -1,0 +1,559 @@
+"""Meetings, agenda, attendance and minutes (三(一)1, 三(一)2): a face over lianxi.meetings.
+
+Same access as the pages (lianxi.meetings.access): a meeting the caller may not see is 404, an
+action reserved to the convener is 403; the rules' refusals (ApplicationError) are 400.
+"""
+
+import os
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any, Literal
+from urllib.parse import quote
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.urls import reverse
+from django.utils import timezone
+from ninja import Router, Status
+
+from lianxi.core.exceptions import ApplicationError
+from lianxi.meetings import access, selectors, services
+from lianxi.meetings.models import (
+    AgendaItem,
+    Attendance,
+    Meeting,
+    MeetingMaterial,
+    Minutes,
+    MinutesReceipt,
+    MinutesSection,
+)
+from lianxi.organization.access import membership_of, require_role
+from lianxi.organization.models import Membership, Unit
+
+from ..auth import token_auth
+from ..errors import NotFound
+from ..schemas import ErrorOut
+from ..schemas_meetings import (
+    AgendaItemIn,
+    AgendaItemOut,
+    AttendanceIn,
+    AttendanceOut,
+    MaterialOut,
+    MeetingDetailOut,
+    MeetingIn,
+    MeetingOut,
+    MinutesOut,
+    MinutesRef,
+    MinutesSectionOut,
+    NoticeIn,
+    ReceiptOut,
+    ResolutionOut,
+    RollOut,
+    UnitRef,
+)
+
+router = Router(tags=["会议与纪要"])
+
+Role = Membership.Role
+READ_ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+WRITE_ERRORS: dict[int, Any] = {400: ErrorOut, 422: ErrorOut, **READ_ERRORS}
+RECEIPT_ORDER = {"member": 0, "invited": 1, "copy": 2}
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+# --- access, through lianxi.meetings.access ---------------------------------------------------
+
+
+def _meeting(request: HttpRequest, pk: int, *, convene: bool = False) -> Meeting:
+    try:
+        return access.meeting_for(request.user, pk, convene=convene)
+    except Http404 as exc:
+        raise NotFound(str(exc)) from exc
+
+
+def _minutes(request: HttpRequest, pk: int) -> Minutes:
+    try:
+        return access.minutes_for(request.user, pk)
+    except Http404 as exc:
+        raise NotFound(str(exc)) from exc
+
+
+def _me(request: HttpRequest) -> Membership:
+    return require_role(request.user, *access.MEETING_ROLES)
+
+
+# --- building the answers ---------------------------------------------------------------------
+
+
+def _unit(unit: Unit | None) -> UnitRef | None:
+    return None if unit is None else UnitRef(id=unit.pk, name=unit.name)
+
+
+def _absolute(request: HttpRequest, path: str) -> str:
+    return request.build_absolute_uri(path)
+
+
+def _minutes_of(meeting: Meeting) -> Minutes | None:
+    """The minutes fetched with the meeting (select_related), or None."""
+    try:
+        return meeting.minutes
+    except ObjectDoesNotExist:
+        return None
+
+
+def _minutes_ref(minutes: Minutes | None) -> MinutesRef | None:
+    if minutes is None:
+        return None
+    return MinutesRef(
+        id=minutes.pk,
+        status=minutes.status,
+        status_display=minutes.get_status_display(),
+        number=minutes.number,
+    )
+
+
+def _meeting_fields(
+    request: HttpRequest, meeting: Meeting, *, upcoming: bool, invited: int, answered: int
+) -> dict[str, Any]:
+    return {
+        "id": meeting.pk,
+        "kind": meeting.kind,
+        "kind_display": meeting.get_kind_display(),
+        "title": meeting.title,
+        "topic": meeting.topic,
+        "starts_at": meeting.starts_at,
+        "ends_at": meeting.ends_at,
+        "location": meeting.location,
+        "chair_unit": _unit(meeting.chair_unit),
+        "status": meeting.status,
+        "status_display": meeting.get_status_display(),
+        "upcoming": upcoming,
+        "invited_count": invited,
+        "answered_count": answered,
+        "url": _absolute(request, reverse("api:meeting_detail", args=[meeting.pk])),
+        "page_url": _absolute(request, reverse("meetings:detail", args=[meeting.pk])),
+    }
+
+
+def _attendance(a: Attendance) -> AttendanceOut:
+    return AttendanceOut(
+        id=a.pk,
+        unit=UnitRef(id=a.unit.pk, name=a.unit.name),
+        invited_as=a.invited_as,
+        invited_as_display=a.get_invited_as_display(),
+        status=a.status,
+        status_display=a.get_status_display(),
+        attendee_name=a.attendee_name,
+        attendee_title=a.attendee_title,
+        substitute_name=a.substitute_name,
+        substitute_title=a.substitute_title,
+        leave_reason=a.leave_reason,
+        answered_at=a.answered_at,
+        actual=a.actual,
+        actual_name=a.actual_name,
+    )
+
+
+def _agenda_item(item: AgendaItem) -> AgendaItemOut:
+    return AgendaItemOut(
+        id=item.pk,
+        order=item.order,
+        title=item.title,
+        description=item.description,
+        proposed_by=_unit(item.proposed_by),
+        is_carryover=item.is_carryover,
+    )
+
+
+def _material(request: HttpRequest, material: MeetingMaterial) -> MaterialOut:
+    args = [material.meeting_id, material.pk]
+    return MaterialOut(
+        id=material.pk,
+        title=material.title,
+        agenda_item_id=material.agenda_item_id,
+        uploaded_at=material.uploaded_at,
+        download_url=_absolute(request, reverse("api:meeting_material", args=args)),
+        page_url=_absolute(request, reverse("meetings:material", args=args)),
+    )
+
+
+def _rows(attendances: Iterable[Attendance]) -> list[AttendanceOut]:
+    return [_attendance(a) for a in attendances]
+
+
+def _detail(request: HttpRequest, meeting: Meeting, membership: Membership) -> MeetingDetailOut:
+    now = timezone.now()
+    attendances = selectors.meeting_attendances(meeting)
+    convener = access.can_convene(membership, meeting)
+    mine = None
+    if membership.role in access.UNIT_ROLES:
+        # The secretariat's own unit answers through its member or liaison, as on the page.
+        mine = next((a for a in attendances if a.unit_id == membership.unit_id), None)
+    minutes = Minutes.objects.filter(meeting=meeting).first()
+    if minutes is not None and not access.can_view_minutes(membership, minutes):
+        minutes = None
+    roll = None
+    if convener:
+        r = selectors.roll_of(attendances)
+        roll = RollOut(
+            attending=_rows(r.attending),
+            substitute=_rows(r.substitute),
+            on_leave=_rows(r.on_leave),
+            observer=_rows(r.observer),
+            pending=_rows(r.pending),
+        )
+    upcoming, _ = selectors.split_upcoming([meeting], now)
+    fields = _meeting_fields(
+        request,
+        meeting,
+        upcoming=bool(upcoming),
+        invited=len(attendances),
+        answered=sum(1 for a in attendances if a.status != Attendance.Status.PENDING),
+    )
+    return MeetingDetailOut(
+        **fields,
+        minutes=_minutes_ref(minutes),
+        notice_text=meeting.notice_text,
+        notified_at=meeting.notified_at,
+        cancelled_reason=meeting.cancelled_reason,
+        started=now >= meeting.starts_at,
+        convener=convener,
+        agenda=[_agenda_item(item) for item in selectors.meeting_agenda(meeting)],
+        materials=[_material(request, m) for m in meeting.materials.select_related("agenda_item")],
+        my_attendance=_attendance(mine) if mine is not None else None,
+        roll=roll,
+    )
+
+
+def _units_of(membership: Membership, ids: Iterable[int], label: str, field: str) -> list[Unit]:
+    """The units named by id, of the caller's joint meeting, in the order given."""
+    wanted = list(dict.fromkeys(ids))
+    found = {
+        u.pk: u
+        for u in Unit.objects.filter(mechanism_id=membership.unit.mechanism_id, pk__in=wanted)
+    }
+    missing = [pk for pk in wanted if pk not in found]
+    if missing:
+        raise ApplicationError(
+            f"{label}不存在：{'、'.join(str(pk) for pk in missing)}。", field=field
+        )
+    return [found[pk] for pk in wanted]
+
+
+def _aware(moment: datetime) -> datetime:
+    """A time without an offset is taken as local time (Asia/Shanghai)."""
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+# --- meetings ---------------------------------------------------------------------------------
+
+
+@router.get(
+    "/meetings",
+    response={200: list[MeetingOut], **READ_ERRORS},
+    url_name="meeting_list",
+    summary="调用者可见的会议",
+)
+def meeting_list(
+    request: HttpRequest,
+    when: Literal["upcoming", "past"] | None = None,
+    kind: Literal["plenary", "topical"] | None = None,
+) -> list[MeetingOut]:
+    """即将召开（按时间先后）在前，已召开及已取消（按时间倒序）在后；可按 when、kind 筛选。"""
+    membership = _me(request)
+    meetings = selectors.meeting_list(membership)
+    if kind:
+        meetings = meetings.filter(kind=kind)
+    upcoming, past = selectors.split_upcoming(list(meetings))
+    rows = {"upcoming": upcoming, "past": past}.get(when or "", upcoming + past)
+    ids = {m.pk for m in upcoming}
+    return [
+        MeetingOut(
+            **_meeting_fields(
+                request,
+                m,
+                upcoming=m.pk in ids,
+                invited=m.invited_count,  # type: ignore[attr-defined]
+                answered=m.answered_count,  # type: ignore[attr-defined]
+            ),
+            minutes=_minutes_ref(_minutes_of(m)),
+        )
+        for m in rows
+    ]
+
+
+@router.get(
+    "/meetings/{meeting_id}",
+    response={200: MeetingDetailOut, **READ_ERRORS},
+    url_name="meeting_detail",
+    summary="会议详情：议程、材料、本单位答复；召集方另见参会名单",
+)
+def meeting_detail(request: HttpRequest, meeting_id: int) -> MeetingDetailOut:
+    meeting = _meeting(request, meeting_id)
+    return _detail(request, meeting, _me(request))
+
+
+@router.get(
+    "/meetings/{meeting_id}/materials/{material_id}",
+    response={**READ_ERRORS},
+    url_name="meeting_material",
+    summary="下载会议材料",
+)
+def meeting_material(request: HttpRequest, meeting_id: int, material_id: int) -> HttpResponseBase:
+    meeting = _meeting(request, meeting_id)
+    material = MeetingMaterial.objects.filter(pk=material_id, meeting=meeting).first()
+    if material is None:
+        raise NotFound("会议材料不存在。")
+    try:
+        handle = material.file.open("rb")
+    except FileNotFoundError as exc:
+        raise NotFound("文件不存在。") from exc
+    name = os.path.basename(material.file.name or "")
+    return FileResponse(handle, as_attachment=True, filename=name)
+
+
+@router.post(
+    "/meetings",
+    response={201: MeetingDetailOut, **WRITE_ERRORS},
+    auth=[token_auth],
+    url_name="meeting_schedule",
+    summary="安排会议（联席会议办公室）",
+)
+def meeting_schedule(request: HttpRequest, data: MeetingIn) -> Status[MeetingDetailOut]:
+    """三(一)1：联席会议办公室安排全体会议，邀请全体成员单位，可邀请列席单位；
+    三(一)2：kind=topical 时委托一个成员单位主持专题会议，只邀请议题涉及的单位。"""
+    membership = require_role(request.user, Role.SECRETARIAT)
+    starts_at, ends_at = _aware(data.starts_at), _aware(data.ends_at)
+    if data.kind == Meeting.Kind.PLENARY:
+        observers = _units_of(membership, data.observer_unit_ids, "列席单位", "observer_unit_ids")
+        meeting = services.meeting_schedule(
+            kind=Meeting.Kind.PLENARY,
+            title=data.title,
+            topic=data.topic,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            location=data.location,
+            observer_units=observers,
+            actor=membership,
+        )
+    else:
+        if data.chair_unit_id is None:
+            raise ApplicationError("专题会议须委托一个成员单位主持。", field="chair_unit_id")
+        [chair] = _units_of(membership, [data.chair_unit_id], "主持单位", "chair_unit_id")
+        concerned = _units_of(membership, data.concerned_unit_ids, "参会单位", "concerned_unit_ids")
+        meeting = services.topical_meeting_entrust(
+            title=data.title,
+            topic=data.topic,
+            chair_unit=chair,
+            concerned_units=concerned,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            location=data.location,
+            actor=membership,
+        )
+    meeting = _meeting(request, meeting.pk)
+    return Status(201, _detail(request, meeting, membership))
+
+
+@router.post(
+    "/meetings/{meeting_id}/agenda",
+    response={201: AgendaItemOut, **WRITE_ERRORS},
+    auth=[token_auth],
+    url_name="meeting_agenda_add",
+    summary="添加议题（会议召集方）",
+)
+def agenda_add(request: HttpRequest, meeting_id: int, data: AgendaItemIn) -> Status[AgendaItemOut]:
+    meeting = _meeting(request, meeting_id, convene=True)
+    membership = _me(request)
+    proposed_by = None
+    if data.proposed_by_unit_id is not None:
+        [proposed_by] = _units_of(
+            membership, [data.proposed_by_unit_id], "提出单位", "proposed_by_unit_id"
+        )
+    item = services.agenda_item_add(
+        meeting=meeting,
+        title=data.title,
+        description=data.description,
+        proposed_by=proposed_by,
+        actor=membership,
+    )
+    return Status(201, _agenda_item(item))
+
+
+@router.post(
+    "/meetings/{meeting_id}/notify",
+    response={200: MeetingDetailOut, **WRITE_ERRORS},
+    auth=[token_auth],
+    url_name="meeting_notify",
+    summary="发出会议通知（会议召集方）",
+)
+def meeting_notify(
+    request: HttpRequest, meeting_id: int, data: NoticeIn | None = None
+) -> MeetingDetailOut:
+    """三(一)1：向每个受邀单位发出会议通知（附 .ics 邀请）。"""
+    meeting = _meeting(request, meeting_id, convene=True)
+    membership = _me(request)
+    services.meeting_notify(
+        meeting=meeting, actor=membership, notice_text=data.notice_text if data else ""
+    )
+    return _detail(request, _meeting(request, meeting_id), membership)
+
+
+@router.post(
+    "/meetings/{meeting_id}/attendance",
+    response={200: AttendanceOut, **WRITE_ERRORS},
+    auth=[token_auth],
+    url_name="meeting_attendance",
+    summary="本单位答复是否出席",
+)
+def attendance_answer(request: HttpRequest, meeting_id: int, data: AttendanceIn) -> AttendanceOut:
+    """三(一)1：出席（写明出席人）；或在会议开始前请假并委托其他负责同志出席；列席单位答复列席。
+    会议开始后请假将被拒绝（400）。"""
+    meeting = _meeting(request, meeting_id)
+    membership = require_role(request.user, *access.UNIT_ROLES)
+    attendance = Attendance.objects.filter(meeting=meeting, unit_id=membership.unit_id).first()
+    if attendance is None:
+        raise NotFound("本单位不在该会议的受邀之列。")
+    if data.answer == "observer" and attendance.invited_as != Attendance.InvitedAs.OBSERVER:
+        raise ApplicationError("本单位作为成员单位受邀，请答复出席或请假。", field="answer")
+    attendance = services.attendance_answer(
+        attendance=attendance,
+        by=membership,
+        attending=data.answer != "leave",
+        attendee_name=data.attendee_name,
+        attendee_title=data.attendee_title,
+        substitute_name=data.substitute_name,
+        substitute_title=data.substitute_title,
+        leave_reason=data.leave_reason,
+    )
+    return _attendance(attendance)
+
+
+# --- minutes ----------------------------------------------------------------------------------
+
+
+def _receipt(receipt: MinutesReceipt) -> ReceiptOut:
+    return ReceiptOut(
+        id=receipt.pk,
+        unit=UnitRef(id=receipt.unit.pk, name=receipt.unit.name),
+        kind=receipt.kind,
+        kind_display=receipt.get_kind_display(),
+        acknowledged_at=receipt.acknowledged_at,
+    )
+
+
+def _section(section: MinutesSection) -> MinutesSectionOut:
+    return MinutesSectionOut(
+        id=section.pk,
+        order=section.order,
+        heading=section.heading,
+        discussion=section.discussion,
+        resolutions=[
+            ResolutionOut(
+                id=r.pk,
+                number=r.number,
+                text=r.text,
+                lead_unit=_unit(r.lead_unit),
+                supporting_units=[UnitRef(id=u.pk, name=u.name) for u in r.supporting_units.all()],
+                deadline=r.deadline,
+                deadline_workdays=r.deadline_workdays,
+                feedback_every_workdays=r.feedback_every_workdays,
+            )
+            for r in section.resolutions.all()
+        ],
+    )
+
+
+def _minutes_out(request: HttpRequest, minutes: Minutes) -> MinutesOut:
+    membership = membership_of(request.user)
+    sections, receipts = selectors.minutes_detail(minutes)
+    receipts.sort(key=lambda r: RECEIPT_ORDER.get(r.kind, 9))
+    convener = access.can_convene(membership, minutes.meeting)
+    mine = None
+    if membership is not None and membership.role in (*access.UNIT_ROLES, Role.GOVERNMENT):
+        mine = next((r for r in receipts if r.unit_id == membership.unit_id), None)
+    return MinutesOut(
+        id=minutes.pk,
+        meeting_id=minutes.meeting_id,
+        meeting_title=minutes.meeting.title,
+        status=minutes.status,
+        status_display=minutes.get_status_display(),
+        year=minutes.year,
+        number=minutes.number,
+        intro=minutes.intro,
+        approved_at=minutes.approved_at,
+        issued_at=minutes.issued_at,
+        sections=[_section(s) for s in sections],
+        receipts=[_receipt(r) for r in receipts] if convener else [],
+        my_receipt=_receipt(mine) if mine is not None else None,
+        docx_url=_absolute(request, reverse("api:minutes_docx", args=[minutes.pk])),
+        pdf_url=_absolute(request, reverse("api:minutes_pdf", args=[minutes.pk])),
+        page_url=_absolute(request, reverse("meetings:minutes", args=[minutes.pk])),
+    )
+
+
+@router.get(
+    "/meetings/{meeting_id}/minutes",
+    response={200: MinutesOut, **READ_ERRORS},
+    url_name="meeting_minutes",
+    summary="会议纪要：各部分、议定事项；召集方另见签收情况",
+)
+def meeting_minutes(request: HttpRequest, meeting_id: int) -> MinutesOut:
+    """三(一)1：起草中的纪要只有召集方可见；印发后，收文单位（成员单位、邀请单位、抄报的市政府
+    办公室）可见。"""
+    meeting = _meeting(request, meeting_id)
+    pk = Minutes.objects.filter(meeting=meeting).values_list("pk", flat=True).first()
+    if pk is None:
+        raise NotFound("本次会议尚无会议纪要。")
+    return _minutes_out(request, _minutes(request, pk))
+
+
+@router.post(
+    "/minutes/{minutes_id}/acknowledge",
+    response={200: ReceiptOut, **WRITE_ERRORS},
+    auth=[token_auth],
+    url_name="minutes_acknowledge",
+    summary="签收会议纪要",
+)
+def minutes_acknowledge(request: HttpRequest, minutes_id: int) -> ReceiptOut:
+    minutes = _minutes(request, minutes_id)
+    membership = require_role(request.user, *access.UNIT_ROLES, Role.GOVERNMENT)
+    receipt = selectors.receipt_of(minutes, membership)
+    if receipt is None:
+        raise PermissionDenied("本单位不是该纪要的收文单位。")
+    receipt = services.minutes_acknowledge(receipt=receipt, by=membership)
+    return _receipt(MinutesReceipt.objects.select_related("unit").get(pk=receipt.pk))
+
+
+def _download(request: HttpRequest, minutes_id: int, kind: str) -> HttpResponse:
+    from lianxi.meetings.minutes_document import render_docx, render_pdf
+
+    minutes = _minutes(request, minutes_id)
+    if kind == "docx":
+        response = HttpResponse(render_docx(minutes), content_type=DOCX)
+    else:
+        response = HttpResponse(render_pdf(minutes), content_type="application/pdf")
+    name = quote(f"{minutes.meeting.title}纪要{minutes.number}.{kind}")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+    return response
+
+
+@router.get(
+    "/minutes/{minutes_id}/minutes.docx",
+    response={**READ_ERRORS},
+    url_name="minutes_docx",
+    summary="会议纪要 .docx（GB/T 9704 纪要格式）",
+)
+def minutes_docx(request: HttpRequest, minutes_id: int) -> HttpResponse:
+    return _download(request, minutes_id, "docx")
+
+
+@router.get(
+    "/minutes/{minutes_id}/minutes.pdf",
+    response={**READ_ERRORS},
+    url_name="minutes_pdf",
+    summary="会议纪要 PDF（GB/T 9704 纪要格式）",
+)
+def minutes_pdf(request: HttpRequest, minutes_id: int) -> HttpResponse:
+    return _download(request, minutes_id, "pdf")
