@@ -62,9 +62,14 @@ def ledger(request: HttpRequest) -> HttpResponse:
     cutoffs = Cutoffs.for_day(timezone.localdate())
     form, filters, query = _filters(request)
     items = selectors.ledger_items(request.user, filters, cutoffs)
-    counts = selectors.light_counts(
-        selectors.ledger_items(request.user, filters, cutoffs, with_light_filter=False), cutoffs
+    unfiltered_by_light = selectors.ledger_items(
+        request.user, filters, cutoffs, with_light_filter=False
     )
+    counts = selectors.light_counts(unfiltered_by_light, cutoffs)
+    chart = {
+        "labels": {light: LIGHT_LABELS[light] for light in LIGHTS},
+        "units": selectors.unit_light_counts(unfiltered_by_light, cutoffs),
+    }
     page = Paginator(selectors.ledger_rows(items), selectors.LEDGER_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -82,6 +87,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
             "base_query": base_query,
             "filtered": bool(query),
             "light_stats": [(light, LIGHT_LABELS[light], counts[light]) for light in LIGHTS],
+            "chart": chart,
             "current_light": filters.light,
             "is_secretariat": access.is_secretariat(membership),
             "scope_all": access.sees_all(membership),

@@ -63,6 +63,8 @@ def test_item_from_creation_to_closure_in_the_browser(
     assert page.inner_text("#item-light") == "已办结"
     page.goto("/supervision/")
     assert page.inner_text("#count-red").endswith("1")
+    # The per-unit chart is drawn by the vendored ECharts (no CDN): a canvas appears.
+    page.wait_for_selector("#ledger-chart canvas")
     page.screenshot(path=str(screenshot_dir / "supervision-ledger.png"), full_page=True)
     page.goto(f"/units/{hrss.pk}/")
     assert "督促用人单位落实职业健康检查" in page.inner_text("#section-supervision")
