@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "lianxi.core",
     "lianxi.organization",
     "lianxi.notifications",
+    "lianxi.routing",
+    "lianxi.search",
     "lianxi.supervision",
     "lianxi.documents",
     "lianxi.meetings",
