@@ -20,6 +20,7 @@ urlpatterns = [
     path("messages/", include("lianxi.notifications.urls")),
     path("meetings/", include("lianxi.meetings.urls")),
     path("supervision/", include("lianxi.supervision.urls")),
+    path("incidents/", include("lianxi.incidents.urls")),
     path("calendar/", include("lianxi.meetings.feed_urls")),
     path("api/v1/", api.urls),
 ]

@@ -5,6 +5,12 @@ view `/healthz` is measured in the same run, before and after, as the framework'
 page and the supervision ledger are measured with 100 and with 10,000 action items; their query
 counts must not change between the two. Timings go through Django's
 full middleware stack in-process (no network), after a warm-up.
+
+Incidents (三(四)2): `incident_intake` — 200 sequential POSTs to /api/v1/incidents in-process;
+`incident_intake_concurrent` — 200 incidents over real HTTP on loopback from 16 threads, half of
+them retried with the same Idempotency-Key (both with `per_second`); `incident_fanout_15_units` —
+from notifying all 15 member units to the last of their members' and liaisons' mails received by
+a real SMTP server on loopback (aiosmtpd), the worker's dispatch run in-process (aim: ≤ 5 s).
 """
 
 import json
@@ -26,8 +32,10 @@ def _time(client: Any, path: str, rounds: int) -> tuple[float, float, int]:
 
     for _ in range(5):
         client.get(path)
-    with CaptureQueriesContext(connection) as queries:
+    with CaptureQueriesContext(connection) as captured:
         response = client.get(path)
+    # Counted at once: a reconnect later clears the connection's query log.
+    queries = len(captured)
     assert response.status_code == 200, (path, response.status_code)
     samples = []
     for _ in range(rounds):
@@ -36,7 +44,7 @@ def _time(client: Any, path: str, rounds: int) -> tuple[float, float, int]:
         samples.append((time.perf_counter() - start) * 1000)
         assert response.status_code == 200, (path, response.status_code)
     samples.sort()
-    return statistics.median(samples), samples[int(len(samples) * 0.95) - 1], len(queries)
+    return statistics.median(samples), samples[int(len(samples) * 0.95) - 1], queries
 
 
 def _emit(
@@ -105,6 +113,310 @@ def _seed_action_items(total: int, user: Any) -> None:
     through.objects.bulk_create(links, batch_size=1000, ignore_conflicts=True)
 
 
+# --- Incidents (三(四)2): API intake throughput and fan-out of notices to the 15 units ---------
+
+INCIDENT_REQUESTS = int(os.environ.get("LIANXI_BENCH_INCIDENTS", "200"))
+INTAKE_THREADS = 16
+FANOUT_ROUNDS = int(os.environ.get("LIANXI_BENCH_FANOUT_ROUNDS", "5"))
+FANOUT_AIM_SECONDS = 5.0
+
+
+def _emit_figure(name: str, database: str, samples: list[float], items: int, **extra: Any) -> None:
+    samples = sorted(samples)
+    figure = {
+        "name": name,
+        "database": database,
+        "n": len(samples),
+        "median_ms": round(statistics.median(samples), 2),
+        "p95_ms": round(samples[max(0, int(len(samples) * 0.95) - 1)], 2),
+        "items": items,
+        **extra,
+    }
+    print(json.dumps(figure, ensure_ascii=False), flush=True)
+
+
+def _incident_report(n: int) -> bytes:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from lianxi.incidents.credit_code import check_character
+
+    now = timezone.now()
+    code = f"91411500MA3X{n % 50:05d}"
+    return json.dumps(
+        {
+            "title": f"基准测试事故第{n + 1}起",
+            "occurred_at": (now - timedelta(hours=2)).isoformat(),
+            "first_reported_at": (now - timedelta(hours=1)).isoformat(),
+            "location": f"平桥区工业园区{n + 1}号",
+            "enterprise": {
+                "name": f"信阳第{n % 50 + 1}化工有限公司",
+                "credit_code": code + check_character(code),
+                "county": "平桥区",
+            },
+            "hazard": "chemical",
+            "substance": "一氧化碳",
+            "exposed_count": 20,
+            "poisoned_count": n % 15,
+            "death_count": 0,
+        },
+        ensure_ascii=False,
+    ).encode()
+
+
+def _bench_intake_sequential(token: str, database: str) -> None:
+    """N sequential POSTs through the full stack in-process: ms per request and incidents/s."""
+    import uuid
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(headers={"Authorization": f"Bearer {token}"})
+    run = uuid.uuid4().hex[:8]
+
+    def post(n: int) -> Any:
+        return client.post(
+            "/api/v1/incidents",
+            _incident_report(n),
+            content_type="application/json",
+            headers={"Idempotency-Key": f"bench-seq-{run}-{n}"},
+        )
+
+    with CaptureQueriesContext(connection) as queries:
+        assert post(-1).status_code == 201
+    query_count = len(queries)  # now: later requests reset the connection's query log
+    samples = []
+    started = time.perf_counter()
+    for n in range(INCIDENT_REQUESTS):
+        start = time.perf_counter()
+        response = post(n)
+        samples.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 201, response.content[:300]
+    total = time.perf_counter() - started
+    _emit_figure(
+        "incident_intake",
+        database,
+        samples,
+        INCIDENT_REQUESTS,
+        mode="sequential",
+        per_second=round(INCIDENT_REQUESTS / total, 1),
+        queries=query_count,
+    )
+
+
+def _bench_intake_concurrent(token: str, database: str) -> None:
+    """N POSTs over real HTTP on loopback from 16 threads, half of them retried with the same
+    Idempotency-Key: incidents/s, and no request may fail."""
+    import threading
+    import urllib.error
+    import urllib.request
+    import uuid
+    from collections import Counter
+    from concurrent.futures import ThreadPoolExecutor
+    from wsgiref.simple_server import WSGIRequestHandler
+
+    from django.conf import settings
+    from django.core.servers.basehttp import ThreadedWSGIServer
+    from django.core.wsgi import get_wsgi_application
+
+    from lianxi.incidents.models import Incident
+
+    class QuietHandler(WSGIRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    settings.ALLOWED_HOSTS.append("127.0.0.1")
+    server = ThreadedWSGIServer(("127.0.0.1", 0), QuietHandler)
+    server.set_app(get_wsgi_application())
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/api/v1/incidents"
+    run = uuid.uuid4().hex[:8]
+    keys = [f"bench-conc-{run}-{n}" for n in range(INCIDENT_REQUESTS)]
+    bodies = {key: _incident_report(n) for n, key in enumerate(keys)}
+    # Every other key is posted twice, the two requests side by side in different threads.
+    requests = [key for n, key in enumerate(keys) for _ in range(2 if n % 2 else 1)]
+    samples: list[float] = []
+    statuses: Counter[int] = Counter()
+    lock = threading.Lock()
+
+    def post(key: str) -> None:
+        request = urllib.request.Request(
+            url,
+            data=bodies[key],
+            method="POST",
+            headers={
+                "Authorization": f"Bearer {token}",
+                "Content-Type": "application/json",
+                "Idempotency-Key": key,
+            },
+        )
+        start = time.perf_counter()
+        try:
+            with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310
+                status = response.status
+                response.read()
+        except urllib.error.HTTPError as exc:
+            status = exc.code
+        elapsed = (time.perf_counter() - start) * 1000
+        with lock:
+            samples.append(elapsed)
+            statuses[status] += 1
+
+    before = Incident.objects.count()
+    started = time.perf_counter()
+    try:
+        with ThreadPoolExecutor(max_workers=INTAKE_THREADS) as pool:
+            list(pool.map(post, requests))
+    finally:
+        total = time.perf_counter() - started
+        server.shutdown()
+        server.server_close()
+    created = Incident.objects.count() - before
+    assert created == INCIDENT_REQUESTS, (created, statuses)
+    assert statuses == {201: INCIDENT_REQUESTS, 200: len(requests) - INCIDENT_REQUESTS}, statuses
+    _emit_figure(
+        "incident_intake_concurrent",
+        database,
+        samples,
+        INCIDENT_REQUESTS,
+        mode=f"{INTAKE_THREADS} threads, HTTP on loopback",
+        requests=len(requests),
+        retried=len(requests) - INCIDENT_REQUESTS,
+        per_second=round(INCIDENT_REQUESTS / total, 1),
+        statuses={str(k): v for k, v in sorted(statuses.items())},
+    )
+
+
+def _bench_fanout(user: Any, database: str) -> None:
+    """Notify all 15 member units of an incident and deliver by e-mail to a real SMTP server on
+    loopback (aiosmtpd), the worker's dispatch run in this process: time from the notify call to
+    the last of the units' mails received (each unit's member and liaison: 30 mails)."""
+    import email
+    import email.policy
+    import logging
+    import socket
+    import threading
+    from datetime import timedelta
+
+    from aiosmtpd.controller import Controller
+    from django.contrib.auth import get_user_model
+    from django.test import override_settings
+    from django.utils import timezone
+
+    from lianxi.incidents import services
+    from lianxi.incidents.credit_code import check_character
+    from lianxi.notifications.services import deliveries_dispatch
+    from lianxi.organization.models import Membership, Unit
+
+    class Recorder:
+        def __init__(self) -> None:
+            self.lock = threading.Lock()
+            self.received: list[tuple[str, str]] = []
+            self.expected = 0
+            self.done = threading.Event()
+
+        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+            parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
+            with self.lock:
+                for rcpt in envelope.rcpt_tos:
+                    self.received.append((rcpt, str(parsed["Message-ID"])))
+                if len(self.received) >= self.expected:
+                    self.done.set()
+            return "250 2.0.0 OK"
+
+    units = list(Unit.objects.filter(kind=Unit.Kind.MEMBER, active=True).order_by("order"))
+    people = get_user_model().objects
+    for unit in units:
+        for role in (Membership.Role.LIAISON, Membership.Role.MEMBER):
+            username = f"bench-{role}-{unit.pk}"
+            if not people.filter(username=username).exists():
+                person = people.create_user(
+                    username=username, email=f"{username}@example.org", first_name=unit.name
+                )
+                Membership.objects.create(user=person, unit=unit, role=role)
+    unit_roles = (Membership.Role.LIAISON, Membership.Role.MEMBER)
+    people_of_units = Membership.objects.filter(unit__in=units, role__in=unit_roles, active=True)
+    mails = people_of_units.exclude(user__email="").count()
+
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd's per-command log
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    recorder = Recorder()
+    controller = Controller(recorder, hostname="127.0.0.1", port=port)
+    controller.start()
+    mailers = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 10},
+        }
+    }
+    actor = user.membership
+    code = "91411502MA4000000"
+    samples: list[float] = []
+    try:
+        with override_settings(MAILERS=mailers):
+            for n in range(FANOUT_ROUNDS):
+                now = timezone.now()
+                incident, _ = services.incident_register(
+                    mechanism=actor.unit.mechanism,
+                    data=services.IncidentInput(
+                        title=f"基准测试：某矿山企业硫化氢中毒事故（第{n + 1}次）",
+                        occurred_at=now - timedelta(hours=1),
+                        first_reported_at=now - timedelta(minutes=30),
+                        location="浉河区某矿山井下作业面",
+                        enterprise_name="信阳某矿业有限公司",
+                        credit_code=code + check_character(code),
+                        industry="非煤矿山",
+                        hazard="chemical",
+                        substance="硫化氢",
+                        exposed_count=40,
+                        poisoned_count=12,
+                        death_count=1,
+                    ),
+                    actor=actor,
+                )
+                with recorder.lock:
+                    recorder.received.clear()
+                    recorder.expected = mails
+                    recorder.done.clear()
+                start = time.perf_counter()
+                services.incident_notify(incident=incident, units=units, actor=actor)
+                while not recorder.done.is_set():
+                    if time.perf_counter() - start > 60:
+                        got = len(recorder.received)
+                        raise AssertionError(f"fan-out incomplete: {got}/{mails}")
+                    if not deliveries_dispatch(worker_id="bench").ids:
+                        recorder.done.wait(0.01)
+                samples.append((time.perf_counter() - start) * 1000)
+                with recorder.lock:
+                    assert len(set(recorder.received)) == len(recorder.received) == mails
+    finally:
+        controller.stop()
+    _emit_figure(
+        "incident_fanout_15_units",
+        database,
+        samples,
+        len(units),
+        mails=mails,
+        max_ms=round(max(samples), 2),
+        within_aim=max(samples) <= FANOUT_AIM_SECONDS * 1000,
+        aim_ms=int(FANOUT_AIM_SECONDS * 1000),
+    )
+
+
+def _bench_incidents(user: Any, database: str) -> None:
+    from lianxi.api.services import api_token_create
+
+    _, token = api_token_create(user=user, name="基准测试")
+    _bench_intake_sequential(token, database)
+    _bench_intake_concurrent(token, database)
+    _bench_fanout(user, database)
+
+
 def run_one() -> None:
     """Runs inside a process whose environment names the database."""
     import django
@@ -115,11 +427,16 @@ def run_one() -> None:
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
-    from django.db import connection
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections, connection
     from django.test import Client
 
     from lianxi.organization.models import Clause, Duty
 
+    # Keep one connection across requests, as a server with persistent connections does, and
+    # so the query log (cleared on every reconnect) can be counted.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     call_command("migrate", interactive=False, verbosity=0)
     call_command("setup", username="bench", stdout=open(os.devnull, "w"))  # noqa: SIM115
     user = get_user_model().objects.get(username="bench")
@@ -140,6 +457,7 @@ def run_one() -> None:
         rounds = ROUNDS if total <= 100 else max(ROUNDS // 4, 20)
         _emit("home_page", database, rounds, _time(client, "/", rounds), total)
         _emit("ledger", database, rounds, _time(client, "/supervision/", rounds), total)
+    _bench_incidents(user, database)
     _emit("trivial_view", database, ROUNDS, _time(client, "/healthz", ROUNDS), 0)
 
 

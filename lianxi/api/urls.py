@@ -10,6 +10,7 @@ from ninja.renderers import JSONRenderer
 
 from . import errors
 from .auth import session_read_auth, token_auth
+from .routers.incidents import router as incidents_router
 from .routers.meetings import router as meetings_router
 from .routers.organization import router as organization_router
 from .routers.supervision import router as supervision_router
@@ -37,3 +38,4 @@ errors.install(api)
 api.add_router("", organization_router)
 api.add_router("", meetings_router)
 api.add_router("", supervision_router)
+api.add_router("", incidents_router)

@@ -92,7 +92,7 @@ class UpReport(models.Model):
     text = models.TextField("报告内容")
     sent_at = models.DateTimeField("报送时间")
     sent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     channel = models.CharField("报送方式", max_length=50, blank=True)
     on_time = models.BooleanField("按时")
@@ -157,8 +157,13 @@ class IncidentUpdate(models.Model):
     text = models.TextField("内容")
     poisoned_count = models.PositiveIntegerField("急性中毒人数", null=True, blank=True)
     death_count = models.PositiveIntegerField("死亡人数", null=True, blank=True)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    # Empty when another system sends the update through the API.
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField()
     cap_identifier = models.CharField(max_length=100, unique=True)
 

@@ -6,10 +6,10 @@ database's unique constraint on ``Incident.idempotency_key`` decides between con
 requests, and the loser reads the winner's row. Keys are per caller (two systems may use the same
 key for different incidents); the same key with a different incident is refused (409).
 
-Reading: the same visibility as the pages — the secretariat and the government office see every
-incident of their joint meeting, a member unit only those it was notified of; an incident the
-caller may not see is 403 whether or not it exists. Every view of an incident's details
-(detail, notices, CAP) writes ``incident.view`` to the audit trail.
+Reading: the same visibility as the pages (lianxi.incidents.access) — the secretariat and the
+government office see every incident of their joint meeting, a member unit those it was notified
+of or registered; an incident the caller may not see is 403 whether or not it exists. Every
+view of an incident's details (detail, notices, CAP) writes ``incident.view`` to the audit.
 """
 
 from datetime import datetime
@@ -18,15 +18,14 @@ from urllib.parse import quote
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from ninja import Router, Status
+from ninja import Header, Router, Status
 from ninja.errors import HttpError
 
 from lianxi.core.exceptions import ApplicationError
-from lianxi.incidents import cap, grading, services
+from lianxi.incidents import access, cap, grading, selectors, services
 from lianxi.incidents.models import Incident, IncidentNotice, IncidentUpdate
 from lianxi.organization.access import require_membership
 from lianxi.organization.models import Membership, Unit
@@ -49,31 +48,19 @@ router = Router(tags=["职业病危害事故"])
 
 Role = Membership.Role
 READ_ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
-# Who sees every incident of the joint meeting; a member unit's people see those notified to it.
-SEE_ALL_ROLES = (Role.SECRETARIAT, Role.GOVERNMENT)
-UNIT_ROLES = (Role.MEMBER, Role.LIAISON)
 # 三(四)2: the secretariat, or any member unit that learns of an incident, registers it.
-INTAKE_ROLES = (Role.SECRETARIAT, Role.MEMBER, Role.LIAISON)
+INTAKE_ROLES = access.REGISTER_ROLES
 MAX_KEY_LENGTH = 150
 RETRIES = 3
 HIDDEN = "您无权查看该事故：事故信息仅限联席会议办公室、被通报单位和市政府办公室查看。"
 
 
-# --- who may do what ---------------------------------------------------------------------------
-
-
-def _visible(membership: Membership) -> QuerySet[Incident]:
-    incidents = Incident.objects.filter(mechanism_id=membership.unit.mechanism_id)
-    if membership.role in SEE_ALL_ROLES:
-        return incidents
-    if membership.role in UNIT_ROLES:
-        return incidents.filter(notices__unit_id=membership.unit_id)
-    raise PermissionDenied(HIDDEN)
+# --- who may do what (lianxi.incidents.access, as the pages) ---------------------------------
 
 
 def _reader(request: HttpRequest) -> Membership:
     membership = require_membership(request.user)
-    if membership.role not in (*SEE_ALL_ROLES, *UNIT_ROLES):
+    if membership.role not in access.LIST_ROLES:
         raise PermissionDenied(HIDDEN)
     return membership
 
@@ -81,14 +68,10 @@ def _reader(request: HttpRequest) -> Membership:
 def _incident(request: HttpRequest, incident_id: int, *, what: str) -> Incident:
     """The incident if the caller may see it (403 otherwise), its view recorded in the audit."""
     membership = _reader(request)
-    incident = (
-        _visible(membership)
-        .select_related("enterprise", "registering_unit", "mechanism")
-        .filter(pk=incident_id)
-        .first()
-    )
-    if incident is None:
-        raise PermissionDenied(HIDDEN)
+    try:
+        incident = access.incident_for(request.user, incident_id)
+    except PermissionDenied:
+        raise PermissionDenied(HIDDEN) from None
     services.incident_view_record(incident=incident, viewer=membership, what=what)
     return incident
 
@@ -239,8 +222,8 @@ def _input(payload: IncidentIn) -> services.IncidentInput:
     )
 
 
-def _idempotency_key(request: HttpRequest, membership: Membership) -> str:
-    key = request.headers.get("Idempotency-Key", "").strip()
+def _idempotency_key(header: str, membership: Membership) -> str:
+    key = (header or "").strip()
     if not key:
         raise ApplicationError(
             "缺少 Idempotency-Key 请求头：每次报告请附一个唯一的键（例如 UUID），"
@@ -297,24 +280,29 @@ def _register(
     response={200: IncidentDetailOut, 201: IncidentDetailOut, 400: ErrorOut, 409: ErrorOut,
               422: ErrorOut, **READ_ERRORS},
     auth=[token_auth],
-    url_name="incident_list",
     summary="报告职业病危害事故（需 Idempotency-Key 请求头；重试返回同一事故）",
 )  # fmt: skip
-def incident_create(request: HttpRequest, payload: IncidentIn) -> Any:
+def incident_create(
+    request: HttpRequest,
+    payload: IncidentIn,
+    idempotency_key: str = Header(
+        "",
+        alias="Idempotency-Key",
+        description="必填。每起事故一个唯一的键（例如 UUID）；重试时用同一个键，只登记一起事故。",
+    ),
+) -> Any:
     """三(四)2：联席会议办公室或成员单位（及其对接的医院、区县平台）报告事故。
 
     新登记返回 201；同一 Idempotency-Key 的重试返回 200 和第一次登记的事故，绝不重复登记。
     数据有误（人数为负、时间晚于现在、统一社会信用代码无效、死亡人数多于中毒人数等）返回 400
     和中文说明，不登记任何内容。"""
     membership = _intake_membership(request)
-    key = _idempotency_key(request, membership)
+    key = _idempotency_key(idempotency_key, membership)
     data = _input(payload)
     token = getattr(request, "api_token", None)
     source = f"API：{getattr(token, 'name', '') or membership.display_name}"[:100]
     incident, created = _register(membership, data, key, source)
-    incident = Incident.objects.select_related("enterprise", "registering_unit").get(
-        pk=incident.pk
-    )
+    incident = Incident.objects.select_related("enterprise", "registering_unit").get(pk=incident.pk)
     if not created and not _same_report(incident, data):
         raise HttpError(
             409,
@@ -331,13 +319,13 @@ def incident_create(request: HttpRequest, payload: IncidentIn) -> Any:
 @router.get(
     "/incidents",
     response={200: list[IncidentOut], **READ_ERRORS},
-    url_name="incident_index",
+    url_name="incident_list",
     summary="事故列表（联席会议办公室、市政府办公室看全部；成员单位看向本单位通报的）",
 )
 def incident_list(request: HttpRequest, status: str | None = None) -> list[IncidentOut]:
     """三(四)2：不含个人信息的概要；详情、通报和 CAP 的每次查看都记入审计。"""
-    membership = _reader(request)
-    incidents = _visible(membership).select_related("enterprise").distinct()
+    _reader(request)
+    incidents = selectors.incident_list(request.user)
     if status:
         incidents = incidents.filter(status=status)
     now = timezone.now()
@@ -381,9 +369,10 @@ def incident_cap(request: HttpRequest, incident_id: int) -> HttpResponse:
     incident = _incident(request, incident_id, what="api.cap")
     membership = _reader(request)
     notices = incident.notices.select_related("unit", "incident__enterprise", "incident__mechanism")
-    notice = notices.filter(unit_id=membership.unit_id).first() or notices.order_by(
-        "sent_at", "id"
-    ).first()
+    notice = (
+        notices.filter(unit_id=membership.unit_id).first()
+        or notices.order_by("sent_at", "id").first()
+    )
     if notice is None:
         raise NotFound("该事故尚未向任何单位通报，没有 CAP 消息。")
     return _cap_response(cap.notice_cap(notice))

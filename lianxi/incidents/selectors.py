@@ -1,0 +1,109 @@
+"""Reads that the incident pages, panels and the API share."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from . import access, grading
+from .models import Incident, IncidentNotice
+
+LIST_PAGE_SIZE = 50
+
+
+def incident_list(user: Any) -> QuerySet[Incident]:
+    """The incidents a person may see, with what the list shows, in one query."""
+    return (
+        access.visible_incidents(user)
+        .select_related("enterprise", "registering_unit")
+        .annotate(
+            notice_count=Count("notices", distinct=True),
+            unacked_count=Count("notices", filter=Q(notices__acknowledged_at=None), distinct=True),
+        )
+        .order_by("-first_reported_at", "-id")
+    )
+
+
+@dataclass(frozen=True)
+class Clock:
+    """The reporting clock of an incident at a moment."""
+
+    due_at: datetime
+    reported_at: datetime | None
+    now: datetime
+
+    @property
+    def stopped(self) -> bool:
+        return self.reported_at is not None
+
+    @property
+    def late(self) -> bool:
+        return (self.reported_at or self.now) > self.due_at
+
+    @property
+    def left(self) -> timedelta:
+        return self.due_at - self.now
+
+    @property
+    def text(self) -> str:
+        if self.reported_at is not None:
+            return "已按时报告" if not self.late else "已报告（超过时限）"
+        seconds = int(self.left.total_seconds())
+        if seconds >= 0:
+            return f"剩余 {seconds // 3600} 小时 {seconds % 3600 // 60} 分钟"
+        seconds = -seconds
+        return f"已超时 {seconds // 3600} 小时 {seconds % 3600 // 60} 分钟"
+
+
+def clock(incident: Incident, now: datetime | None = None) -> Clock:
+    return Clock(incident.report_due_at, incident.reported_at, now or timezone.now())
+
+
+def grade_label(incident: Incident) -> str:
+    return grading.grade_label(incident.grade)
+
+
+def notices(incident: Incident) -> QuerySet[IncidentNotice]:
+    return incident.notices.select_related("unit", "acknowledged_by").order_by("unit__order", "id")
+
+
+def running_clocks(mechanism_id: int) -> QuerySet[Incident]:
+    return Incident.objects.filter(
+        mechanism_id=mechanism_id, reported_at=None, status=Incident.Status.OPEN
+    ).order_by("report_due_at", "id")
+
+
+def late_reports(mechanism_id: int) -> QuerySet[Incident]:
+    """Reported after the clock ran out, in the last 30 days (still-unreported late ones are
+    among the running clocks)."""
+    from django.db.models import F
+
+    since = timezone.now() - timedelta(days=30)
+    return Incident.objects.filter(
+        mechanism_id=mechanism_id, reported_at__gt=F("report_due_at"), reported_at__gte=since
+    ).order_by("-reported_at")
+
+
+def red_alerts(mechanism_id: int) -> QuerySet[IncidentNotice]:
+    return (
+        IncidentNotice.objects.filter(
+            incident__mechanism_id=mechanism_id,
+            incident__status=Incident.Status.OPEN,
+            acknowledged_at=None,
+            level=IncidentNotice.Level.RED_ALERT,
+        )
+        .select_related("unit", "incident")
+        .order_by("sent_at", "id")
+    )
+
+
+def waiting_for_unit(unit_id: int) -> QuerySet[IncidentNotice]:
+    return (
+        IncidentNotice.objects.filter(
+            unit_id=unit_id, acknowledged_at=None, incident__status=Incident.Status.OPEN
+        )
+        .select_related("incident")
+        .order_by("ack_due_at", "id")
+    )

@@ -1,0 +1,259 @@
+"""事故 pages (三(四)2, 二(四)): list, register, an incident's page and the forms on it."""
+
+from typing import Any
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from lianxi.core.exceptions import ApplicationError
+from lianxi.organization.access import membership_of, role_required
+from lianxi.organization.models import Unit
+
+from . import access, grading, selectors, services
+from .forms import CloseForm, IncidentForm, NotifyForm, UpdateForm, UpReportForm
+from .models import Incident, IncidentNotice, IncidentUpdate
+from .report import report_pdf, report_text
+
+
+@role_required(*access.LIST_ROLES)
+def incident_list(request: HttpRequest) -> HttpResponse:
+    membership = membership_of(request.user)
+    page = Paginator(selectors.incident_list(request.user), selectors.LIST_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    now = timezone.now()
+    rows = [
+        {"incident": i, "grade": grading.grade_label(i.grade), "clock": selectors.clock(i, now)}
+        for i in page.object_list
+    ]
+    return render(
+        request,
+        "incidents/list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "scope_all": access.sees_all(membership),
+            "can_register": membership is not None and membership.role in access.REGISTER_ROLES,
+        },
+    )
+
+
+@role_required(*access.REGISTER_ROLES)
+def incident_create(request: HttpRequest) -> HttpResponse:
+    membership = membership_of(request.user)
+    assert membership is not None
+    form = IncidentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = services.IncidentInput(**form.cleaned_data)
+        errors = services.incident_input_errors(data)
+        for field, message in errors:
+            form.add_error(field if field in form.fields else None, message)
+        if not errors:
+            try:
+                incident, _ = services.incident_register(
+                    mechanism=membership.unit.mechanism, data=data, actor=membership
+                )
+            except ApplicationError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                label = grading.grade_label(incident.grade)
+                messages.success(request, f"事故已登记，初判为{label}事故。")
+                return redirect("incidents:detail", pk=incident.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "incidents/form.html", {"form": form}, status=status)
+
+
+def _notify_form(incident: Incident, data: Any = None) -> tuple[NotifyForm, dict[int, str]]:
+    proposals = services.incident_propose_units(incident=incident)
+    reasons = {unit.pk: reason for unit, reason in proposals}
+    notified = set(incident.notices.values_list("unit_id", flat=True))
+    units = (
+        Unit.objects.filter(
+            mechanism_id=incident.mechanism_id,
+            active=True,
+            kind__in=[Unit.Kind.MEMBER, Unit.Kind.INVITED],
+        )
+        .exclude(is_secretariat=True)
+        .exclude(pk__in=notified)
+        .order_by("order", "id")
+    )
+    choices = [
+        (str(u.pk), f"{u.name}（建议：{reasons[u.pk]}）" if u.pk in reasons else u.name)
+        for u in units
+    ]
+    initial = {"units": [str(pk) for pk in reasons if pk not in notified]}
+    return NotifyForm(data, choices=choices, initial=initial), reasons
+
+
+def _detail(
+    request: HttpRequest, incident: Incident, status: int = 200, **forms: Any
+) -> HttpResponse:
+    membership = membership_of(request.user)
+    secretariat = access.is_secretariat(membership)
+    services.incident_view_record(incident=incident, viewer=request.user)
+    now = timezone.now()
+    has_final = incident.updates.filter(kind=IncidentUpdate.Kind.FINAL).exists()
+    open_ = incident.status == Incident.Status.OPEN
+    context: dict[str, Any] = {
+        "incident": incident,
+        "grade": grading.grade_label(incident.grade),
+        "clock": selectors.clock(incident, now),
+        "report_text": report_text(incident, at=now),
+        "up_reports": incident.up_reports.select_related("sent_by"),
+        "notices": selectors.notices(incident),
+        "updates": incident.updates.select_related("author", "unit"),
+        "timeline": incident.timeline.select_related("unit", "actor"),
+        "is_secretariat": secretariat,
+        "own_notice": access.own_notice(membership, incident),
+        "has_final": has_final,
+        "is_open": open_,
+    }
+    if secretariat and open_:
+        notify_form, reasons = _notify_form(incident)
+        context.update(
+            notify_form=forms.get("notify_form", notify_form),
+            proposed_count=len(reasons),
+            up_report_form=forms.get("up_report_form", UpReportForm()),
+            update_form=forms.get("update_form", UpdateForm()) if not has_final else None,
+            close_form=forms.get("close_form", CloseForm()) if has_final else None,
+        )
+    context["error"] = forms.get("error", "")
+    return render(request, "incidents/detail.html", context, status=status)
+
+
+@role_required(*access.LIST_ROLES)
+def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, access.incident_for(request.user, pk))
+
+
+@role_required(*access.LIST_ROLES)
+def incident_timeline(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = access.incident_for(request.user, pk)
+    services.incident_view_record(incident=incident, viewer=request.user, what="timeline")
+    return render(
+        request,
+        "incidents/timeline.html",
+        {
+            "incident": incident,
+            "timeline": incident.timeline.select_related("unit", "actor"),
+            "notices": selectors.notices(incident),
+        },
+    )
+
+
+@role_required(*access.LIST_ROLES)
+def incident_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = access.incident_for(request.user, pk)
+    services.incident_view_record(incident=incident, viewer=request.user, what="report_pdf")
+    response = HttpResponse(report_pdf(incident), content_type="application/pdf")
+    filename = f"incident-{incident.reference}.pdf"
+    chinese = quote(f"事故报告-{incident.reference}.pdf")
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{filename}\"; filename*=UTF-8''{chinese}"
+    )
+    return response
+
+
+@require_POST
+@role_required(access.Role.SECRETARIAT)
+def up_report_create(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = access.incident_for(request.user, pk)
+    membership = access.require_secretariat(request.user, incident)
+    form = UpReportForm(request.POST)
+    if form.is_valid():
+        try:
+            report = services.up_report_record(
+                incident=incident,
+                recipient=form.cleaned_data["recipient"],
+                channel=form.cleaned_data["channel"],
+                actor=membership,
+            )
+        except ApplicationError as exc:
+            return _detail(request, incident, 400, up_report_form=form, error=exc.message)
+        late = "" if report.on_time else "（已超过报告时限）"
+        messages.success(request, f"已记录向{report.recipient}报告{late}。")
+        return redirect("incidents:detail", pk=incident.pk)
+    return _detail(request, incident, 400, up_report_form=form)
+
+
+@require_POST
+@role_required(access.Role.SECRETARIAT)
+def notify_units(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = access.incident_for(request.user, pk)
+    membership = access.require_secretariat(request.user, incident)
+    form, reasons = _notify_form(incident, request.POST)
+    if form.is_valid():
+        ids = [int(v) for v in form.cleaned_data["units"]]
+        units = list(Unit.objects.filter(pk__in=ids).order_by("order", "id"))
+        try:
+            notices = services.incident_notify(
+                incident=incident,
+                units=units,
+                reasons={u.pk: reasons.get(u.pk, "联席会议办公室确定通报") for u in units},
+                actor=membership,
+            )
+        except ApplicationError as exc:
+            return _detail(request, incident, 400, notify_form=form, error=exc.message)
+        names = "、".join(n.unit.name for n in notices)
+        messages.success(request, f"已向{names}通报，等待各单位确认。")
+        return redirect("incidents:detail", pk=incident.pk)
+    return _detail(request, incident, 400, notify_form=form)
+
+
+@require_POST
+@role_required(*access.UNIT_ROLES)
+def notice_ack(request: HttpRequest, pk: int, notice_pk: int) -> HttpResponse:
+    incident = access.incident_for(request.user, pk)
+    notice = get_object_or_404(IncidentNotice, pk=notice_pk, incident=incident)
+    try:
+        services.notice_acknowledge(notice=notice, by=membership_of(request.user))
+    except ApplicationError as exc:
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied(exc.message) from exc
+    messages.success(request, "已确认收到事故通报。")
+    return redirect("incidents:detail", pk=incident.pk)
+
+
+@require_POST
+@role_required(access.Role.SECRETARIAT)
+def update_create(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = access.incident_for(request.user, pk)
+    membership = access.require_secretariat(request.user, incident)
+    form = UpdateForm(request.POST)
+    if form.is_valid():
+        try:
+            update = services.incident_update_add(
+                incident=incident, actor=membership, **form.cleaned_data
+            )
+        except ApplicationError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, f"{update.get_kind_display()}已发布，已告知被通报单位。")
+            return redirect("incidents:detail", pk=incident.pk)
+    return _detail(request, incident, 400, update_form=form)
+
+
+@require_POST
+@role_required(access.Role.SECRETARIAT)
+def incident_close(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = access.incident_for(request.user, pk)
+    membership = access.require_secretariat(request.user, incident)
+    form = CloseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.incident_close(
+                incident=incident,
+                investigation_result=form.cleaned_data["investigation_result"],
+                actor=membership,
+            )
+        except ApplicationError as exc:
+            return _detail(request, incident, 400, close_form=form, error=exc.message)
+        messages.success(request, "事故已结案。")
+        return redirect("incidents:detail", pk=incident.pk)
+    return _detail(request, incident, 400, close_form=form)
