@@ -178,7 +178,8 @@ def browser_login(page: Any) -> Callable[[Any], Any]:
         page.goto("/account/login/")
         page.fill("input[name=username]", user.username)
         page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
+        # The login form's own button: a logged-in header also has a search button.
+        page.click("#login-submit")
         page.wait_for_url(lambda url: "/account/login/" not in url)
         return page
 
