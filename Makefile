@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-postgres lint bench clean
+.PHONY: install run test test-postgres lint bench eval-routing clean
 
 install: $(STAMP)
 
@@ -29,6 +29,9 @@ lint: install
 
 bench: install
 	$(BIN)/python -m lianxi.bench
+
+eval-routing: install
+	$(BIN)/python -m lianxi.routing.eval
 
 clean:
 	rm -rf $(VENV) var

@@ -21,6 +21,8 @@ urlpatterns = [
     path("meetings/", include("lianxi.meetings.urls")),
     path("supervision/", include("lianxi.supervision.urls")),
     path("incidents/", include("lianxi.incidents.urls")),
+    path("routing/", include("lianxi.routing.urls")),
+    path("search/", include("lianxi.search.urls")),
     path("calendar/", include("lianxi.meetings.feed_urls")),
     path("api/v1/", api.urls),
 ]

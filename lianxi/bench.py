@@ -417,6 +417,154 @@ def _bench_incidents(user: Any, database: str) -> None:
     _bench_fanout(user, database)
 
 
+# --- Search (二(四), annex): one query over 100,000 indexed records ----------------------------
+
+SEARCH_RECORDS = int(os.environ.get("LIANXI_BENCH_SEARCH", "100000"))
+SEARCH_ROUNDS = int(os.environ.get("LIANXI_BENCH_SEARCH_ROUNDS", "20"))
+# From one word to three, narrow to broad: 粉尘 is in about one record in six.
+SEARCH_QUERIES = ["矽尘", "噪声 专项治理", "苯 职业健康检查", "浉河区 石材", "粉尘", "铅烟 蓄电池"]
+
+
+def _spaced(words: str) -> list[str]:
+    return words.split()
+
+
+def _seed_search_index(total: int, user: Any) -> None:
+    """`total` action items (real rows, so that the access subqueries work on real tables) and
+    their index rows bulk-inserted directly, with varied texts segmented once per distinct
+    text; the other kinds are indexed by the ordinary rebuild."""
+    import random
+
+    from django.utils import timezone
+
+    from lianxi.search import text
+    from lianxi.search.models import SearchDocument
+    from lianxi.search.services import search_index_rebuild
+    from lianxi.supervision.models import ActionItem
+
+    _seed_action_items(total, user)
+    search_index_rebuild(kinds=["unit", "duty", "clause", "meeting", "minutes", "incident"])
+    SearchDocument.objects.filter(kind="action_item").delete()
+    rng = random.Random(total)
+    # A vocabulary as wide as the record's: hazard factors of the national catalogue,
+    # industries, kinds of work, the counties, and each record's own enterprise.
+    counties = ["浉河区", "平桥区", "罗山县", "光山县", "新县", "商城县", "固始县", "潢川县"]
+    trades = _spaced(
+        "矿山 石材加工 化工 电子制造 家具制造 建筑施工 医疗机构 铸造 水泥 陶瓷 纺织 制鞋 印刷 "
+        "汽车维修 电镀 蓄电池 冶炼 木材加工 食品加工 制药 塑料制品 橡胶制品 造船 机械加工 "
+        "玻璃 农药 油漆 焦化 皮革 危废处置"
+    )
+    hazards = _spaced(
+        "矽尘 煤尘 石棉粉尘 水泥粉尘 电焊烟尘 木粉尘 苯 甲苯 二甲苯 正己烷 铅烟 汞 锰 镉 铬 砷 "
+        "一氧化碳 硫化氢 氯气 氨 甲醛 二氯乙烷 三氯乙烯 噪声 高温 手传振动 紫外辐射 激光 "
+        "X射线 放射性物质 布鲁氏菌 炭疽 森林脑炎 有机磷 氰化物"
+    )
+    tasks = _spaced(
+        "专项治理 尘肺病筛查 职业健康检查 监督执法 宣传培训 危害申报 工伤保险扩面 应急演练 "
+        "检测评价 防护设施验收 职业病诊断 医疗救助 劳动合同检查 信息化建设 质量控制 帮扶"
+    )
+    tokens: dict[str, str] = {}
+
+    def segmented(value: str) -> str:
+        if value not in tokens:
+            tokens[value] = text.tokens_of(value)
+        return tokens[value]
+
+    now = timezone.now()
+    items = ActionItem.objects.order_by("id").values_list("id", "lead_unit_id", "created_at")
+    batch = []
+    for item_id, lead_id, created in items[:total].iterator(chunk_size=5000):
+        place, trade, hazard = rng.choice(counties), rng.choice(trades), rng.choice(hazards)
+        title = f"{place}{trade}企业{hazard}{rng.choice(tasks)}"
+        body = (
+            f"督促信阳第{item_id % 5000}{trade}有限公司落实{hazard}、{rng.choice(hazards)}"
+            f"防护措施，开展{rng.choice(tasks)}，按期反馈进展。"
+        )
+        batch.append(
+            SearchDocument(
+                kind="action_item", object_id=item_id, title=title, body=body,
+                url=f"/supervision/{item_id}/", title_tokens=segmented(title),
+                tokens=segmented(body), date=timezone.localdate(created),
+                units=f" {lead_id} ", indexed_at=now,
+            )
+        )  # fmt: skip
+        if len(batch) >= 2000:
+            SearchDocument.objects.bulk_create(batch)
+            batch = []
+    SearchDocument.objects.bulk_create(batch)
+
+
+def _bench_search(user: Any, database: str) -> None:
+    """Median time of one search (counts per kind, the first page, snippets) over
+    `SEARCH_RECORDS` records, as the secretariat (sees all) and as a unit's liaison."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from lianxi.organization.models import Membership
+    from lianxi.search.models import SearchDocument
+    from lianxi.search.selectors import search
+
+    _seed_search_index(SEARCH_RECORDS, user)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE search_searchdocument")
+            cursor.execute("ANALYZE supervision_actionitem")
+    indexed = SearchDocument.objects.count()
+    liaison = Membership.objects.filter(role=Membership.Role.LIAISON, active=True).first()
+    searchers = [("search_query", user)]
+    if liaison is not None:
+        searchers.append(("search_query_unit", liaison.user))
+    for name, searcher in searchers:
+        for q in SEARCH_QUERIES:
+            search(searcher, q)  # warm-up
+        with CaptureQueriesContext(connection) as captured:
+            search(searcher, SEARCH_QUERIES[0])
+        queries = len(captured)
+        samples = []
+        for _ in range(SEARCH_ROUNDS):
+            for q in SEARCH_QUERIES:
+                start = time.perf_counter()
+                search(searcher, q)
+                samples.append((time.perf_counter() - start) * 1000)
+        samples.sort()
+        figures = (statistics.median(samples), samples[int(len(samples) * 0.95) - 1], queries)
+        _emit(name, database, len(samples), figures, indexed)
+
+
+# --- Routing (二(四), annex): loading the index, and one matter routed ------------------------
+
+ROUTING_LOAD_ROUNDS = int(os.environ.get("LIANXI_BENCH_ROUTING_LOADS", "5"))
+
+
+def _bench_routing(database: str) -> None:
+    """`routing_load`: ms to load jieba's dictionary, the thesaurus and the duty index from the
+    database (cold: nothing cached); `routing_route`: ms per matter once loaded, over the
+    labelled evaluation matters, through the selector (with its version check)."""
+    from lianxi.organization.models import Unit
+    from lianxi.routing import engine, selectors
+    from lianxi.routing.eval import load_matters
+
+    mechanism = Unit.objects.filter(kind="member").first().mechanism  # type: ignore[union-attr]
+    loads = []
+    for _ in range(ROUTING_LOAD_ROUNDS):
+        engine._tokenizer.cache_clear()
+        engine._general_words.cache_clear()
+        selectors.clear_cache()
+        start = time.perf_counter()
+        selectors.router_for(mechanism)
+        loads.append((time.perf_counter() - start) * 1000)
+    units = len(selectors.router_for(mechanism).units)
+    _emit_figure("routing_load", database, loads, units, aim_ms=2000)
+    texts = [m.text for m in load_matters()]
+    samples = []
+    for _ in range(max(ROUNDS // len(texts), 2)):
+        for text in texts:
+            start = time.perf_counter()
+            selectors.route(mechanism, text)
+            samples.append((time.perf_counter() - start) * 1000)
+    _emit_figure("routing_route", database, samples, len(texts), aim_ms=50)
+
+
 def run_one() -> None:
     """Runs inside a process whose environment names the database."""
     import django
@@ -458,6 +606,8 @@ def run_one() -> None:
         _emit("home_page", database, rounds, _time(client, "/", rounds), total)
         _emit("ledger", database, rounds, _time(client, "/supervision/", rounds), total)
     _bench_incidents(user, database)
+    _bench_routing(database)
+    _bench_search(user, database)
     _emit("trivial_view", database, ROUNDS, _time(client, "/healthz", ROUNDS), 0)
 
 

@@ -510,6 +510,16 @@ def incident_notify(
         audit_record(
             actor=actor, action="incident.notify", target=incident, data={"units": new_units}
         )
+        # 二(四): the units the secretariat confirmed as concerned teach routing.
+        from lianxi.routing.services import routing_example_record
+
+        routing_example_record(
+            text=" ".join((incident.title, incident.substance, incident.enterprise.industry)),
+            lead_unit=None,
+            supporting_units=[n.unit for n in incident.notices.select_related("unit")],
+            source_key=f"incidents.incident:{incident.pk}",
+            actor=actor,
+        )
     return notices
 
 

@@ -19,6 +19,7 @@ from lianxi.core.exceptions import ApplicationError
 from lianxi.notifications.services import notify
 from lianxi.organization.access import membership_of
 from lianxi.organization.models import Mechanism, Membership, Unit
+from lianxi.routing.services import routing_example_record
 
 from . import access
 from .models import ActionItem, ExtensionRequest, ProgressReport, Review
@@ -158,6 +159,15 @@ def action_item_create(
             "deadline": deadline.isoformat(),
             "feedback_every_workdays": feedback_every_workdays,
         },
+    )
+    # 二(四): the units the secretariat chose teach routing (an agreed matter's text only: its
+    # description restates the units).
+    routing_example_record(
+        text=item.title if source == "meeting" else f"{item.title} {item.description}",
+        lead_unit=lead_unit,
+        supporting_units=supporting,
+        source_key=f"supervision.action_item:{item.pk}",
+        actor=actor,
     )
     names = "、".join(u.name for u in supporting)
     body = (

@@ -1,0 +1,76 @@
+"""“谁来管”: route a matter to the units whose duties cover it (二(四), annex)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from lianxi.core.exceptions import ApplicationError
+
+from . import access, selectors, services
+from .models import ThesaurusEntry
+
+TEXT_MAX = 2000
+
+
+def _text(request: HttpRequest, *names: str) -> str:
+    return " ".join(request.GET.get(n, "").strip() for n in names).strip()[:TEXT_MAX]
+
+
+@login_required
+def page(request: HttpRequest) -> HttpResponse:
+    membership = access.require_router(request.user)
+    text = _text(request, "text")
+    result = selectors.route(membership.unit.mechanism, text) if text else None
+    context = {"text": text, "result": result}
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "routing/_result.html", context)
+    return render(request, "routing/page.html", context)
+
+
+@login_required
+def suggest(request: HttpRequest) -> HttpResponse:
+    """The suggestion beside a form where a clerk assigns units (an HTMX fragment)."""
+    membership = access.require_router(request.user)
+    text = _text(request, "title", "description")
+    result = selectors.route(membership.unit.mechanism, text) if text else None
+    return render(request, "routing/_suggest.html", {"text": text, "result": result})
+
+
+@login_required
+def thesaurus(request: HttpRequest) -> HttpResponse:
+    membership = access.require_router(request.user)
+    mechanism = membership.unit.mechanism
+    editor = access.can_edit_thesaurus(request.user)
+    values = {"term": "", "targets": "", "note": ""}
+    error = None
+    status = 200
+    if request.method == "POST":
+        membership = access.require_thesaurus_editor(request.user)
+        values = {k: request.POST.get(k, "") for k in values}
+        try:
+            entry = services.thesaurus_entry_create(mechanism=mechanism, **values, actor=membership)
+        except ApplicationError as exc:
+            error = exc.message
+            status = 400
+        else:
+            messages.success(request, f"已添加词条“{entry.term}”，分办即时生效。")
+            return redirect("routing:thesaurus")
+    entries = list(selectors.thesaurus_entries(mechanism))
+    return render(
+        request,
+        "routing/thesaurus.html",
+        {"entries": entries, "editor": editor, "values": values, "error": error},
+        status=status,
+    )
+
+
+@require_POST
+@login_required
+def thesaurus_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = access.require_thesaurus_editor(request.user)
+    entry = get_object_or_404(ThesaurusEntry, pk=pk, mechanism=membership.unit.mechanism)
+    services.thesaurus_entry_delete(entry=entry, actor=membership)
+    messages.success(request, f"已删除词条“{entry.term}”。")
+    return redirect("routing:thesaurus")

@@ -1,0 +1,146 @@
+"""Chinese words for the index and for the query: one tokenizer for both.
+
+Text is segmented by jieba's search mode (`cut_for_search`: a long word also yields the shorter
+words inside it, so 职业病防治 is found by 职业病 and by 防治). Each token is normalised (NFKC, so
+full-width ＡＢＣ and ① become abc and 1; lower case) and kept only if it is a word (letters and
+digits only): the two databases' full-text parsers then see the same words and find the same
+rows. Function words (的, 和, ...) are dropped on both sides.
+
+The routing app's domain dictionary (`lianxi/routing/data/domain_words.txt`: the annex's
+special terms, such as 放射诊疗许可) is added to jieba's, so that those terms are whole words
+here as they are there. A digest of that file is part of the tokenizer's signature: when the
+secretariat's dictionary changes, the next tick rebuilds the index with the new words.
+"""
+
+import hashlib
+import html
+import logging
+import re
+import threading
+import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
+
+import jieba
+from django.utils.safestring import SafeString, mark_safe
+
+STOPWORDS = frozenset("的了和与及或在是对等把被也并之其于为以由将就都而有")
+MAX_QUERY_TOKENS = 12
+
+_lock = threading.Lock()
+_tokenizer: jieba.Tokenizer | None = None
+_signature = ""
+
+
+def _domain_words() -> tuple[list[str], int, str]:
+    """The routing app's domain dictionary (the annex's special terms), if it has one: the
+    words, their jieba frequency and a digest of the file."""
+    try:
+        from lianxi.routing.engine import (  # type: ignore[attr-defined,unused-ignore]
+            DOMAIN_WORD_FREQ,
+            DOMAIN_WORDS_FILE,
+            read_domain_words,
+        )
+    except ImportError:
+        return [], 0, ""
+    path = Path(DOMAIN_WORDS_FILE)
+    if not path.is_file():
+        return [], 0, ""
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    return list(read_domain_words(path)), int(DOMAIN_WORD_FREQ), digest
+
+
+def tokenizer() -> jieba.Tokenizer:
+    global _tokenizer, _signature
+    if _tokenizer is None:
+        with _lock:
+            if _tokenizer is None:
+                jieba.setLogLevel(logging.WARNING)
+                made = jieba.Tokenizer()
+                made.initialize()
+                signature = f"jieba-{jieba.__version__}"
+                words, freq, digest = _domain_words()
+                for word in words:
+                    made.add_word(word, freq)
+                if digest:
+                    signature += f"+routing-{digest}"
+                _signature = signature
+                _tokenizer = made
+    return _tokenizer
+
+
+def signature() -> str:
+    """Names the tokenizer; an index made with another one must be rebuilt."""
+    tokenizer()
+    return _signature
+
+
+def normalise(token: str) -> str:
+    word = unicodedata.normalize("NFKC", token).lower().strip()
+    return word if word and word.isalnum() and word not in STOPWORDS else ""
+
+
+def words(text: str) -> list[str]:
+    """Every normalised word of `text`, in order, repeats kept (they weigh in the ranking)."""
+    if not text:
+        return []
+    flat = unicodedata.normalize("NFKC", text)
+    return [w for w in map(normalise, tokenizer().cut_for_search(flat)) if w]
+
+
+def tokens_of(text: str) -> str:
+    return " ".join(words(text))
+
+
+def query_words(query: str) -> list[str]:
+    """The distinct words of a query, in order, at most MAX_QUERY_TOKENS."""
+    seen: dict[str, None] = {}
+    known = tokenizer().FREQ
+    for chunk in unicodedata.normalize("NFKC", query[:200]).split():
+        # A chunk that is itself a dictionary word is searched as that word: jieba may cut a
+        # short query apart (达人 → 达 人) where, inside the longer text of a record, search
+        # mode emits it whole.
+        whole = normalise(chunk)
+        for word in [whole] if whole and known.get(chunk) else words(chunk):
+            seen.setdefault(word, None)
+    return list(seen)[:MAX_QUERY_TOKENS]
+
+
+def _pattern(terms: Iterable[str]) -> re.Pattern[str] | None:
+    unique = sorted({t for t in terms if t}, key=len, reverse=True)
+    if not unique:
+        return None
+    return re.compile("|".join(re.escape(t) for t in unique), re.IGNORECASE)
+
+
+def _marked(text: str, pattern: re.Pattern[str] | None) -> str:
+    if pattern is None:
+        return html.escape(text)
+    out: list[str] = []
+    last = 0
+    for match in pattern.finditer(text):
+        out.append(html.escape(text[last : match.start()]))
+        out.append(f"<mark>{html.escape(match.group(0))}</mark>")
+        last = match.end()
+    out.append(html.escape(text[last:]))
+    return "".join(out)
+
+
+def highlight(text: str, terms: Iterable[str]) -> SafeString:
+    """`text`, escaped, with each term wrapped in <mark>."""
+    return mark_safe(_marked(text, _pattern(terms)))  # noqa: S308 (every piece escaped)
+
+
+def snippet(text: str, terms: Iterable[str], width: int = 120) -> SafeString:
+    """About `width` characters of `text` around the first term found, terms in <mark>."""
+    pattern = _pattern(terms)
+    flat = " ".join(text.split())
+    first = pattern.search(flat) if pattern else None
+    start = 0
+    if first is not None and first.start() > width // 3:
+        start = first.start() - width // 3
+    end = min(len(flat), start + width)
+    piece = flat[start:end]
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(flat) else ""
+    return mark_safe(prefix + _marked(piece, pattern) + suffix)  # noqa: S308 (escaped)
