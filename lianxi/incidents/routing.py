@@ -77,12 +77,49 @@ RULES = [
 ]
 
 
+def _routing_text(incident: Incident) -> str:
+    enterprise = incident.enterprise
+    parts = (
+        incident.title,
+        enterprise.industry,
+        incident.substance,
+        incident.get_hazard_display(),
+        incident.probable_cause,
+        incident.onset,
+    )
+    return "，".join(part for part in parts if part)
+
+
+def _routed(incident: Incident) -> dict[str, str]:
+    """The duty routing's lead and supporting units for the incident's facts, with the duty why.
+
+    The fact rules above stay first: they encode the annex for accidents specifically; the routing
+    adds what they miss and learns from the units the secretariat confirmed before.
+    """
+    from lianxi.routing.selectors import route
+
+    routing = route(incident.mechanism, _routing_text(incident))
+    if not routing.confident:
+        return {}
+    found: dict[str, str] = {}
+    for scored in [u for u in (routing.lead, *routing.supporting) if u is not None]:
+        duty = scored.duties[0] if scored.duties else None
+        if duty is None:
+            continue
+        words = "、".join(duty.matched[:3])
+        found[scored.name] = f"职责匹配：{duty.label or '附件'} {duty.text[:40]}（匹配：{words}）"
+    return found
+
+
 def propose(incident: Incident) -> list[tuple[Unit, str]]:
-    """(unit, reason) for every rule that applies and whose unit exists, in the units' order."""
+    """(unit, reason) for every rule that applies and whose unit exists, in the units' order,
+    then the units the duty routing adds."""
     wanted: dict[str, str] = {}
     for rule in RULES:
         if rule.unit_name not in wanted and rule.applies(incident):
             wanted[rule.unit_name] = rule.reason(incident)
+    for name, reason in _routed(incident).items():
+        wanted.setdefault(name, reason)
     if not wanted:
         return []
     units: Any = Unit.objects.filter(
