@@ -67,6 +67,27 @@ def unit_named(mechanism: Any) -> Callable[[str], Unit]:
     return get
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
+    """Uploads and attachments of the tests land in a temporary directory, not in var/media."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture
+def health(unit_named: Callable[[str], Unit]) -> Unit:
+    return unit_named("市卫生健康委")
+
+
+@pytest.fixture
+def hrss(unit_named: Callable[[str], Unit]) -> Unit:
+    return unit_named("市人力资源和社会保障局")
+
+
+@pytest.fixture
+def union(unit_named: Callable[[str], Unit]) -> Unit:
+    return unit_named("市总工会")
+
+
 @pytest.fixture
 def clerk(unit_named: Callable[[str], Unit]) -> Any:
     return _person("clerk", "王秘书", unit_named("市卫生健康委"), Membership.Role.SECRETARIAT)

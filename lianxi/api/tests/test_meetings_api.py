@@ -38,11 +38,6 @@ def post(client: Client, url: str, data: Any = None) -> Any:
     return client.post(url, data if data is not None else {}, content_type="application/json")
 
 
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-
-
 @pytest.fixture
 def sec(clerk: Any) -> Membership:
     return clerk.membership

@@ -28,11 +28,6 @@ ENDPOINTS = [
 ]
 
 
-@pytest.fixture
-def health(unit_named: Callable[[str], Unit]) -> Unit:
-    return unit_named("市卫生健康委")
-
-
 def url(template: str, unit: Unit) -> str:
     return template.format(unit=unit.pk)
 

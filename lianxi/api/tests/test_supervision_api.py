@@ -32,26 +32,6 @@ def post(client: Client, url: str, data: Any = None) -> Any:
     return client.post(url, data if data is not None else {}, content_type="application/json")
 
 
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-
-
-@pytest.fixture
-def health(unit_named: Callable[[str], Unit]) -> Unit:
-    return unit_named("市卫生健康委")
-
-
-@pytest.fixture
-def hrss(unit_named: Callable[[str], Unit]) -> Unit:
-    return unit_named("市人力资源和社会保障局")
-
-
-@pytest.fixture
-def union(unit_named: Callable[[str], Unit]) -> Unit:
-    return unit_named("市总工会")
-
-
 @pytest.fixture
 def finance(unit_named: Callable[[str], Unit]) -> Unit:
     return unit_named("市财政局")

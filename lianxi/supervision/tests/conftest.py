@@ -16,27 +16,6 @@ def aware(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> da
     return timezone.make_aware(datetime(year, month, day, hour, minute))
 
 
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
-    """Attachments of the tests land in a temporary directory, not in var/media."""
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-
-
-@pytest.fixture
-def health(unit_named: Callable[[str], Unit]) -> Unit:
-    return unit_named("市卫生健康委")
-
-
-@pytest.fixture
-def hrss(unit_named: Callable[[str], Unit]) -> Unit:
-    return unit_named("市人力资源和社会保障局")
-
-
-@pytest.fixture
-def union(unit_named: Callable[[str], Unit]) -> Unit:
-    return unit_named("市总工会")
-
-
 @pytest.fixture
 def make_item(mechanism: Any, clerk: Any, health: Unit) -> Callable[..., ActionItem]:
     """An item made through the service; `created_at` may be set for the stale-light rules."""
