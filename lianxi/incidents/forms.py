@@ -93,5 +93,9 @@ class UpdateForm(forms.Form):
     )  # fmt: skip
 
 
+class WithdrawForm(forms.Form):
+    reason = _text("撤销理由", 2, required=True)
+
+
 class CloseForm(forms.Form):
     investigation_result = _text("调查处理结果", 4, required=True)

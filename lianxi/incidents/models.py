@@ -38,6 +38,8 @@ class Incident(TimeStampedModel):
     class Status(models.TextChoices):
         OPEN = "open", "处置中"
         CLOSED = "closed", "已结案"
+        # Registered in error (a duplicate, not an occupational-hazard accident): CAP Cancel.
+        WITHDRAWN = "withdrawn", "已撤销"
 
     mechanism = models.ForeignKey(Mechanism, on_delete=models.PROTECT, related_name="incidents")
     reference = models.CharField("编号", max_length=30, unique=True)
@@ -65,6 +67,7 @@ class Incident(TimeStampedModel):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     closed_at = models.DateTimeField(null=True, blank=True)
     investigation_result = models.TextField("调查处理结果", blank=True)
+    withdrawn_reason = models.TextField("撤销理由", blank=True)
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

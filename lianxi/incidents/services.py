@@ -794,6 +794,49 @@ def incident_close(
     return incident
 
 
+@transaction.atomic
+def incident_withdraw(
+    *, incident: Incident, reason: str, actor: Any, now: datetime | None = None
+) -> Incident:
+    """Withdraws an incident registered in error: every notified unit gets the CAP Cancel."""
+    from .cap import cancel_cap, to_xml
+
+    now = now or timezone.now()
+    incident = _locked(incident)
+    if incident.status != Incident.Status.OPEN:
+        raise ApplicationError(f"事故{incident.get_status_display()}，不能撤销。")
+    text = (reason or "").strip()
+    if not text:
+        raise ApplicationError("请填写撤销理由。", field="reason")
+    incident.status = Incident.Status.WITHDRAWN
+    incident.closed_at = now
+    incident.withdrawn_reason = text
+    incident.save(update_fields=["status", "closed_at", "withdrawn_reason", "updated_at"])
+    _timeline(
+        incident,
+        "withdrawn",
+        f"{_who(actor)}撤销本次通报：{text}"[:500],
+        at=now,
+        unit=getattr(_membership(actor), "unit", None),
+        actor=actor,
+    )
+    units = [n.unit for n in incident.notices.select_related("unit")]
+    if units:
+        cancel = to_xml(cancel_cap(incident, reason=text, sent=now))
+        notify(
+            recipients=units,
+            kind="incidents.withdrawn",
+            subject=f"【撤销通报】{incident.title}"[:200],
+            body=f"联席会议办公室撤销了该事故通报。理由：{text}",
+            url=incident_url(incident),
+            actor=actor,
+            key=f"incident:{incident.pk}:withdrawn",
+            attachments=[(f"{incident.reference}-cancel.xml", cancel, "application/cap+xml")],
+        )
+    audit_record(actor=actor, action="incident.withdraw", target=incident, data={"reason": text})
+    return incident
+
+
 def incident_view_record(*, incident: Incident, viewer: Any, what: str = "page") -> None:
     """Privacy: every view of an incident's personal data is in the audit trail."""
     with transaction.atomic():

@@ -15,4 +15,5 @@ urlpatterns = [
     path("<int:pk>/notices/<int:notice_pk>/ack/", views.notice_ack, name="ack"),
     path("<int:pk>/updates/", views.update_create, name="update"),
     path("<int:pk>/close/", views.incident_close, name="close"),
+    path("<int:pk>/withdraw/", views.incident_withdraw, name="withdraw"),
 ]

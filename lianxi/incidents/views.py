@@ -15,7 +15,7 @@ from lianxi.organization.access import membership_of, role_required
 from lianxi.organization.models import Unit
 
 from . import access, grading, selectors, services
-from .forms import CloseForm, IncidentForm, NotifyForm, UpdateForm, UpReportForm
+from .forms import CloseForm, IncidentForm, NotifyForm, UpdateForm, UpReportForm, WithdrawForm
 from .models import Incident, IncidentNotice, IncidentUpdate
 from .report import report_pdf, report_text
 
@@ -121,6 +121,7 @@ def _detail(
             up_report_form=forms.get("up_report_form", UpReportForm()),
             update_form=forms.get("update_form", UpdateForm()) if not has_final else None,
             close_form=forms.get("close_form", CloseForm()) if has_final else None,
+            withdraw_form=forms.get("withdraw_form", WithdrawForm()),
         )
     context["error"] = forms.get("error", "")
     return render(request, "incidents/detail.html", context, status=status)
@@ -237,6 +238,25 @@ def update_create(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"{update.get_kind_display()}已发布，已告知被通报单位。")
             return redirect("incidents:detail", pk=incident.pk)
     return _detail(request, incident, 400, update_form=form)
+
+
+@require_POST
+@role_required(access.Role.SECRETARIAT)
+def incident_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """撤销: an incident registered in error; the notified units receive a CAP Cancel."""
+    incident = access.incident_for(request.user, pk)
+    membership = access.require_secretariat(request.user, incident)
+    form = WithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            services.incident_withdraw(
+                incident=incident, reason=form.cleaned_data["reason"], actor=membership
+            )
+        except ApplicationError as exc:
+            return _detail(request, incident, 400, withdraw_form=form, error=exc.message)
+        messages.success(request, "事故通报已撤销，已告知被通报单位。")
+        return redirect("incidents:detail", pk=incident.pk)
+    return _detail(request, incident, 400, withdraw_form=form)
 
 
 @require_POST
