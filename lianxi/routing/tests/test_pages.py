@@ -168,3 +168,13 @@ def test_command_with_text(mechanism: Any) -> None:
     call_command("route", "厂里天天加班", "--format", "json", stdout=out)
     data = json.loads(out.getvalue())
     assert data["units"][0]["name"] == "市人力资源和社会保障局"
+
+
+def test_command_on_stdin_prints_json_lines_without_being_asked(
+    mechanism: Any, monkeypatch: Any
+) -> None:
+    """二(四): matters piped in come back as one JSON object per line by default."""
+    monkeypatch.setattr("sys.stdin", StringIO("厂里天天加班\n"))
+    out = StringIO()
+    call_command("route", stdout=out)
+    assert json.loads(out.getvalue())["units"][0]["name"] == "市人力资源和社会保障局"

@@ -16,7 +16,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("text", nargs="?", help="事项（日常说法）")
-        parser.add_argument("--format", choices=["json", "text"], default="text")
+        # Reading matters from stdin is for other programs: JSON lines unless told otherwise.
+        parser.add_argument(
+            "--format",
+            choices=["json", "text"],
+            help="输出格式（默认：给 TEXT 时为 text，读标准输入时为 json）",
+        )
         parser.add_argument("--mechanism", type=int, help="联席会议 ID（默认第一个）")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -26,7 +31,9 @@ class Command(BaseCommand):
         mechanism = query.first()
         if mechanism is None:
             raise CommandError("尚未导入工作规则，没有可分办的成员单位。")
-        as_json = options["format"] == "json"
+        as_json = options["format"] == "json" or (
+            options["format"] is None and options["text"] is None
+        )
         lines: Iterable[str]
         if options["text"] is not None:
             lines = [options["text"]]
