@@ -1,8 +1,10 @@
 """事故 pages (三(四)2, 二(四)): list, register, an incident's page and the forms on it."""
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -240,40 +242,57 @@ def update_create(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, incident, 400, update_form=form)
 
 
+def _secretariat_form_post(
+    request: HttpRequest,
+    pk: int,
+    form_class: type[django_forms.Form],
+    form_key: str,
+    action: Callable[[Incident, Any, dict[str, Any]], Any],
+    success: str,
+) -> HttpResponse:
+    """A secretariat form on the incident page: the service on success, the page again with
+    the form and its error otherwise."""
+    incident = access.incident_for(request.user, pk)
+    membership = access.require_secretariat(request.user, incident)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            action(incident, membership, form.cleaned_data)
+        except ApplicationError as exc:
+            return _detail(request, incident, 400, error=exc.message, **{form_key: form})
+        messages.success(request, success)
+        return redirect("incidents:detail", pk=incident.pk)
+    return _detail(request, incident, 400, **{form_key: form})
+
+
 @require_POST
 @role_required(access.Role.SECRETARIAT)
 def incident_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     """撤销: an incident registered in error; the notified units receive a CAP Cancel."""
-    incident = access.incident_for(request.user, pk)
-    membership = access.require_secretariat(request.user, incident)
-    form = WithdrawForm(request.POST)
-    if form.is_valid():
-        try:
-            services.incident_withdraw(
-                incident=incident, reason=form.cleaned_data["reason"], actor=membership
-            )
-        except ApplicationError as exc:
-            return _detail(request, incident, 400, withdraw_form=form, error=exc.message)
-        messages.success(request, "事故通报已撤销，已告知被通报单位。")
-        return redirect("incidents:detail", pk=incident.pk)
-    return _detail(request, incident, 400, withdraw_form=form)
+    return _secretariat_form_post(
+        request,
+        pk,
+        WithdrawForm,
+        "withdraw_form",
+        lambda incident, membership, data: services.incident_withdraw(
+            incident=incident, reason=data["reason"], actor=membership
+        ),
+        "事故通报已撤销，已告知被通报单位。",
+    )
 
 
 @require_POST
 @role_required(access.Role.SECRETARIAT)
 def incident_close(request: HttpRequest, pk: int) -> HttpResponse:
-    incident = access.incident_for(request.user, pk)
-    membership = access.require_secretariat(request.user, incident)
-    form = CloseForm(request.POST)
-    if form.is_valid():
-        try:
-            services.incident_close(
-                incident=incident,
-                investigation_result=form.cleaned_data["investigation_result"],
-                actor=membership,
-            )
-        except ApplicationError as exc:
-            return _detail(request, incident, 400, close_form=form, error=exc.message)
-        messages.success(request, "事故已结案。")
-        return redirect("incidents:detail", pk=incident.pk)
-    return _detail(request, incident, 400, close_form=form)
+    return _secretariat_form_post(
+        request,
+        pk,
+        CloseForm,
+        "close_form",
+        lambda incident, membership, data: services.incident_close(
+            incident=incident,
+            investigation_result=data["investigation_result"],
+            actor=membership,
+        ),
+        "事故已结案。",
+    )

@@ -56,6 +56,14 @@ def _run(request: HttpRequest, action: Callable[[], Any], success: str) -> bool:
     return True
 
 
+def _run_form(request: HttpRequest, form: Any, action: Callable[[], Any], success: str) -> bool:
+    """Runs `action` when the posted form is valid; otherwise shows the form's errors."""
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return False
+    return _run(request, action, success)
+
+
 def _add_error(form: Any, exc: ApplicationError) -> None:
     form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
@@ -258,16 +266,12 @@ def _convener_post(request: HttpRequest, pk: int) -> tuple[Meeting, Membership]:
 def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting, membership = _convener_post(request, pk)
     form = AgendaItemForm(request.POST, mechanism_id=meeting.mechanism_id)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-    else:
-        _run(
-            request,
-            lambda: services.agenda_item_add(
-                meeting=meeting, actor=membership, **form.cleaned_data
-            ),
-            "议题已添加。",
-        )
+    _run_form(
+        request,
+        form,
+        lambda: services.agenda_item_add(meeting=meeting, actor=membership, **form.cleaned_data),
+        "议题已添加。",
+    )
     return redirect("meetings:detail", meeting.pk)
 
 
@@ -310,19 +314,17 @@ def agenda_carryover(request: HttpRequest, pk: int) -> HttpResponse:
 def material_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting, membership = _convener_post(request, pk)
     form = MaterialForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-    else:
-        _run(
-            request,
-            lambda: services.meeting_material_add(
-                meeting=meeting,
-                title=form.cleaned_data["title"],
-                file=form.cleaned_data["file"],
-                actor=membership,
-            ),
-            "材料已上传。",
-        )
+    _run_form(
+        request,
+        form,
+        lambda: services.meeting_material_add(
+            meeting=meeting,
+            title=form.cleaned_data["title"],
+            file=form.cleaned_data["file"],
+            actor=membership,
+        ),
+        "材料已上传。",
+    )
     return redirect("meetings:detail", meeting.pk)
 
 
@@ -361,16 +363,14 @@ def meeting_notify(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     meeting, membership = _convener_post(request, pk)
     form = CancelForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-    else:
-        _run(
-            request,
-            lambda: services.meeting_cancel(
-                meeting=meeting, reason=form.cleaned_data["reason"], actor=membership
-            ),
-            "会议已取消，已通知各受邀单位。",
-        )
+    _run_form(
+        request,
+        form,
+        lambda: services.meeting_cancel(
+            meeting=meeting, reason=form.cleaned_data["reason"], actor=membership
+        ),
+        "会议已取消，已通知各受邀单位。",
+    )
     return redirect("meetings:detail", meeting.pk)
 
 
@@ -407,16 +407,14 @@ def attendance_answer(request: HttpRequest, pk: int) -> HttpResponse:
     membership = require_role(request.user, *access.UNIT_ROLES)
     attendance = get_object_or_404(Attendance, meeting=meeting, unit_id=membership.unit_id)
     form = AnswerForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-    else:
-        _run(
-            request,
-            lambda: services.attendance_answer(
-                attendance=attendance, by=membership, **form.cleaned_data
-            ),
-            "已答复。",
-        )
+    _run_form(
+        request,
+        form,
+        lambda: services.attendance_answer(
+            attendance=attendance, by=membership, **form.cleaned_data
+        ),
+        "已答复。",
+    )
     return redirect("meetings:detail", meeting.pk)
 
 
@@ -555,24 +553,21 @@ def resolution_add(request: HttpRequest, pk: int, section_pk: int) -> HttpRespon
     membership = _me(request)
     section = get_object_or_404(MinutesSection, pk=section_pk, minutes=minutes)
     form = ResolutionForm(request.POST, mechanism_id=minutes.meeting.mechanism_id)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-    else:
-        data = form.cleaned_data
-        _run(
-            request,
-            lambda: services.resolution_add(
-                section=section,
-                text=data["text"],
-                lead_unit=data["lead_unit"],
-                supporting_units=list(data["supporting_units"]),
-                deadline=data["deadline"],
-                deadline_workdays=data["deadline_workdays"],
-                feedback_every_workdays=data["feedback_every_workdays"],
-                actor=membership,
-            ),
-            "议定事项已添加。",
-        )
+    _run_form(
+        request,
+        form,
+        lambda: services.resolution_add(
+            section=section,
+            text=form.cleaned_data["text"],
+            lead_unit=form.cleaned_data["lead_unit"],
+            supporting_units=list(form.cleaned_data["supporting_units"]),
+            deadline=form.cleaned_data["deadline"],
+            deadline_workdays=form.cleaned_data["deadline_workdays"],
+            feedback_every_workdays=form.cleaned_data["feedback_every_workdays"],
+            actor=membership,
+        ),
+        "议定事项已添加。",
+    )
     return redirect("meetings:minutes_edit", minutes.pk)
 
 

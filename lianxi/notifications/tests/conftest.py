@@ -34,8 +34,3 @@ def fast_retries(settings: Any) -> Any:
     settings.LIANXI_DELIVERY_LEASE_SECONDS = 60
     return settings
 
-
-@pytest.fixture(autouse=True)
-def quick_passwords(settings: Any) -> None:
-    """Logins in these tests need not be slow: hash the personas' passwords cheaply."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
