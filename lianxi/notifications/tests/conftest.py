@@ -33,4 +33,3 @@ def fast_retries(settings: Any) -> Any:
     settings.LIANXI_DELIVERY_MAX_ATTEMPTS = 3
     settings.LIANXI_DELIVERY_LEASE_SECONDS = 60
     return settings
-
