@@ -31,6 +31,9 @@ def test_item_from_creation_to_closure_in_the_browser(
     page.click("nav >> text=督办")
     page.click("text=新建督办事项")
     page.fill("input[name=title]", "开展尘肺病防治攻坚行动回头看")
+    # The routing suggestion arrives 500 ms after typing and pushes the form down; clicking
+    # before it lands can hit "采用建议" instead of the submit button on a slow machine.
+    page.wait_for_selector("#routing-suggestion .routing-suggest")
     page.select_option("select[name=source]", label="市政府交办")
     page.fill("input[name=source_label]", "市政府督查通知")
     page.select_option("select[name=lead_unit]", label="市卫生健康委")
