@@ -34,7 +34,7 @@ def _units(queryset: QuerySet[Unit], label: str, required: bool = False) -> Any:
         label=label,
         queryset=queryset,
         required=required,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "unit-choices"}),
         error_messages={"required": f"请选择{label}。", "invalid_choice": "所选单位不存在。"},
     )
 
@@ -104,14 +104,20 @@ class AgendaItemForm(forms.Form):
 
     def __init__(self, *args: Any, mechanism_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["proposed_by"] = forms.ModelChoiceField(
-            label="提出单位",
-            queryset=Unit.objects.filter(mechanism_id=mechanism_id, active=True).exclude(
-                kind=Unit.Kind.GOVERNMENT
-            ),
-            required=False,
-            empty_label="（联席会议办公室）",
+        units = Unit.objects.filter(mechanism_id=mechanism_id, active=True).exclude(
+            kind=Unit.Kind.GOVERNMENT
         )
+        self.fields["proposed_by"] = forms.ModelChoiceField(
+            label="提出单位", queryset=units, required=False, empty_label="（联席会议办公室）"
+        )
+        self.fields["lead_unit"] = forms.ModelChoiceField(
+            label="牵头汇报单位",
+            queryset=units,
+            required=False,
+            empty_label="（不指定）",
+            error_messages={"invalid_choice": "所选单位不存在。"},
+        )
+        self.fields["supporting_units"] = _units(units, "相关单位")
 
 
 class MaterialForm(forms.Form):
@@ -194,12 +200,7 @@ class ResolutionForm(forms.Form):
             empty_label="请选择牵头单位",
             error_messages={"required": "请选择牵头单位。"},
         )
-        self.fields["supporting_units"] = forms.ModelMultipleChoiceField(
-            label="配合单位",
-            queryset=units,
-            required=False,
-            widget=forms.SelectMultiple(attrs={"size": 6}),
-        )
+        self.fields["supporting_units"] = _units(units, "配合单位")
         self.order_fields(
             [
                 "text",

@@ -69,6 +69,15 @@ class AgendaItem(models.Model):
         Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name="提出单位",
     )  # fmt: skip
+    # Who reports on the topic and who else it concerns, as the convener decided: unlike
+    # proposed_by, these are the units responsible, so routing learns from them (二(四)).
+    lead_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="牵头汇报单位",
+    )  # fmt: skip
+    supporting_units = models.ManyToManyField(
+        Unit, blank=True, related_name="+", verbose_name="相关单位"
+    )
     is_carryover = models.BooleanField("上次会议议定事项落实情况", default=False)
 
     class Meta:

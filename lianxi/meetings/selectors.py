@@ -58,8 +58,8 @@ def split_upcoming(
 def meeting_agenda(meeting: Meeting) -> list[AgendaItem]:
     return list(
         AgendaItem.objects.filter(meeting=meeting)
-        .select_related("proposed_by")
-        .prefetch_related("materials")
+        .select_related("proposed_by", "lead_unit")
+        .prefetch_related("materials", "supporting_units")
         .order_by("order", "id")
     )
 
@@ -123,13 +123,15 @@ def my_attendance(meeting: Meeting, membership: Membership | None) -> Attendance
 def minutes_detail(minutes: Minutes) -> tuple[list[MinutesSection], list[MinutesReceipt]]:
     sections = list(
         MinutesSection.objects.filter(minutes=minutes)
+        .select_related("agenda_item")
         .prefetch_related(
+            "agenda_item__supporting_units",
             Prefetch(
                 "resolutions",
                 queryset=Resolution.objects.select_related("lead_unit")
                 .prefetch_related("supporting_units")
                 .order_by("number"),
-            )
+            ),
         )
         .order_by("order", "id")
     )

@@ -21,6 +21,7 @@ from lianxi.core.exceptions import ApplicationError
 from lianxi.notifications.models import Message
 from lianxi.notifications.services import notify
 from lianxi.organization.models import Mechanism, Membership, Unit
+from lianxi.routing.services import routing_example_record
 
 from .access import UNIT_ROLES, can_convene
 from .ics import meeting_ics_attachment
@@ -300,6 +301,15 @@ def topical_meeting_entrust(
     audit_record(
         actor=actor, action="meeting.entrust", target=meeting, data={"chair_unit": chair_unit.pk}
     )
+    # 二(四): the chair and the units the topic concerns are the secretariat's decision on who
+    # handles this topic, so routing learns from it.
+    routing_example_record(
+        text=f"{meeting.title} {meeting.topic}",
+        lead_unit=chair_unit,
+        supporting_units=concerned_units,
+        source_key=f"meetings.topical:{meeting.pk}",
+        actor=actor,
+    )
     notify(
         recipients=[chair_unit],
         kind="meeting.entrusted",
@@ -353,6 +363,18 @@ def _renumber_agenda(meeting: Meeting) -> None:
             AgendaItem.objects.filter(pk=item.pk).update(order=n)
 
 
+def _topic_units(
+    meeting: Meeting, lead_unit: Unit | None, supporting_units: Sequence[Unit]
+) -> list[Unit]:
+    supporting = [u for u in dict.fromkeys(supporting_units) if u != lead_unit]
+    for unit in (lead_unit, *supporting):
+        if unit is None:
+            continue
+        if unit.mechanism_id != meeting.mechanism_id or unit.kind == Unit.Kind.GOVERNMENT:
+            raise ApplicationError("牵头汇报单位和相关单位应为联席会议成员单位或参会单位。")
+    return supporting
+
+
 @transaction.atomic
 def agenda_item_add(
     *,
@@ -360,14 +382,18 @@ def agenda_item_add(
     title: str,
     description: str = "",
     proposed_by: Unit | None = None,
+    lead_unit: Unit | None = None,
+    supporting_units: Sequence[Unit] = (),
     actor: Membership,
 ) -> AgendaItem:
-    """议题: set by the convener; a topic may come from a unit's proposal (proposed_by)."""
+    """议题: set by the convener; a topic may come from a unit's proposal (proposed_by), and
+    names the unit that reports on it (牵头汇报) and the others it concerns."""
     _require_convener(actor, meeting)
     _require_editable(meeting)
     title = _clean(title, "议题", 300)
     if proposed_by is not None and proposed_by.mechanism_id != meeting.mechanism_id:
         raise ApplicationError("提出单位不存在。")
+    supporting = _topic_units(meeting, lead_unit, supporting_units)
     last = AgendaItem.objects.filter(meeting=meeting).aggregate(m=Max("order"))["m"] or 0
     item = AgendaItem.objects.create(
         meeting=meeting,
@@ -375,8 +401,29 @@ def agenda_item_add(
         title=title,
         description=(description or "").strip(),
         proposed_by=proposed_by,
+        lead_unit=lead_unit,
     )
-    audit_record(actor=actor, action="meeting.agenda_add", target=meeting, data={"item": item.pk})
+    item.supporting_units.set(supporting)
+    audit_record(
+        actor=actor,
+        action="meeting.agenda_add",
+        target=meeting,
+        data={
+            "item": item.pk,
+            "lead_unit": lead_unit.name if lead_unit else None,
+            "supporting_units": [u.name for u in supporting],
+        },
+    )
+    if actor.role == Role.SECRETARIAT:
+        # 二(四): the secretariat's choice of who reports on a topic teaches routing; a topical
+        # meeting's chair unit decides for its own meeting only, so it does not.
+        routing_example_record(
+            text=f"{item.title} {item.description}",
+            lead_unit=lead_unit,
+            supporting_units=supporting,
+            source_key=f"meetings.agenda_item:{item.pk}",
+            actor=actor,
+        )
     return item
 
 
@@ -470,7 +517,11 @@ def meeting_material_add(
 
 
 def default_notice(meeting: Meeting) -> str:
-    agenda = "\n".join(f"{item.order}. {item.title}" for item in meeting.agenda.all())
+    agenda = "\n".join(
+        f"{item.order}. {item.title}"
+        + (f"（汇报单位：{item.lead_unit.name}）" if item.lead_unit else "")
+        for item in meeting.agenda.select_related("lead_unit")
+    )
     convener = "联席会议办公室" if meeting.kind == Meeting.Kind.PLENARY else meeting.chair_unit.name
     return (
         f"联席会议各有关成员单位：\n经研究，定于{_when(meeting)}在{meeting.location}召开"

@@ -209,7 +209,11 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_record": can_record,
         "record_rows": record_rows,
         "actual_choices": Attendance.Actual.choices,
-        "agenda_form": AgendaItemForm(mechanism_id=meeting.mechanism_id) if editable else None,
+        "agenda_form": (
+            AgendaItemForm(mechanism_id=meeting.mechanism_id, auto_id="agenda_%s")
+            if editable
+            else None
+        ),
         "material_form": MaterialForm() if editable else None,
         "notice_form": NoticeForm(initial={"notice_text": services.default_notice(meeting)})
         if editable and meeting.status == Meeting.Status.DRAFT
@@ -498,6 +502,21 @@ def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
     for section in sections:
         for resolution in section.resolutions.all():
             resolution.label = resolution_label(resolution.number)  # type: ignore[attr-defined]
+        # One form per section, with its own ids for the routing suggestion; the agenda topic's
+        # reporting unit and the units it concerns are the likely lead and supporting units.
+        topic = section.agenda_item
+        section.resolution_form = ResolutionForm(  # type: ignore[attr-defined]
+            mechanism_id=minutes.meeting.mechanism_id,
+            auto_id=f"r{section.pk}_%s",
+            initial=(
+                {
+                    "lead_unit": topic.lead_unit_id,
+                    "supporting_units": [u.pk for u in topic.supporting_units.all()],
+                }
+                if topic is not None and topic.lead_unit_id
+                else {}
+            ),
+        )
     intro_form = MinutesIntroForm(request.POST or None, initial={"intro": minutes.intro})
     if request.method == "POST" and intro_form.is_valid():
         edits = {
@@ -526,7 +545,6 @@ def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "meeting": minutes.meeting,
             "sections": sections,
             "intro_form": intro_form,
-            "resolution_form": ResolutionForm(mechanism_id=minutes.meeting.mechanism_id),
         },
     )
 

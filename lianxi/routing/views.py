@@ -33,7 +33,9 @@ def page(request: HttpRequest) -> HttpResponse:
 def suggest(request: HttpRequest) -> HttpResponse:
     """The suggestion beside a form where a clerk assigns units (an HTMX fragment)."""
     membership = access.require_router(request.user)
-    text = _text(request, "title", "description")
+    # The forms name their text differently: an item's title and description, an agreed
+    # matter's text, a topical meeting's topic.
+    text = _text(request, "title", "description", "text", "topic")
     result = selectors.route(membership.unit.mechanism, text) if text else None
     return render(request, "routing/_suggest.html", {"text": text, "result": result})
 

@@ -96,9 +96,11 @@ def test_whole_loop_convene_attend_minutes_supervise_overdue_三_一_1_四_二(
     ):
         page.click("#agenda summary:has-text('添加议题')")
         page.fill("#agenda input[name=title]", topic)
+        page.wait_for_selector("#agenda-suggestion .routing-suggest")
         if proposer:
             page.select_option("#agenda select[name=proposed_by]", label=proposer)
-        page.click("#agenda button:has-text('添加议题')")
+        with page.expect_navigation():
+            page.click("#agenda button:has-text('添加议题')")
         page.wait_for_selector(".flash >> text=议题已添加")
     assert "（市人力资源和社会保障局提出）" in page.inner_text("#agenda")
 
@@ -176,14 +178,19 @@ def test_whole_loop_convene_attend_minutes_supervise_overdue_三_一_1_四_二(
             form = page.locator(f"#add-{section.pk}")
             form.locator("summary").click()
             form.locator("textarea[name=text]").fill(text)
+            # The routing suggestion (二(四)) lands above the unit fields 500 ms after typing;
+            # choosing units before it would race the layout shift.
+            form.locator(".routing-suggest").wait_for()
             form.locator("select[name=lead_unit]").select_option(label=lead)
             if supporting:
-                form.locator("select[name=supporting_units]").select_option(label=supporting)
+                unit = Unit.objects.get(mechanism=meeting.mechanism, name=supporting)
+                form.locator(f"input[name=supporting_units][value='{unit.pk}']").check()
             if deadline:
                 form.locator("input[name=deadline]").fill(deadline.isoformat())
             if workdays:
                 form.locator("input[name=deadline_workdays]").fill(workdays)
-            form.locator("button:has-text('添加议定事项')").click()
+            with page.expect_navigation():
+                form.locator("button:has-text('添加议定事项')").click()
             page.wait_for_selector(".flash >> text=议定事项已添加")
         assert minutes.resolutions.count() == 2
 

@@ -66,3 +66,23 @@ def make_mechanism(name: str = "信阳市职业病防治工作部门间联席会
         mechanism=mechanism, name="市政府办公室", kind=Unit.Kind.GOVERNMENT, order=100
     )
     return mechanism
+
+
+def give_annex_duties(mechanism: Mechanism) -> Mechanism:
+    """Replaces the placeholder duty texts with those of the rules file the platform ships, for
+    tests that route matters by the annex's real words."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from lianxi.organization.importer import parse_rules
+
+    path = Path(settings.LIANXI_DEFAULT_RULES)
+    parsed = parse_rules(path.read_bytes(), filename=path.name)
+    for unit in parsed.units:
+        for duty in unit.duties:
+            updated = Duty.objects.filter(
+                unit__mechanism=mechanism, unit__name=unit.name, number=duty.number
+            ).update(text=duty.text, label=duty.label)
+            assert updated == 1, (unit.name, duty.number)
+    return mechanism
