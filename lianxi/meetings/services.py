@@ -19,7 +19,7 @@ from django.utils import timezone
 from lianxi.core.audit import audit_record
 from lianxi.core.exceptions import ApplicationError
 from lianxi.notifications.models import Message
-from lianxi.notifications.services import notify
+from lianxi.notifications.services import inbox_mark_read_about, notify
 from lianxi.organization.models import Mechanism, Membership, Unit
 from lianxi.routing.services import routing_example_record
 
@@ -1217,5 +1217,8 @@ def minutes_acknowledge(
     receipt.save(update_fields=["acknowledged_at", "acknowledged_by"])
     audit_record(
         actor=by, action="minutes.acknowledge", target=receipt.minutes, data={"unit": by.unit_id}
+    )
+    inbox_mark_read_about(
+        user=by.user, kinds=("minutes.issued", "minutes.copy"), url=minutes_url(receipt.minutes)
     )
     return receipt

@@ -315,6 +315,22 @@ def inbox_mark_read(*, user: Any, delivery: Delivery) -> Delivery:
 
 
 @transaction.atomic
+def inbox_mark_read_about(*, user: Any, kinds: Sequence[str], url: str) -> int:
+    """The user has done what a message asked of them (e.g. signed for the minutes it brought):
+    its inbox copy need not wait as unread any more."""
+    count = Delivery.objects.filter(
+        user=user,
+        channel=Channel.INBOX,
+        read_at__isnull=True,
+        message__kind__in=kinds,
+        message__url=url,
+    ).update(read_at=timezone.now())
+    if count:
+        audit_record(actor=user, action="message.read_about", data={"url": url, "count": count})
+    return count
+
+
+@transaction.atomic
 def inbox_mark_all_read(*, user: Any) -> int:
     count = Delivery.objects.filter(user=user, channel=Channel.INBOX, read_at__isnull=True).update(
         read_at=timezone.now()

@@ -269,3 +269,24 @@ def test_minutes_downloads(held: Meeting, sec: Any, clerk: Any, login: Any) -> N
     assert docx.status_code == 200 and docx.content[:2] == b"PK"
     pdf = client.get(f"/meetings/minutes/{minutes.pk}/minutes.pdf")
     assert pdf.status_code == 200 and pdf.content[:5] == b"%PDF-"
+
+
+def test_signing_for_the_minutes_clears_them_from_the_inbox_三_一_1(
+    held: Meeting, sec: Any, other_liaison: Any, health_liaison: Any
+) -> None:
+    """三(一)1: once the unit has signed for the minutes, the message that brought them no longer
+    waits as unread for the one who signed; the other recipients' copies stay unread."""
+    minutes = drafted(held, sec)
+    services.minutes_approve(minutes=minutes, actor=sec)
+    services.minutes_issue(minutes=minutes, actor=sec)
+
+    def unread(user: Any) -> int:
+        return Delivery.objects.filter(
+            user=user, channel="inbox", message__kind="minutes.issued", read_at__isnull=True
+        ).count()
+
+    assert unread(other_liaison) == 1 and unread(health_liaison) == 1
+    receipt = MinutesReceipt.objects.get(minutes=minutes, unit=other_liaison.membership.unit)
+    services.minutes_acknowledge(receipt=receipt, by=other_liaison.membership)
+    assert unread(other_liaison) == 0
+    assert unread(health_liaison) == 1
