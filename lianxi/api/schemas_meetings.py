@@ -56,6 +56,8 @@ class AgendaItemOut(Schema):
     title: str
     description: str
     proposed_by: UnitRef | None
+    lead_unit: UnitRef | None = Field(description="牵头汇报单位")
+    supporting_units: list[UnitRef] = Field(description="议题涉及的其他单位")
     is_carryover: bool = Field(description="上次会议议定事项落实情况")
 
 
@@ -119,6 +121,10 @@ class AgendaItemIn(Schema):
     title: str
     description: str = ""
     proposed_by_unit_id: int | None = Field(default=None, description="提出议题的单位")
+    lead_unit_id: int | None = Field(
+        default=None, description="牵头汇报单位；联席会议办公室的选择用于改进分办建议（二(四)）"
+    )
+    supporting_unit_ids: list[int] = Field(default_factory=list, description="议题涉及的其他单位")
 
 
 class NoticeIn(Schema):
@@ -184,3 +190,37 @@ class MinutesOut(Schema):
     docx_url: str
     pdf_url: str
     page_url: str
+
+
+# --- writing the minutes (三(一)1) ----------------------------------------------------------
+
+
+class SectionEditIn(Schema):
+    id: int = Field(description="纪要部分的 id")
+    heading: str | None = Field(default=None, description="标题；不传则不改")
+    discussion: str | None = Field(default=None, description="会议情况；不传则不改")
+
+
+class MinutesUpdateIn(Schema):
+    """Edits a draft: the opening and any of its sections; what is not sent stays as it is."""
+
+    intro: str | None = Field(default=None, description="纪要开头；不传则不改")
+    sections: list[SectionEditIn] = Field(default_factory=list)
+
+
+class SectionIn(Schema):
+    heading: str = Field(description="标题")
+
+
+class ResolutionIn(Schema):
+    """议定事项 (三(一)1, 四(二)): a lead unit, supporting units, and a deadline given either as
+    a date or as a number of working days after the minutes are issued (one of the two)."""
+
+    text: str = Field(description="议定事项内容")
+    lead_unit_id: int | None = Field(default=None, description="牵头单位")
+    supporting_unit_ids: list[int] = Field(default_factory=list, description="配合单位")
+    deadline: date | None = Field(default=None, description="办结时限（日期），与工作日数二选一")
+    deadline_workdays: int | None = Field(
+        default=None, description="或：纪要印发后若干个工作日内办结"
+    )
+    feedback_every_workdays: int = Field(default=15, description="反馈周期（工作日）")

@@ -54,7 +54,7 @@ class ProgressReportOut(Schema):
     requests_closure: bool = Field(description="申请办结")
     created_at: datetime
     submitted_at: datetime | None
-    attachment_url: str = Field(description="附件的页面下载地址，无附件为空")
+    attachment_url: str = Field(description="附件的下载地址（接受访问令牌），无附件为空")
 
 
 class ReviewOut(Schema):

@@ -960,9 +960,15 @@ def _resolution_fields(
         raise ApplicationError("请为议定事项指定牵头单位（工作规则四(二)）。", field="lead_unit")
     if lead_unit.mechanism_id != mechanism_id or lead_unit.kind == Unit.Kind.GOVERNMENT:
         raise ApplicationError("牵头单位应为联席会议成员单位或参会单位。", field="lead_unit")
+    if not lead_unit.active:
+        raise ApplicationError("该单位已不在联席会议中，不能牵头。", field="lead_unit")
     supporting = [u for u in supporting_units if u.pk != lead_unit.pk]
     if any(u.mechanism_id != mechanism_id for u in supporting):
         raise ApplicationError("配合单位不存在。", field="supporting_units")
+    if any(u.kind == Unit.Kind.GOVERNMENT or not u.active for u in supporting):
+        raise ApplicationError(
+            "配合单位应为联席会议现有的成员单位或参会单位。", field="supporting_units"
+        )
     if (deadline is None) == (deadline_workdays is None):
         raise ApplicationError(
             "请填写办结时限：一个日期，或印发后若干个工作日（二选一）。", field="deadline"

@@ -9,17 +9,18 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import quote
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from ninja import Query, Router, Status
+from ninja import File, Form, Query, Router, Status, UploadedFile
 
 from lianxi.core.exceptions import ApplicationError
 from lianxi.organization.access import membership_of, require_role
 from lianxi.organization.models import Membership, Unit
 from lianxi.supervision import access, selectors, services
+from lianxi.supervision.forms import ReportForm
 from lianxi.supervision.lights import LIGHT_LABELS, Cutoffs
 from lianxi.supervision.models import ActionItem, ExtensionRequest, ProgressReport, Review
 
@@ -305,13 +306,48 @@ def progress_report(
     request: HttpRequest, item_id: int, data: ProgressIn
 ) -> Status[ProgressReportOut]:
     """四(二)：牵头单位反馈进展（可申请办结）；配合单位向牵头单位和联席会议办公室反馈。
-    submit=false 保存为草稿，只有本单位可见。"""
+    submit=false 保存为草稿，只有本单位可见。附带附件请用 POST .../progress/upload。"""
     require_role(request.user, Role.MEMBER, Role.LIAISON)
     item = access.action_item_for(request.user, item_id)
     report = services.progress_report_create(
         item=item,
         user=request.user,
         text=data.text,
+        requests_closure=data.requests_closure,
+        submit=data.submit,
+    )
+    return Status(201, _report(request, report))
+
+
+@router.post(
+    "/action-items/{item_id}/progress/upload",
+    response={201: ProgressReportOut, **WRITE_ERRORS},
+    auth=[token_auth],
+    url_name="action_item_progress_upload",
+    summary="反馈进展并上传附件（multipart/form-data）：保存草稿或报送",
+)
+def progress_report_upload(
+    request: HttpRequest,
+    item_id: int,
+    data: Form[ProgressIn],
+    attachment: File[UploadedFile],
+) -> Status[ProgressReportOut]:
+    """四(二)：同 POST /action-items/{item_id}/progress，另附一个文件（字段 attachment），
+    与页面相同的限制：不超过 20 MB，不能是空文件。附件随本单位的反馈保存：submit=false 时为草稿，
+    附件也只有本单位可见；报送后，看得到这条反馈的单位可从 attachment_url 下载。"""
+    require_role(request.user, Role.MEMBER, Role.LIAISON)
+    item = access.action_item_for(request.user, item_id)
+    try:
+        # The page's own field (lianxi.supervision.forms.ReportForm): a file with a name, not
+        # empty. The size limit is the service's.
+        ReportForm.base_fields["attachment"].clean(attachment)
+    except ValidationError as exc:
+        raise ApplicationError("；".join(exc.messages), field="attachment") from exc
+    report = services.progress_report_create(
+        item=item,
+        user=request.user,
+        text=data.text,
+        attachment=attachment,
         requests_closure=data.requests_closure,
         submit=data.submit,
     )

@@ -473,6 +473,29 @@ def test_the_convener_adds_agenda_items_others_may_not(
     assert plenary.agenda.count() == 3
 
 
+def test_an_agenda_topics_reporting_unit_through_the_api_二_四(
+    plenary: Meeting, clerk: Any, api_as: Api
+) -> None:
+    """三(一)1 议题 and 二(四): the topic's reporting unit and the units it concerns; set by the
+    secretariat, they teach routing."""
+    from lianxi.routing.models import RoutingExample
+
+    union, hrss = unit("市总工会"), unit("市人力资源和社会保障局")
+    url = f"/api/v1/meetings/{plenary.pk}/agenda"
+    body = {"title": "尘肺病农民工集体维权", "lead_unit_id": union.pk,
+            "supporting_unit_ids": [hrss.pk]}  # fmt: skip
+    response = post(api_as(clerk), url, body)
+    assert response.status_code == 201, response.content.decode()
+    assert response.json()["lead_unit"]["name"] == "市总工会"
+    assert [u["name"] for u in response.json()["supporting_units"]] == ["市人力资源和社会保障局"]
+    assert RoutingExample.objects.get().lead_unit == union
+    detail = api_as(clerk).get(f"/api/v1/meetings/{plenary.pk}").json()
+    assert detail["agenda"][-1]["lead_unit"]["name"] == "市总工会"
+    government = Unit.objects.get(name="市政府办公室")
+    refused = post(api_as(clerk), url, {"title": "x", "lead_unit_id": government.pk})
+    assert refused.status_code == 400 and "成员单位或参会单位" in refused.json()["detail"]
+
+
 def test_the_convener_sends_the_notice_三_一_1(
     make_plenary: Any, clerk: Any, other_liaison: Any, api_as: Api
 ) -> None:

@@ -290,3 +290,25 @@ def test_signing_for_the_minutes_clears_them_from_the_inbox_三_一_1(
     services.minutes_acknowledge(receipt=receipt, by=other_liaison.membership)
     assert unread(other_liaison) == 0
     assert unread(health_liaison) == 1
+
+
+def test_an_agreed_matter_is_carried_out_by_current_units_only_四_二(
+    held: Meeting, sec: Any
+) -> None:
+    """四(二): the lead and supporting units of an agreed matter are current units of the joint
+    meeting; the government office receives a copy, it does not carry matters out."""
+    minutes = services.minutes_draft(meeting=held, actor=sec)
+    section = minutes.sections.first()
+    assert section is not None
+    with pytest.raises(ApplicationError, match="现有的成员单位或参会单位"):
+        services.resolution_add(
+            section=section, text="x", lead_unit=unit("市卫生健康委"),
+            supporting_units=[Unit.objects.get(name="市政府办公室")], deadline_workdays=5,
+            actor=sec,
+        )  # fmt: skip
+    Unit.objects.filter(name="市科技局").update(active=False)
+    with pytest.raises(ApplicationError, match="不在联席会议中"):
+        services.resolution_add(
+            section=section, text="x", lead_unit=unit("市科技局"), deadline_workdays=5, actor=sec
+        )
+    assert not Resolution.objects.exists()
