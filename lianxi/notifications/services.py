@@ -38,6 +38,7 @@ from lianxi.core.audit import audit_record
 from lianxi.core.exceptions import ApplicationError
 from lianxi.organization.models import Membership, Unit
 
+from . import webhooks
 from .models import Delivery, Message, MessageAttachment, NotificationSettings
 
 logger = logging.getLogger(__name__)
@@ -352,6 +353,9 @@ def validate_webhook_url(url: str) -> str:
         )
     if len(url) > 500:
         raise ApplicationError("Webhook 地址不能超过 500 个字符。", field="webhook_url")
+    reason = webhooks.literal_refusal(parts.hostname)
+    if reason:
+        raise ApplicationError(reason, field="webhook_url")
     return url
 
 
@@ -578,7 +582,11 @@ def webhook_payload(delivery: Delivery) -> dict[str, Any]:
 
 
 def _send_webhook(delivery: Delivery) -> None:
-    url = validate_webhook_url(delivery.address)
+    try:
+        # Saved before the guard was switched on, or the allowed networks changed since.
+        url = validate_webhook_url(delivery.address)
+    except ApplicationError as exc:
+        raise DeliveryFailed(exc.message) from exc
     data = json.dumps(webhook_payload(delivery), ensure_ascii=False).encode()
     request = urllib.request.Request(  # noqa: S310 - scheme checked above (http/https only)
         url,
@@ -591,14 +599,20 @@ def _send_webhook(delivery: Delivery) -> None:
         },
     )
     try:
-        with urllib.request.urlopen(  # noqa: S310
+        with webhooks.opener().open(
             request, timeout=settings.LIANXI_WEBHOOK_TIMEOUT_SECONDS
         ) as response:
             status = response.status
             response.read(4096)
     except urllib.error.HTTPError as exc:
         raise DeliveryFailed(f"Webhook 返回 HTTP {exc.code}") from exc
-    except (urllib.error.URLError, OSError, ValueError) as exc:
+    except urllib.error.URLError as exc:
+        if isinstance(exc.reason, webhooks.AddressRefused):
+            raise DeliveryFailed(str(exc.reason)) from exc
+        raise DeliveryFailed(f"Webhook 无法送达：{exc}") from exc
+    except webhooks.AddressRefused as exc:
+        raise DeliveryFailed(str(exc)) from exc
+    except (OSError, ValueError) as exc:
         raise DeliveryFailed(f"Webhook 无法送达：{exc}") from exc
     if not 200 <= status < 300:
         raise DeliveryFailed(f"Webhook 返回 HTTP {status}")

@@ -77,7 +77,8 @@ def test_production_settings_are_hardened(tmp_path: Path) -> None:
         " 'csrf_secure': s.CSRF_COOKIE_SECURE, 'referrer': s.SECURE_REFERRER_POLICY,"
         " 'csp_middleware': 'django.middleware.csp.ContentSecurityPolicyMiddleware'"
         " in s.MIDDLEWARE, 'csp': s.SECURE_CSP.get('default-src'),"
-        " 'otp': s.LIANXI_REQUIRE_OTP, 'engine': s.DATABASES['default']['ENGINE']}))\n"
+        " 'otp': s.LIANXI_REQUIRE_OTP, 'engine': s.DATABASES['default']['ENGINE'],"
+        " 'webhook_guard': s.LIANXI_WEBHOOK_BLOCK_PRIVATE}))\n"
     )
     result = run(["-c", script], production_env(tmp_path))
     assert result.returncode == 0, result.stderr
@@ -93,6 +94,7 @@ def test_production_settings_are_hardened(tmp_path: Path) -> None:
         "csp": ["'self'"],
         "otp": True,  # the second factor is required in production
         "engine": "django.db.backends.postgresql",
+        "webhook_guard": True,  # webhooks do not reach the server's own network
     }
 
 

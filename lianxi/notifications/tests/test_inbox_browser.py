@@ -3,6 +3,7 @@
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from lianxi.notifications.services import notify
 
@@ -25,24 +26,25 @@ def test_liaison_reads_messages_in_the_inbox(
     assert page.inner_text("#unread-count") == "2"
     assert "督办提醒" in page.inner_text("#panel-messages")
     page.click("a.inbox")
-    page.wait_for_selector("table.inbox")
+    # Loaded, not only parsed: the deferred htmx must be listening before the row's button is
+    # clicked, or the click posts the form the old way and reloads the page.
+    page.wait_for_url("**/messages/")
     page.screenshot(path=str(screenshot_dir / "inbox.png"), full_page=True)
 
     first_row = page.locator("tr.unread").first
     row_id = first_row.get_attribute("id")
     first_row.locator("button").click()
     page.wait_for_selector(f"#{row_id}:not(.unread)")
-    assert page.inner_text("#unread-count") == "1"  # swapped out of band, no reload
+    expect(page.locator("#unread-count")).to_have_text("1")  # swapped out of band, no reload
 
     page.locator("tr.unread a").first.click()
-    page.wait_for_selector("article.message")
-    assert "请于1月15日前报送。" in page.inner_text("article.message")
-    assert page.locator("#unread-count").count() == 0
+    expect(page.locator("article.message")).to_contain_text("请于1月15日前报送。")
+    expect(page.locator("#unread-count")).to_have_count(0)
     page.screenshot(path=str(screenshot_dir / "inbox-message.png"), full_page=True)
 
     page.click("text=← 收件箱")
     page.click("text=消息设置")
     page.fill("input[name=webhook_url]", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=x")
     page.click("button.primary")
-    assert "消息设置已保存" in page.inner_text(".flash")
+    expect(page.locator(".flash")).to_contain_text("消息设置已保存")
     page.screenshot(path=str(screenshot_dir / "message-settings.png"), full_page=True)
