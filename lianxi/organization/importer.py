@@ -2,9 +2,11 @@
 
 Accepts plain text in UTF-8 (with or without BOM), GB18030/GBK or UTF-16 with a BOM, and .docx.
 Finds the issuing notice's document number (发文字号), the issuer, the title of the rules, the
-clauses of the rules with stable anchors (``一``, ``二(三)``, ``三(一)1``) and, in the annex, each
-unit with its numbered duties. Text is joined across line wraps and page breaks; page-number
-lines (``— 3 —``, ``-3-``) and list bullets are dropped.
+clauses of the rules with stable anchors (``一``, ``二(三)``, ``三(一)1``; in documents written in
+chapters and articles ``第二章``, ``第五条``, ``第五条(一)``) and, in the annex, each unit with its
+numbered duties, from numbered lines or from a Word table (序号 | 成员单位 | 主要职责). Text is
+joined across line wraps and page breaks; page-number lines (``— 3 —``, ``-3-``) and list
+bullets are dropped.
 
 Every refusal is a :class:`RulesParseError` whose Chinese message says what is wrong and where.
 """
@@ -166,6 +168,45 @@ def marker_of(line: str) -> Marker | None:
     return None
 
 
+_ORDINAL = rf"(?P<n>{CN}|[0-9０-９]{{1,3}})"
+_CHAPTER_RE = re.compile(rf"^第\s*{_ORDINAL}\s*(?P<kind>章|节)\s*[:：、．.]?\s*(?P<rest>.*)$")
+_ARTICLE_RE = re.compile(rf"^第\s*{_ORDINAL}\s*条(?P<sep>[\s:：、．.]*)(?P<rest>.*)$")
+# "第三条规定的……" at the start of a wrapped line cites an article; it does not open one.
+_CITING = tuple("之的所规款项中和及、，。；")
+
+
+@dataclass(frozen=True)
+class Structure:
+    """A chapter (第二章), a section of a chapter (第一节) or an article (第五条)."""
+
+    kind: str  # "chapter" | "section" | "article"
+    number: int
+    rest: str
+
+    @property
+    def anchor(self) -> str:
+        word = {"chapter": "章", "section": "节", "article": "条"}[self.kind]
+        return f"第{int_to_cn(self.number)}{word}"
+
+
+def _ordinal(text: str) -> int:
+    return int(unicodedata.normalize("NFKC", text)) if text[0].isdigit() else cn_to_int(text)
+
+
+def structure_of(line: str) -> Structure | None:
+    if m := _CHAPTER_RE.match(line):
+        rest = m["rest"].strip(_SPACES)
+        if len(rest) > 30 or any(c in rest for c in _PUNCT):
+            return None  # a chapter heading is a short title, not a sentence
+        kind = "chapter" if m["kind"] == "章" else "section"
+        return Structure(kind, _ordinal(m["n"]), _squeeze(rest))
+    if m := _ARTICLE_RE.match(line):
+        if not m["sep"] and m["rest"].startswith(_CITING):
+            return None
+        return Structure("article", _ordinal(m["n"]), m["rest"].strip(_SPACES))
+    return None
+
+
 # --- lines ----------------------------------------------------------------------------------
 
 _DASHES = "-—–－―‐~～"
@@ -184,6 +225,7 @@ _SENTENCE_END = "。；;！!？?：:”」』）)"
 class Line:
     number: int
     text: str
+    place: str = ""  # where to point the reader when it is not a line number ("附件表格第 3 行")
 
 
 def _latin(char: str) -> bool:
@@ -208,6 +250,8 @@ class _Source:
         self.unit_word = unit_word  # "行" for text, "段" for .docx
 
     def where(self, line: Line | int) -> str:
+        if isinstance(line, Line) and line.place:
+            return line.place
         number = line.number if isinstance(line, Line) else line
         return f"第 {number} {self.unit_word}"
 
@@ -215,14 +259,15 @@ class _Source:
 # --- decoding -------------------------------------------------------------------------------
 
 
-def _decode(data: bytes, filename: str) -> tuple[str, str, str]:
-    """Returns (text, encoding, line unit word)."""
+def _decode(data: bytes, filename: str) -> tuple[str, str, str, list[_Table]]:
+    """Returns (text, encoding, line unit word, the tables of a .docx)."""
     if not data or not data.strip(b" \t\r\n\x00\xef\xbb\xbf"):
         raise RulesParseError("文件是空的：没有任何内容。请选择工作规则的 .txt 或 .docx 文件。")
     if len(data) > MAX_BYTES:
         raise RulesParseError(f"文件太大（{len(data) // 1024} KB），工作规则文件不应超过 5 MB。")
     if data.startswith(b"PK\x03\x04") or filename.lower().endswith(".docx"):
-        return _docx_text(data), "docx", "段"
+        text, tables = _docx_text(data)
+        return text, "docx", "段", tables
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise RulesParseError(
             "这是旧版 Word（.doc）或其他 Office 二进制文件，无法读取。"
@@ -230,7 +275,7 @@ def _decode(data: bytes, filename: str) -> tuple[str, str, str]:
         )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return data.decode("utf-16"), "utf-16", "行"
+            return data.decode("utf-16"), "utf-16", "行", []
         except UnicodeDecodeError as exc:
             raise RulesParseError(
                 f"文件以 UTF-16 标记开头，但第 {exc.start} 字节处无法解码。"
@@ -243,7 +288,7 @@ def _decode(data: bytes, filename: str) -> tuple[str, str, str]:
             + "。请导入 UTF-8 或 GB18030/GBK 编码的 .txt，或 .docx 文件。"
         )
     try:
-        return data.decode("utf-8-sig"), "utf-8", "行"
+        return data.decode("utf-8-sig"), "utf-8", "行", []
     except UnicodeDecodeError as exc:
         utf8_error = exc
     if utf8_error.reason == "unexpected end of data" and utf8_error.start >= len(data) - 3:
@@ -261,7 +306,7 @@ def _decode(data: bytes, filename: str) -> tuple[str, str, str]:
             "既不是 UTF-8，也不是 GB18030/GBK。请另存为 UTF-8 编码后再导入。"
         ) from exc
     _check_not_garbled(text)
-    return text, "gb18030", "行"
+    return text, "gb18030", "行", []
 
 
 def _line_at(data: bytes, offset: int) -> int:
@@ -300,7 +345,31 @@ def _check_not_garbled(text: str) -> None:
         )
 
 
-def _docx_text(data: bytes) -> str:
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+@dataclass
+class _Cell:
+    """A table cell: its paragraphs' text (line breaks inside a paragraph kept as "\\n")."""
+
+    paragraphs: list[str]
+    continued: bool = False  # the lower part of a vertically merged cell (w:vMerge "continue")
+
+    @property
+    def text(self) -> str:
+        return _squeeze("".join(self.paragraphs))
+
+
+@dataclass
+class _Table:
+    """A table of a .docx, with the lines its cells take in the document's text."""
+
+    first_line: int
+    last_line: int
+    rows: list[list[_Cell]]  # one entry per grid column: a cell spanning columns repeats
+
+
+def _docx_text(data: bytes) -> tuple[str, list[_Table]]:
     try:
         import docx  # python-docx
         from docx.opc.exceptions import PackageNotFoundError
@@ -316,15 +385,43 @@ def _docx_text(data: bytes) -> str:
     except Exception as exc:  # lxml and zip errors of a damaged package
         raise RulesParseError("无法打开 .docx 文档：文件已损坏。请重新另存为 .docx。") from exc
     paragraphs: list[str] = []
+    tables: list[_Table] = []
+    line_count = 0
+
+    def add(text: str) -> None:
+        nonlocal line_count
+        paragraphs.append(text)
+        line_count += 1 + text.count("\n")
+
     body = document.element.body
     for child in body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
-            paragraphs.append(_paragraph_text(child))
+            add(_paragraph_text(child))
         elif tag == "tbl":
-            for p in child.iter("{*}p"):
-                paragraphs.append(_paragraph_text(p))
-    return "\n".join(paragraphs)
+            # Cells in reading order, each paragraph a line of the text, as the document shows.
+            first = line_count + 1
+            rows: list[list[_Cell]] = []
+            for tr in child.iterchildren(f"{_W}tr"):
+                row: list[_Cell] = []
+                before = tr.find(f"{_W}trPr/{_W}gridBefore")
+                row.extend(_Cell([]) for _ in range(_int_attr(before, 0)))
+                for tc in tr.iterchildren(f"{_W}tc"):
+                    texts = [_paragraph_text(p) for p in tc.iter(f"{_W}p")]
+                    for text in texts:
+                        add(text)
+                    merge = tc.find(f"{_W}tcPr/{_W}vMerge")
+                    continued = merge is not None and merge.get(f"{_W}val") in (None, "continue")
+                    cell = _Cell(texts, continued)
+                    row.extend([cell] * max(1, _int_attr(tc.find(f"{_W}tcPr/{_W}gridSpan"), 1)))
+                rows.append(row)
+            tables.append(_Table(first, line_count, rows))
+    return "\n".join(paragraphs), tables
+
+
+def _int_attr(node: Any, default: int) -> int:
+    value = node.get(f"{_W}val") if node is not None else None
+    return int(value) if value is not None and value.isdigit() else default
 
 
 def _paragraph_text(p: Any) -> str:
@@ -337,21 +434,31 @@ def _paragraph_text(p: Any) -> str:
             parts.append(" ")
         elif tag in ("br", "cr"):
             parts.append("\n")
-    return "".join(parts)
+    return _unify_breaks("".join(parts))
+
+
+def _unify_breaks(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+    return text.replace("\u2028", "\n").replace("\u2029", "\n").replace("\x0b", "\n")
+
+
+def _clean(raw: str) -> str:
+    """A line without its surrounding spaces and bullet; "" for a page number or no text."""
+    line = raw.strip(_SPACES + "\r\n")
+    if not line or _PAGE_NUMBER_RE.match(line):
+        return ""
+    line = _BULLET_RE.sub("", line).strip(_SPACES)
+    if not line or _PAGE_NUMBER_RE.match(line) or _NO_TEXT_RE.match(line):
+        return ""
+    return line
 
 
 def _lines(text: str) -> list[Line]:
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
-    text = text.replace("\u2028", "\n").replace("\u2029", "\n").replace("\x0b", "\n")
+    text = _unify_breaks(text)
     lines: list[Line] = []
     for number, raw in enumerate(text.split("\n"), start=1):
-        line = raw.strip(_SPACES + "\r\n")
-        if not line or _PAGE_NUMBER_RE.match(line):
-            continue
-        line = _BULLET_RE.sub("", line).strip(_SPACES)
-        if not line or _PAGE_NUMBER_RE.match(line) or _NO_TEXT_RE.match(line):
-            continue
-        lines.append(Line(number, line))
+        if line := _clean(raw):
+            lines.append(Line(number, line))
     return lines
 
 
@@ -388,11 +495,14 @@ def _find_title(lines: list[Line], end: int) -> tuple[str, int] | None:
         line = lines[i].text
         if marker_of(line) is not None or any(c in line for c in _PUNCT) or _DATE_RE.match(line):
             continue
+        if structure_of(line) is not None:
+            continue
         if i + 1 < end:
             following = lines[i + 1].text
             joined = _squeeze(line + following)
             if (
                 marker_of(following) is None
+                and structure_of(following) is None
                 and len(following) <= 20
                 and not any(c in following for c in _PUNCT)
                 and _is_title_like(joined)
@@ -440,6 +550,14 @@ def _heading_and_text(rest: str) -> tuple[str, str]:
     return "", rest
 
 
+def _article_heading_and_text(rest: str) -> tuple[str, str]:
+    """An article rarely has a heading; when it has one it is bracketed: 第三条【工作原则】……"""
+    m = re.match(r"^[【\[［〔]([^】\]］〕]{1,20})[】\]］〕]\s*(.*)$", rest)
+    if m:
+        return m[1].strip(), m[2]
+    return "", rest
+
+
 @dataclass
 class _OpenClause:
     anchor: str
@@ -448,71 +566,168 @@ class _OpenClause:
     level: int
     paragraphs: list[str]
     children: dict[str, int] = field(default_factory=dict)  # style -> last number
+    # The rank of its numbering style: a child's style must rank below it (一、 > （一） > 1.).
+    # A section ranks as its level; an article ranks above every numbering style.
+    rank: int = 0
+
+    def add_paragraph(self, text: str) -> None:
+        """A line that does not follow a sentence's end continues the paragraph (a wrap)."""
+        if self.paragraphs and not self.paragraphs[-1].endswith(tuple(_SENTENCE_END)):
+            self.paragraphs[-1] = _join(self.paragraphs[-1], text)
+        else:
+            self.paragraphs.append(text)
+
+    def parsed(self) -> ParsedClause:
+        return ParsedClause(
+            self.anchor, self.parent_anchor, self.heading, "\n".join(self.paragraphs), self.level
+        )
+
+
+def _open_child(stack: list[_OpenClause], marker: Marker) -> list[_OpenClause] | None:
+    """Open the numbered item `marker` as the child of an open clause, deepest first.
+
+    Returns the new stack (ending with the child), or None when the marker fits no open clause
+    (wrong style or out of sequence): then the line is text.
+    """
+    for depth in range(len(stack) - 1, -1, -1):
+        parent = stack[depth]
+        if _CLAUSE_LEVELS[marker.style] <= parent.rank:
+            continue
+        expected = parent.children.get(marker.style, 0) + 1
+        if marker.number != expected:
+            continue
+        if parent.children and marker.style not in parent.children:
+            continue  # a parent numbers its children in one style
+        parent.children[marker.style] = marker.number
+        if marker.style in ("section", "paren_cn"):
+            suffix = f"({int_to_cn(marker.number)})"
+        elif marker.style in ("num", "paren_num"):
+            suffix = str(marker.number)
+        else:
+            suffix = marker.label
+        if suffix[0].isdigit() and parent.anchor[-1].isdigit():
+            suffix = (
+                f"({suffix})"  # （1） under 1. in an article: 第五条(一)1(1), never 第五条(一)11
+            )
+        heading, text = _heading_and_text(marker.rest)
+        child = _OpenClause(
+            parent.anchor + suffix,
+            parent.anchor,
+            heading,
+            parent.level + 1,
+            [text] if text else [],
+            rank=parent.rank + 1,
+        )
+        return [*stack[: depth + 1], child]
+    return None
 
 
 def _parse_clauses(lines: list[Line]) -> list[ParsedClause]:
+    """The clauses in sections (一、/（一）/1.) or, when the rules open with 第一章 or 第一条,
+    in chapters and articles."""
+    for line in lines:
+        structure = structure_of(line.text)
+        if structure is not None and structure.number == 1 and structure.kind != "section":
+            return _parse_articles(lines)
+        marker = marker_of(line.text)
+        if marker is not None and marker.style == "section" and marker.number == 1:
+            break
     clauses: list[_OpenClause] = []
     stack: list[_OpenClause] = []  # the open clause at each depth
     last_section = 0
 
-    def add_paragraph(clause: _OpenClause, text: str) -> None:
-        if clause.paragraphs and not clause.paragraphs[-1].endswith(tuple(_SENTENCE_END)):
-            clause.paragraphs[-1] = _join(clause.paragraphs[-1], text)
-        else:
-            clause.paragraphs.append(text)
-
     for line in lines:
         marker = marker_of(line.text)
-        accepted = False
         if marker is not None and marker.style == "section":
             if marker.number == last_section + 1:
                 last_section = marker.number
                 heading, text = _heading_and_text(marker.rest)
                 clause = _OpenClause(
-                    int_to_cn(marker.number), "", heading, 1, [text] if text else []
+                    int_to_cn(marker.number), "", heading, 1, [text] if text else [], rank=1
                 )
                 clauses.append(clause)
                 stack = [clause]
-                accepted = True
+                continue
         elif marker is not None and stack:
-            # The marker may open a child of any open clause, deepest first.
-            for depth in range(len(stack) - 1, -1, -1):
-                parent = stack[depth]
-                level = _CLAUSE_LEVELS[marker.style]
-                if level <= parent.level:
-                    continue
-                expected = parent.children.get(marker.style, 0) + 1
-                if marker.number != expected:
-                    continue
-                if parent.children and marker.style not in parent.children:
-                    continue  # a parent numbers its children in one style
-                parent.children[marker.style] = marker.number
-                suffix = f"({int_to_cn(marker.number)})" if marker.style == "paren_cn" else ""
-                if marker.style == "num" or marker.style == "paren_num":
-                    suffix = str(marker.number)
-                elif marker.style == "circled":
-                    suffix = marker.label
-                heading, text = _heading_and_text(marker.rest)
-                clause = _OpenClause(
-                    parent.anchor + suffix,
-                    parent.anchor,
-                    heading,
-                    parent.level + 1,
-                    [text] if text else [],
-                )
-                clauses.append(clause)
-                stack = [*stack[: depth + 1], clause]
-                accepted = True
-                break
-        if accepted:
-            continue
+            opened = _open_child(stack, marker)
+            if opened is not None:
+                stack = opened
+                clauses.append(stack[-1])
+                continue
         if stack:
-            add_paragraph(stack[-1], line.text)
+            stack[-1].add_paragraph(line.text)
         # Text before the first section (a preamble) belongs to no clause.
-    return [
-        ParsedClause(c.anchor, c.parent_anchor, c.heading, "\n".join(c.paragraphs), c.level)
-        for c in clauses
-    ]
+    return [clause.parsed() for clause in clauses]
+
+
+def _parse_articles(lines: list[Line]) -> list[ParsedClause]:
+    """第一章 总则 / 第一节 … / 第一条 …（一）…: anchors 第一章, 第一章第一节, 第一条, 第一条(一).
+
+    Articles are numbered through the whole document, so 第五条 alone is unique; in the rare
+    document that numbers articles afresh in each chapter they are anchored 第二章第一条.
+    """
+    structures = [s for line in lines if (s := structure_of(line.text)) is not None]
+    first_articles = sum(1 for s in structures if s.kind == "article" and s.number == 1)
+    restart = first_articles > 1 and any(s.kind == "chapter" for s in structures)
+
+    clauses: list[_OpenClause] = []
+    chapter: _OpenClause | None = None
+    section: _OpenClause | None = None
+    stack: list[_OpenClause] = []  # the open article and its open items
+    last_chapter = last_section = last_article = 0
+
+    for line in lines:
+        structure = structure_of(line.text)
+        if structure is None:
+            pass
+        elif structure.kind == "chapter" and structure.number == last_chapter + 1:
+            last_chapter, last_section = structure.number, 0
+            if restart:
+                last_article = 0
+            chapter = _OpenClause(structure.anchor, "", structure.rest, 1, [])
+            section, stack = None, []
+            clauses.append(chapter)
+            continue
+        elif (
+            structure.kind == "section"
+            and chapter is not None
+            and structure.number == last_section + 1
+        ):
+            last_section = structure.number
+            anchor = chapter.anchor + structure.anchor
+            section = _OpenClause(anchor, chapter.anchor, structure.rest, 2, [])
+            stack = []
+            clauses.append(section)
+            continue
+        elif structure.kind == "article" and structure.number == last_article + 1:
+            last_article = structure.number
+            parent = section or chapter
+            anchor = structure.anchor
+            if restart and chapter is not None:
+                anchor = chapter.anchor + anchor
+            heading, text = _article_heading_and_text(structure.rest)
+            article = _OpenClause(
+                anchor,
+                parent.anchor if parent else "",
+                heading,
+                parent.level + 1 if parent else 1,
+                [text] if text else [],
+            )
+            stack = [article]
+            clauses.append(article)
+            continue
+        marker = marker_of(line.text)
+        if marker is not None and stack:
+            opened = _open_child(stack, marker)
+            if opened is not None:
+                stack = opened
+                clauses.append(stack[-1])
+                continue
+        holder = stack[-1] if stack else section or chapter
+        if holder is not None:
+            holder.add_paragraph(line.text)
+        # Text before the first chapter or article (a preamble) belongs to no clause.
+    return [clause.parsed() for clause in clauses]
 
 
 # --- the annex: units and their duties -------------------------------------------------------
@@ -582,7 +797,11 @@ def _parse_annex(src: _Source, lines: list[Line], issuer: str) -> tuple[list[Par
     return parsed, title
 
 
-def _parse_duties(src: _Source, heading: Line, name: str, body: list[Line]) -> list[ParsedDuty]:
+def _parse_duties(
+    src: _Source, heading: Line, name: str, body: list[Line], *, units_style: str = "section"
+) -> list[ParsedDuty]:
+    """A unit's numbered duties. `units_style` numbers the units, so it never starts the duties
+    (the units of a table have no style: "")."""
     if not body:
         raise RulesParseError(
             f"{src.where(heading)}：单位“{name}”下面没有列出任何职责。文件可能不完整或被截断。"
@@ -592,7 +811,7 @@ def _parse_duties(src: _Source, heading: Line, name: str, body: list[Line]) -> l
     lead_in: list[Line] = []
     for line in body:
         marker = marker_of(line.text)
-        if marker is not None and style is None and marker.style != "section":
+        if marker is not None and style is None and marker.style != units_style:
             if marker.number != 1:
                 raise RulesParseError(
                     f"{src.where(line)}：单位“{name}”的第一项职责编号是“{marker.label}”，"
@@ -637,12 +856,259 @@ def _parse_duties(src: _Source, heading: Line, name: str, body: list[Line]) -> l
     return result
 
 
+# --- the annex as a table: 序号 | 成员单位 | 主要职责 -------------------------------------------
+
+_NAME_HEADER_RE = re.compile(r"单位|部门|名称|成员")
+_DUTY_HEADER_RE = re.compile(r"职责|分工|任务")
+_NUMBER_HEADER_RE = re.compile(r"^(?:序号|编号|序|排序)$")
+_ROW_NUMBER_RE = re.compile(rf"^(?:(?P<d>[0-9０-９]{{1,3}})|(?P<c>{CN}))[、.．]?$")
+
+
+@dataclass
+class _Layout:
+    """Which columns of a table hold the number, the unit and its duties."""
+
+    name_col: int
+    duty_col: int
+    number_col: int | None
+    first_row: int  # the first row of units (after the title and header rows)
+    header: tuple[str, str] | None  # the header's unit and duty texts, to skip where repeated
+    title: str
+
+
+def _cell(row: list[_Cell], col: int | None) -> _Cell | None:
+    return row[col] if col is not None and 0 <= col < len(row) else None
+
+
+def _distinct(row: list[_Cell]) -> list[tuple[int, _Cell]]:
+    """The cells of a row with their first grid column; a cell spanning columns counts once."""
+    seen: list[tuple[int, _Cell]] = []
+    for col, cell in enumerate(row):
+        if not any(cell is other for _, other in seen):
+            seen.append((col, cell))
+    return seen
+
+
+def _table_layout(table: _Table) -> _Layout | None:
+    """The layout of a table that lists units and their duties, else None (another table)."""
+    rows = table.rows
+    titles: list[str] = []
+    start = 0
+    # Title rows: one cell across the table ("××联席会议成员单位职责分工").
+    while start < len(rows) and len([c for _, c in _distinct(rows[start]) if c.text]) <= 1:
+        if text := "".join(c.text for _, c in _distinct(rows[start])):
+            titles.append(text)
+        start += 1
+    if start >= len(rows):
+        return None
+    name_col = duty_col = number_col = None
+    for col, cell in _distinct(rows[start]):
+        text = cell.text
+        if duty_col is None and len(text) <= 12 and _DUTY_HEADER_RE.search(text):
+            duty_col = col
+        elif name_col is None and len(text) <= 12 and _NAME_HEADER_RE.search(text):
+            name_col = col
+        elif number_col is None and _NUMBER_HEADER_RE.match(text):
+            number_col = col
+    if name_col is not None and duty_col is not None:
+        header = (rows[start][name_col].text, rows[start][duty_col].text)
+        return _Layout(name_col, duty_col, number_col, start + 1, header, "".join(titles))
+    return _headerless_layout(rows, start, "".join(titles))
+
+
+def _headerless_layout(rows: list[list[_Cell]], start: int, title: str) -> _Layout | None:
+    """Without a header row: a column of row numbers, a column of short names, a column of
+    longer duty texts."""
+    data = rows[start:]
+    width = max(len(row) for row in data)
+    columns: list[list[str]] = []
+    for col in range(width):
+        texts = []
+        for row in data:
+            cell = _cell(row, col)
+            if cell is not None and not cell.continued and cell.text:
+                texts.append(cell.text)
+        columns.append(texts)
+    number_col = next(
+        (
+            col
+            for col, texts in enumerate(columns)
+            if texts and all(_ROW_NUMBER_RE.match(t) for t in texts)
+        ),
+        None,
+    )
+    lengths = {
+        col: sum(map(len, texts)) / len(texts)
+        for col, texts in enumerate(columns)
+        if texts and col != number_col
+    }
+    if len(lengths) < 2:
+        return None
+    duty_col = max(lengths, key=lambda col: lengths[col])
+    names = [
+        col
+        for col in lengths
+        if col != duty_col
+        and all(len(t) <= 30 and not any(c in t for c in _PUNCT + "。") for t in columns[col])
+    ]
+    if lengths[duty_col] < 8 or not names:
+        return None
+    # The name column is the nearest one left of the duties (else the first).
+    left = [col for col in names if col < duty_col]
+    name_col = left[-1] if left else names[0]
+    return _Layout(name_col, duty_col, number_col, start, None, title)
+
+
+def _split_inline(text: str) -> list[str]:
+    """ "1.甲；2.乙；3.丙。" written in one paragraph of a cell: one piece per numbered duty.
+
+    Splits only after a sentence's end and only at the next number of the line's own style.
+    """
+    marker = marker_of(text)
+    if marker is None:
+        return [text]
+    pieces: list[str] = []
+    expected = marker.number + 1
+    start = 0
+    for m in re.finditer(r"[；;。]", text):
+        rest = text[m.end() :].lstrip(_SPACES)
+        following = marker_of(rest)
+        if following is not None and (following.style, following.number) == (
+            marker.style,
+            expected,
+        ):
+            pieces.append(text[start : m.end()])
+            start = len(text) - len(rest)
+            expected += 1
+    pieces.append(text[start:])
+    return [piece for piece in pieces if piece]
+
+
+def _cell_paragraphs(cell: _Cell | None, place: str, line_number: int) -> list[list[Line]]:
+    """A cell's paragraphs, each as its lines (a line break inside a paragraph splits it)."""
+    if cell is None or cell.continued:
+        return []
+    paragraphs = []
+    for paragraph in cell.paragraphs:
+        lines = [
+            Line(line_number, piece, place)
+            for raw in paragraph.split("\n")
+            if (text := _clean(raw))
+            for piece in _split_inline(text)
+        ]
+        if lines:
+            paragraphs.append(lines)
+    return paragraphs
+
+
+def _parse_table_annex(
+    src: _Source, tables: list[tuple[_Table, _Layout]]
+) -> tuple[list[ParsedUnit], str]:
+    """One unit per row; a row without a unit name (or under a merged name cell) continues the
+    unit above it."""
+    units: list[tuple[Line, str, list[list[Line]]]] = []
+    for index, (table, layout) in enumerate(tables, start=1):
+        for r in range(layout.first_row, len(table.rows)):
+            row = table.rows[r]
+            place = f"附件表格第 {r + 1} 行"
+            if len(tables) > 1:
+                place = f"附件第 {index} 个表格第 {r + 1} 行"
+            name_cell = _cell(row, layout.name_col)
+            duty_cell = _cell(row, layout.duty_col)
+            number_cell = _cell(row, layout.number_col)
+            if name_cell is None or name_cell is duty_cell:
+                continue  # a row across the table: a note, not a unit
+            name_text = "" if name_cell.continued else name_cell.text
+            if layout.header and (name_text, duty_cell.text if duty_cell else "") == layout.header:
+                continue  # the header repeated (a table continued on the next page)
+            number_text = number_cell.text if number_cell and not number_cell.continued else ""
+            body = _cell_paragraphs(duty_cell, place, table.first_line)
+            if marker := marker_of(name_text):
+                name_text = marker.rest  # "1.市卫生健康委" in the unit's cell
+            number: int | None = None
+            if m := _ROW_NUMBER_RE.match(number_text):
+                number = int(unicodedata.normalize("NFKC", m["d"])) if m["d"] else cn_to_int(m["c"])
+            # The unit written again (its row continued on the next page) continues it.
+            same_as_above = (
+                bool(units) and name_text == units[-1][1] and number in (None, len(units))
+            )
+            if not name_text or same_as_above:
+                if not body and number is None:
+                    continue
+                if not units or (not name_text and number == len(units) + 1):
+                    raise RulesParseError(f"{place}：有序号或职责内容，但没有单位名称。")
+                units[-1][2].extend(body)
+                continue
+            name, inline = _unit_name(name_text)
+            heading = Line(table.first_line, name_text, place)
+            if not name or len(name) > 30 or any(c in name for c in _PUNCT + "。"):
+                raise RulesParseError(
+                    f"{place}：“{name_text[:30]}”在成员单位一栏，但不像单位名称（过长或含标点）。"
+                )
+            expected = len(units) + 1
+            if number is not None and number != expected:
+                raise RulesParseError(
+                    f"{place}：序号“{number_text}”不连续，单位“{name}”应为第 {expected} 个。"
+                )
+            if inline:
+                body.insert(0, [Line(table.first_line, inline, place)])
+            units.append((heading, name, body))
+    if not units:
+        first = tables[0][0]
+        raise RulesParseError(
+            f"附件表格（{src.where(first.first_line)}起）中没有成员单位：表格只有表头或是空的。"
+        )
+    parsed: list[ParsedUnit] = []
+    seen: dict[str, Line] = {}
+    for heading, name, paragraphs in units:
+        if name in seen:
+            raise RulesParseError(
+                f"{src.where(heading)}：单位“{name}”重复出现（{src.where(seen[name])}已列出）。"
+            )
+        seen[name] = heading
+        parsed.append(ParsedUnit(name, _cell_duties(src, heading, name, paragraphs)))
+    return parsed, tables[0][1].title
+
+
+def _cell_duties(
+    src: _Source, heading: Line, name: str, paragraphs: list[list[Line]]
+) -> list[ParsedDuty]:
+    """Numbered duties ("1." "（一）") as in the text; without numbers each paragraph of the cell
+    is a duty (as Word's own list numbering leaves them: the numbers are not in the text)."""
+    lines = [line for paragraph in paragraphs for line in paragraph]
+    if not lines or any(marker_of(line.text) for line in lines):
+        return _parse_duties(src, heading, name, lines, units_style="")
+    texts: list[str] = []
+    for paragraph in paragraphs:
+        text = ""
+        for line in paragraph:
+            text = _join(text, line.text)
+        texts.append(text)
+    if len(texts) > 1 and texts[0].endswith(("：", ":")) and len(texts[0]) <= 12:
+        texts.pop(0)  # a lead-in such as "主要职责："
+    return [ParsedDuty(number, "", text) for number, text in enumerate(texts, start=1)]
+
+
 # --- the whole document ---------------------------------------------------------------------
+
+ANCHOR_MAX_LENGTH = 40  # Clause.anchor
+
+
+def _check_anchors(clauses: list[ParsedClause]) -> None:
+    """Anchors are unique and fit the database by construction; refuse, never fail on write."""
+    seen: set[str] = set()
+    for clause in clauses:
+        if clause.anchor in seen or len(clause.anchor) > ANCHOR_MAX_LENGTH:
+            raise RulesParseError(
+                f"条款编号“{clause.anchor[:ANCHOR_MAX_LENGTH]}”重复或过长，无法作为引用编号。"
+                "请检查条款的编号是否连续。"
+            )
+        seen.add(clause.anchor)
 
 
 def parse_rules(data: bytes, *, filename: str = "") -> ParsedRules:
     """Parse a rules document; raises RulesParseError with a Chinese message on bad input."""
-    text, encoding, unit_word = _decode(data, filename)
+    text, encoding, unit_word, tables = _decode(data, filename)
     if "\ufffd" in text:
         bad = next(n for n, line in enumerate(text.splitlines(), 1) if "\ufffd" in line)
         raise RulesParseError(
@@ -692,7 +1158,8 @@ def parse_rules(data: bytes, *, filename: str = "") -> ParsedRules:
             (
                 i
                 for i in range(body_end)
-                if marker_of(lines[i].text) and "通知" not in lines[i].text
+                if (marker_of(lines[i].text) or structure_of(lines[i].text))
+                and "通知" not in lines[i].text
             ),
             body_end,
         )
@@ -705,15 +1172,36 @@ def parse_rules(data: bytes, *, filename: str = "") -> ParsedRules:
     if not clauses:
         raise RulesParseError(
             f"标题“{title}”之后、附件（{src.where(lines[body_end])}）之前没有找到规则条款"
-            f"（如“一、总则”）。文件可能不完整。{hint}"
+            f"（如“一、总则”或“第一条”）。文件可能不完整。{hint}"
         )
+    _check_anchors(clauses)
 
     annex_lines = lines[annex_start:]
     if not annex_lines:
         raise RulesParseError(
             f"{src.where(lines[annex_start - 1])}是“附件”，但其后没有内容：文件在附件处被截断。"
         )
-    units, annex_title = _parse_annex(src, annex_lines, issuer)
+    # In a .docx the annex may be a table: 序号 | 成员单位 | 主要职责, one row per unit.
+    annex_line = lines[annex_marker].number
+    unit_tables = [
+        (table, layout)
+        for table in tables
+        if table.last_line > annex_line and (layout := _table_layout(table)) is not None
+    ]
+    if unit_tables:
+        first_line = unit_tables[0][0].first_line
+        units, table_title = _parse_table_annex(src, unit_tables)
+        annex_title = "".join(line.text for line in annex_lines if line.number < first_line)
+        annex_title = _squeeze(annex_title) or table_title
+    else:
+        try:
+            units, annex_title = _parse_annex(src, annex_lines, issuer)
+        except RulesParseError as exc:
+            if not any(table.last_line > annex_line for table in tables):
+                raise
+            raise RulesParseError(
+                exc.message + "附件中的表格也不是成员单位职责表（应有“成员单位”和“职责”两栏）。"
+            ) from exc
     annex_title = _squeeze(annex_title_prefix) + annex_title
 
     mechanism_name = _MECHANISM_SUFFIX_RE.sub("", title) or title

@@ -199,8 +199,10 @@ def _records_of(unit: Unit) -> dict[str, int]:
     return counts
 
 
-def rules_import_plan(*, parsed: ParsedRules) -> ImportPlan:
-    """What importing `parsed` would change; reads the database, writes nothing."""
+def rules_import_plan(*, parsed: ParsedRules, empty_database: bool = False) -> ImportPlan:
+    """What importing `parsed` would change; reads the database, writes nothing.
+
+    `empty_database`: plan against a database not yet set up (nothing to read; all is new)."""
     plan = ImportPlan(
         mechanism_name=parsed.mechanism_name,
         document_number=parsed.document_number,
@@ -209,7 +211,9 @@ def rules_import_plan(*, parsed: ParsedRules) -> ImportPlan:
         duty_count=parsed.duty_count,
         clause_count=len(parsed.clauses),
     )
-    mechanism = Mechanism.objects.filter(name=parsed.mechanism_name).first()
+    mechanism = (
+        None if empty_database else Mechanism.objects.filter(name=parsed.mechanism_name).first()
+    )
     if mechanism is None:
         plan.mechanism_exists = False
         plan.create_government_unit = True

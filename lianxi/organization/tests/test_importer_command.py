@@ -123,3 +123,32 @@ def test_command_line_exits_non_zero_without_traceback(tmp_path):
     assert "没有找到附件" in result.stderr
     assert "Traceback" not in result.stderr
     assert result.stdout == ""
+
+
+@pytest.mark.slow
+def test_a_newcomer_can_preview_before_the_database_is_set_up(tmp_path: Path) -> None:
+    """四(一), issue 2: on a fresh clone, before `make run`, the dry run still answers exactly;
+    a real import says in Chinese to migrate first — no traceback reaches the user."""
+    from django.conf import settings
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LIANXI_", "DATABASE_URL"))}
+    env.update({"LIANXI_ENV": "local", "LIANXI_DATA_DIR": str(tmp_path)})
+    seed = str(Path(settings.LIANXI_DEFAULT_RULES))
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "lianxi", "import_rules", seed, *args],
+            env=env, cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=120,
+            check=False,
+        )  # fmt: skip
+
+    preview = run("--dry-run", "--format", "json")
+    assert preview.returncode == 0, preview.stderr
+    data = json.loads(preview.stdout)
+    assert len(data["units"]) == 15 and sum(len(u["duties"]) for u in data["units"]) == 50
+    text = run("--dry-run")
+    assert text.returncode == 0 and "成员单位 15 个，职责 50 项" in text.stdout
+    refused = run()
+    assert refused.returncode != 0
+    assert "请先运行 `lianxi migrate`" in refused.stderr
+    assert "Traceback" not in refused.stderr

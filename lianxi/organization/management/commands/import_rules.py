@@ -5,9 +5,11 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 
 from lianxi.core.exceptions import ApplicationError
 from lianxi.organization.importer import parse_rules
+from lianxi.organization.models import Mechanism
 from lianxi.organization.services import rules_import_apply, rules_import_plan
 
 
@@ -34,10 +36,17 @@ class Command(BaseCommand):
             data = path.read_bytes()
         except OSError as exc:
             raise CommandError(f"无法读取文件 {path}：{exc.strerror}") from exc
+        # A newcomer may try the importer before `make run` has set up the database.
+        ready = Mechanism._meta.db_table in connection.introspection.table_names()
         try:
             parsed = parse_rules(data, filename=path.name)
             if options["dry_run"]:
-                plan = rules_import_plan(parsed=parsed)
+                plan = rules_import_plan(parsed=parsed, empty_database=not ready)
+            elif not ready:
+                raise CommandError(
+                    "数据库尚未初始化：请先运行 `lianxi migrate`（`make run` 会自动完成），再导入；"
+                    "只预览可加 --dry-run。"
+                )
             else:
                 plan = rules_import_apply(parsed=parsed, actor=None, source_name=path.name)
         except ApplicationError as exc:
