@@ -21,7 +21,7 @@ from lianxi.core.exceptions import ApplicationError
 from lianxi.notifications.models import Message
 from lianxi.notifications.services import inbox_mark_read_about, notify
 from lianxi.organization.models import Mechanism, Membership, Unit
-from lianxi.routing.services import routing_example_record
+from lianxi.routing.services import routing_example_forget, routing_example_record
 
 from .access import UNIT_ROLES, can_convene
 from .ics import meeting_ics_attachment
@@ -367,11 +367,20 @@ def _topic_units(
     meeting: Meeting, lead_unit: Unit | None, supporting_units: Sequence[Unit]
 ) -> list[Unit]:
     supporting = [u for u in dict.fromkeys(supporting_units) if u != lead_unit]
-    for unit in (lead_unit, *supporting):
+    checks = [(lead_unit, "lead_unit", "牵头汇报单位")] + [
+        (u, "supporting_units", "相关单位") for u in supporting
+    ]
+    for unit, field, label in checks:
         if unit is None:
             continue
-        if unit.mechanism_id != meeting.mechanism_id or unit.kind == Unit.Kind.GOVERNMENT:
-            raise ApplicationError("牵头汇报单位和相关单位应为联席会议成员单位或参会单位。")
+        if (
+            unit.mechanism_id != meeting.mechanism_id
+            or unit.kind == Unit.Kind.GOVERNMENT
+            or not unit.active
+        ):
+            raise ApplicationError(
+                f"{label}应为联席会议现有的成员单位或参会单位：{unit.name}不是。", field=field
+            )
     return supporting
 
 
@@ -455,6 +464,7 @@ def agenda_item_remove(*, item: AgendaItem, actor: Membership) -> None:
     _require_convener(actor, meeting)
     _require_editable(meeting)
     data = {"item": item.pk, "title": item.title}
+    routing_example_forget(source_key=f"meetings.agenda_item:{item.pk}", actor=actor)
     item.delete()
     _renumber_agenda(meeting)
     audit_record(actor=actor, action="meeting.agenda_remove", target=meeting, data=data)

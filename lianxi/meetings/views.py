@@ -499,6 +499,7 @@ def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if minutes.status != minutes.Status.DRAFT:
         return redirect("meetings:minutes", minutes.pk)
     sections, _ = selectors.minutes_detail(minutes)
+    unit_choices: dict[str, list[Any]] = {}
     for section in sections:
         for resolution in section.resolutions.all():
             resolution.label = resolution_label(resolution.number)  # type: ignore[attr-defined]
@@ -513,10 +514,17 @@ def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     "lead_unit": topic.lead_unit_id,
                     "supporting_units": [u.pk for u in topic.supporting_units.all()],
                 }
-                if topic is not None and topic.lead_unit_id
+                if topic is not None
                 else {}
             ),
         )
+        # The same unit lists in every section's form: read them once, not twice per section.
+        for name in ("lead_unit", "supporting_units"):
+            field = section.resolution_form.fields[name]  # type: ignore[attr-defined]
+            if name in unit_choices:
+                field.choices = unit_choices[name]
+            else:
+                unit_choices[name] = list(field.choices)
     intro_form = MinutesIntroForm(request.POST or None, initial={"intro": minutes.intro})
     if request.method == "POST" and intro_form.is_valid():
         edits = {

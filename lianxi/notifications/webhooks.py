@@ -6,9 +6,10 @@ production settings (``LIANXI_WEBHOOK_BLOCK_PRIVATE``) the worker refuses loopba
 private, reserved and multicast addresses, except networks the operator lists in
 ``LIANXI_WEBHOOK_ALLOWED_NETWORKS`` (a government intranet's chat gateway, say).
 
-The check runs on the address actually connected to, after DNS, on every connection including
-redirects, so a name that resolves to an inner address (or changes its answer between check and
-use) is caught too. Saving settings checks literal addresses early, for a clear message.
+The check runs on the address actually connected to, after DNS and before a byte is sent, so a
+name that resolves to an inner address (or changes its answer between check and use) is caught
+too; redirects are not followed. Saving settings checks literal addresses early, for a clear
+message.
 """
 
 from __future__ import annotations
@@ -43,14 +44,10 @@ def refusal(address: IPAddress) -> str | None:
         address = address.ipv4_mapped
     if any(address in network for network in _allowed_networks()):
         return None
-    inner = (
-        address.is_loopback
-        or address.is_link_local
-        or address.is_private
-        or address.is_reserved
-        or address.is_multicast
-        or address.is_unspecified
-    )
+    # Not global covers loopback, private, link-local, shared (100.64/10: Alibaba Cloud's
+    # metadata service is 100.100.100.200) and the rest; reserved and multicast catch the few
+    # ranges Python calls global that no webhook lives on.
+    inner = not address.is_global or address.is_reserved or address.is_multicast
     if inner:
         return (
             f"Webhook 地址 {address} 属于内部网络，平台不向其推送（可由管理员在允许的网段中登记）。"
@@ -69,25 +66,27 @@ def literal_refusal(hostname: str) -> str | None:
     return refusal(address)
 
 
-def _check_peer(sock: socket.socket) -> None:
+def _guarded_create_connection(address: Any, *args: Any, **kwargs: Any) -> socket.socket:
+    """socket.create_connection, then the peer checked before anything is sent (before TLS)."""
+    sock = socket.create_connection(address, *args, **kwargs)
     peer = ipaddress.ip_address(sock.getpeername()[0].split("%")[0])
     reason = refusal(peer)
     if reason:
         sock.close()
         raise AddressRefused(reason)
+    return sock
 
 
 class _GuardedHTTPConnection(http.client.HTTPConnection):
-    def connect(self) -> None:
-        super().connect()
-        _check_peer(self.sock)
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._create_connection = _guarded_create_connection
 
 
 class _GuardedHTTPSConnection(http.client.HTTPSConnection):
-    def connect(self) -> None:
-        # The peer is checked before any byte of the request is sent (after the TLS handshake).
-        super().connect()
-        _check_peer(self.sock)
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._create_connection = _guarded_create_connection
 
 
 class _HTTPHandler(urllib.request.HTTPHandler):
@@ -101,8 +100,20 @@ class _HTTPSHandler(urllib.request.HTTPSHandler):
 
 
 def opener() -> urllib.request.OpenerDirector:
-    """An opener whose every connection (redirects included) is checked; no proxy from the
-    environment, so the address checked is the address posted to."""
-    return urllib.request.build_opener(
-        urllib.request.ProxyHandler({}), _HTTPHandler(), _HTTPSHandler()
+    """http and https only, every connection checked, and no redirects: a webhook answers where
+    it was registered, and a 3xx is a failure (a redirect could lead inside, or to ftp:)."""
+    director = urllib.request.OpenerDirector()
+    handlers: list[Any] = [
+        _HTTPHandler(),
+        _HTTPSHandler(),
+        urllib.request.HTTPDefaultErrorHandler(),
+        urllib.request.HTTPErrorProcessor(),
+    ]
+    # Through a proxy the address checked would be the proxy's: with the guard on, none.
+    handlers.insert(
+        0,
+        urllib.request.ProxyHandler({} if settings.LIANXI_WEBHOOK_BLOCK_PRIVATE else None),
     )
+    for handler in handlers:
+        director.add_handler(handler)
+    return director

@@ -785,6 +785,11 @@ def _parse_annex(src: _Source, lines: list[Line], issuer: str) -> tuple[list[Par
     if units and units[-1][2] and issuer and _squeeze(units[-1][2][-1].text) == issuer:
         units[-1][2].pop()
 
+    return _units_once(src, units, _parse_duties), title
+
+
+def _units_once(src: _Source, units: list[Any], duties_of: Any) -> list[ParsedUnit]:
+    """Each (heading line, name, body) as a unit with its duties; a unit listed twice is refused."""
     parsed: list[ParsedUnit] = []
     seen: dict[str, Line] = {}
     for heading, name, body in units:
@@ -793,8 +798,8 @@ def _parse_annex(src: _Source, lines: list[Line], issuer: str) -> tuple[list[Par
                 f"{src.where(heading)}：单位“{name}”重复出现（{src.where(seen[name])}已列出）。"
             )
         seen[name] = heading
-        parsed.append(ParsedUnit(name, _parse_duties(src, heading, name, body)))
-    return parsed, title
+        parsed.append(ParsedUnit(name, duties_of(src, heading, name, body)))
+    return parsed
 
 
 def _parse_duties(
@@ -1058,16 +1063,7 @@ def _parse_table_annex(
         raise RulesParseError(
             f"附件表格（{src.where(first.first_line)}起）中没有成员单位：表格只有表头或是空的。"
         )
-    parsed: list[ParsedUnit] = []
-    seen: dict[str, Line] = {}
-    for heading, name, paragraphs in units:
-        if name in seen:
-            raise RulesParseError(
-                f"{src.where(heading)}：单位“{name}”重复出现（{src.where(seen[name])}已列出）。"
-            )
-        seen[name] = heading
-        parsed.append(ParsedUnit(name, _cell_duties(src, heading, name, paragraphs)))
-    return parsed, tables[0][1].title
+    return _units_once(src, units, _cell_duties), tables[0][1].title
 
 
 def _cell_duties(

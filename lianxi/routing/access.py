@@ -35,3 +35,9 @@ def require_thesaurus_editor(user: Any) -> Membership:
     if membership.role != Membership.Role.SECRETARIAT:
         raise PermissionDenied("只有联席会议办公室可以维护同义词表。")
     return membership
+
+
+def can_see_examples(user: Any) -> bool:
+    """The past matters routing learned from are the secretariat's decisions on records other
+    units may not see (a draft meeting's agenda, an incident): their words are for it alone."""
+    return can_edit_thesaurus(user)

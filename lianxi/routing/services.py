@@ -114,3 +114,19 @@ def routing_example_record(
         },
     )
     return example
+
+
+@transaction.atomic
+def routing_example_forget(*, source_key: str, actor: Any) -> bool:
+    """The matter behind a decision was withdrawn (an agenda topic removed): it teaches no more."""
+    example = RoutingExample.objects.filter(source_key=source_key[:100]).first()
+    if example is None:
+        return False
+    audit_record(
+        actor=actor,
+        action="routing.example_forget",
+        target=example,
+        data={"source_key": example.source_key},
+    )
+    example.delete()
+    return True

@@ -23,7 +23,13 @@ def page(request: HttpRequest) -> HttpResponse:
     membership = access.require_router(request.user)
     text = _text(request, "text")
     result = selectors.route(membership.unit.mechanism, text) if text else None
-    context = {"text": text, "result": result}
+    # The examples are real matters (draft agendas, incidents) other units may not open: only
+    # the secretariat, who decided them, is shown their words.
+    context = {
+        "text": text,
+        "result": result,
+        "show_examples": access.can_see_examples(request.user),
+    }
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "routing/_result.html", context)
     return render(request, "routing/page.html", context)

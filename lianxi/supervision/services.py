@@ -200,7 +200,13 @@ def action_item_create(
 
 
 def _check_attachment(attachment: UploadedFile | None) -> None:
-    if attachment is not None and attachment.size and attachment.size > MAX_ATTACHMENT_BYTES:
+    if attachment is None:
+        return
+    if not attachment.name:
+        raise ApplicationError("附件没有文件名。", field="attachment")
+    if not attachment.size:
+        raise ApplicationError("所提交的是空文件。", field="attachment")
+    if attachment.size > MAX_ATTACHMENT_BYTES:
         raise ApplicationError("附件不能超过 20 MB。", field="attachment")
 
 

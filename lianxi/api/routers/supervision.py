@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import quote
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -20,7 +20,6 @@ from lianxi.core.exceptions import ApplicationError
 from lianxi.organization.access import membership_of, require_role
 from lianxi.organization.models import Membership, Unit
 from lianxi.supervision import access, selectors, services
-from lianxi.supervision.forms import ReportForm
 from lianxi.supervision.lights import LIGHT_LABELS, Cutoffs
 from lianxi.supervision.models import ActionItem, ExtensionRequest, ProgressReport, Review
 
@@ -337,12 +336,6 @@ def progress_report_upload(
     附件也只有本单位可见；报送后，看得到这条反馈的单位可从 attachment_url 下载。"""
     require_role(request.user, Role.MEMBER, Role.LIAISON)
     item = access.action_item_for(request.user, item_id)
-    try:
-        # The page's own field (lianxi.supervision.forms.ReportForm): a file with a name, not
-        # empty. The size limit is the service's.
-        ReportForm.base_fields["attachment"].clean(attachment)
-    except ValidationError as exc:
-        raise ApplicationError("；".join(exc.messages), field="attachment") from exc
     report = services.progress_report_create(
         item=item,
         user=request.user,

@@ -100,3 +100,16 @@ def hold(meeting: Meeting, actor: Membership) -> Meeting:
     actual = {a.pk: services.default_actual(a)[0] for a in meeting.attendances.all()}
     names = {a.pk: services.default_actual(a)[1] for a in meeting.attendances.all()}
     return services.attendance_record(meeting=meeting, actual=actual, names=names, actor=actor)
+
+
+@pytest.fixture
+def annex_duties(mechanism: Any) -> Any:
+    """The annex's real duty texts, for tests where routing answers (二(四)); routing caches its
+    index per mechanism, so the cache is cleared around the test."""
+    from lianxi.organization.tests.factories import give_annex_duties
+    from lianxi.routing import selectors as routing
+
+    give_annex_duties(mechanism)
+    routing.clear_cache()
+    yield mechanism
+    routing.clear_cache()

@@ -13,22 +13,12 @@ from lianxi.core.exceptions import ApplicationError
 from lianxi.meetings import services
 from lianxi.meetings.models import AgendaItem, Meeting
 from lianxi.organization.models import Membership, Unit
-from lianxi.organization.tests.factories import give_annex_duties
 from lianxi.routing import selectors as routing
 from lianxi.routing.models import RoutingExample
 
 from .conftest import hold, soon
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _annex_duties(mechanism: Any) -> Any:
-    """Routing answers from the annex's real duty texts, and caches them per mechanism."""
-    give_annex_duties(mechanism)
-    routing.clear_cache()
-    yield
-    routing.clear_cache()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("annex_duties")]
 
 
 def test_a_topic_names_its_reporting_unit_and_the_units_it_concerns_三_一_1(
@@ -177,3 +167,41 @@ def test_the_suggestion_reads_an_agreed_matters_text_and_a_topic(
             reverse("routing:suggest"), {field: "医院新买的CT机还没办许可就给病人拍片"}
         )
         assert "采用建议" in page.content.decode(), field
+
+
+def test_a_removed_topic_teaches_no_more_二_四(
+    plenary: Meeting, sec: Membership, unit_named: Callable[[str], Unit]
+) -> None:
+    """二(四): a topic taken off the agenda was a decision withdrawn."""
+    item = services.agenda_item_add(
+        meeting=plenary, title="尘肺病农民工集体维权", lead_unit=unit_named("市总工会"), actor=sec
+    )
+    assert RoutingExample.objects.count() == 1
+    services.agenda_item_remove(item=item, actor=sec)
+    assert not RoutingExample.objects.exists()
+    after = routing.route(plenary.mechanism, "一批尘肺病农民工要维权")
+    assert after.lead is not None and after.lead.name == "市人力资源和社会保障局"
+
+
+def test_the_minutes_editor_reads_the_unit_lists_once(
+    login: Callable[[Any], Any], clerk: Any, plenary: Meeting, sec: Membership
+) -> None:
+    """One agreed-matter form per section, with the same unit lists: the page's queries do not
+    grow with the sections."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    hold(plenary, sec)
+    minutes = services.minutes_draft(meeting=plenary, actor=sec)
+    client = login(clerk)
+    url = reverse("meetings:minutes_edit", args=[minutes.pk])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    before = queries()
+    for n in range(5):
+        services.minutes_section_add(minutes=minutes, heading=f"其他事项{n}", actor=sec)
+    assert queries() == before

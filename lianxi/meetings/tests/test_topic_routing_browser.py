@@ -12,20 +12,14 @@ import pytest
 from lianxi.meetings import services
 from lianxi.meetings.models import Meeting
 from lianxi.organization.models import Unit
-from lianxi.organization.tests.factories import give_annex_duties
-from lianxi.routing import selectors as routing
 
 from .conftest import hold
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _annex_duties(mechanism: Any) -> Any:
-    give_annex_duties(mechanism)
-    routing.clear_cache()
-    yield
-    routing.clear_cache()
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("annex_duties"),
+]
 
 
 def test_agenda_topic_and_agreed_matter_take_the_suggestion_二_四(

@@ -139,6 +139,7 @@ class WebhookRecorder:
 
     statuses: list[int] = field(default_factory=list)
     requests: list[dict[str, Any]] = field(default_factory=list)
+    location: str = ""  # sent as Location (with a 3xx status)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -162,6 +163,8 @@ class WebhookServer:
                         }
                     )
                 self.send_response(status)
+                if recorder.location:
+                    self.send_header("Location", recorder.location)
                 self.send_header("Content-Type", "application/json")
                 self.end_headers()
                 self.wfile.write(b'{"errcode": 0}')

@@ -43,6 +43,9 @@ def _send(user: Any, actor: Any) -> Delivery:
         "http://169.254.169.254/latest/meta-data/",
         "http://10.0.0.5/robot",
         "http://[::1]/hook",
+        "http://100.100.100.200/latest/meta-data/",  # Alibaba Cloud metadata (100.64.0.0/10)
+        "http://[::ffff:127.0.0.1]/hook",
+        "http://0.0.0.0:8000/hook",
     ],
 )
 def test_an_inner_address_is_refused_when_saved(
@@ -88,3 +91,33 @@ def test_an_allowed_network_is_posted_to(
     delivery.refresh_from_db()
     assert delivery.status == "sent"
     assert len(webhook.recorder.requests) == 1
+
+
+@pytest.mark.parametrize("scheme", ["http", "ftp"])
+def test_a_redirect_is_not_followed(
+    settings: Any, webhook: WebhookServer, clerk: Any, health_liaison: Any, scheme: str
+) -> None:
+    """A webhook answers where it was registered: a 3xx is a failure, so a redirect cannot lead
+    the worker inside (nor to ftp:), and nothing connects to where it points."""
+    import socket
+
+    settings.LIANXI_WEBHOOK_BLOCK_PRIVATE = True
+    settings.LIANXI_WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.1/32"]  # the registered webhook only
+    listener = socket.socket()
+    listener.bind(("127.0.0.2", 0))
+    listener.listen()
+    listener.settimeout(0.2)
+    try:
+        webhook.recorder.statuses = [302]
+        webhook.recorder.location = f"{scheme}://127.0.0.2:{listener.getsockname()[1]}/"
+        NotificationSettings.objects.create(
+            user=health_liaison, email_enabled=False, webhook_url=webhook.url
+        )
+        delivery = _send(health_liaison, clerk)
+        assert deliveries_dispatch().sent == 0
+        delivery.refresh_from_db()
+        assert delivery.last_error == "Webhook 返回 HTTP 302"
+        with pytest.raises(TimeoutError):
+            listener.accept()
+    finally:
+        listener.close()

@@ -150,5 +150,5 @@ def test_a_newcomer_can_preview_before_the_database_is_set_up(tmp_path: Path) ->
     assert text.returncode == 0 and "成员单位 15 个，职责 50 项" in text.stdout
     refused = run()
     assert refused.returncode != 0
-    assert "请先运行 `lianxi migrate`" in refused.stderr
+    assert "先运行 `lianxi migrate`" in refused.stderr
     assert "Traceback" not in refused.stderr

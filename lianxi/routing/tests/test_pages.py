@@ -178,3 +178,25 @@ def test_command_on_stdin_prints_json_lines_without_being_asked(
     out = StringIO()
     call_command("route", stdout=out)
     assert json.loads(out.getvalue())["units"][0]["name"] == "市人力资源和社会保障局"
+
+
+def test_the_words_of_past_matters_are_shown_to_the_secretariat_only(
+    login: Callable[[Any], Client],
+    clerk: Any,
+    other_liaison: Any,
+    unit_named: Callable[[str], Any],
+) -> None:
+    """二(四): routing learns from real matters (a draft meeting's agenda, an incident) that other
+    units may not open; they see that past decisions were drawn on, not what those matters were."""
+    from lianxi.routing.services import routing_example_record
+
+    routing_example_record(
+        text="尘肺病农民工集体维权（未发通知的会议议题）", lead_unit=unit_named("市总工会"),
+        source_key="test:draft-topic", actor=clerk,
+    )  # fmt: skip
+    ask = {"text": "一批尘肺病农民工要维权"}
+    secretariat = login(clerk).get("/routing/", ask).content.decode()
+    assert "相似事项，如“尘肺病农民工集体维权" in secretariat
+    unit = login(other_liaison).get("/routing/", ask).content.decode()
+    assert "参考了 1 件办公室分办过的相似事项。" in unit
+    assert "未发通知的会议议题" not in unit

@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connection
+from django.db import DatabaseError, connection
 
 from lianxi.core.exceptions import ApplicationError
 from lianxi.organization.importer import parse_rules
@@ -37,15 +37,18 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"无法读取文件 {path}：{exc.strerror}") from exc
         # A newcomer may try the importer before `make run` has set up the database.
-        ready = Mechanism._meta.db_table in connection.introspection.table_names()
+        try:
+            ready = Mechanism._meta.db_table in connection.introspection.table_names()
+        except DatabaseError:  # e.g. the PostgreSQL database itself not created yet
+            ready = False
         try:
             parsed = parse_rules(data, filename=path.name)
             if options["dry_run"]:
                 plan = rules_import_plan(parsed=parsed, empty_database=not ready)
             elif not ready:
                 raise CommandError(
-                    "数据库尚未初始化：请先运行 `lianxi migrate`（`make run` 会自动完成），再导入；"
-                    "只预览可加 --dry-run。"
+                    "数据库尚未初始化或无法连接：请确认数据库已创建，先运行 `lianxi migrate`"
+                    "（`make run` 会自动完成），再导入；只预览可加 --dry-run。"
                 )
             else:
                 plan = rules_import_apply(parsed=parsed, actor=None, source_name=path.name)
