@@ -187,6 +187,10 @@ def page(browser: Any, live_server: Any) -> Any:
     )
     page = context.new_page()
     page.set_default_timeout(15_000)
+    # expect() has its own limit (5 s by default): the same as the page's on a loaded machine.
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=15_000)
     yield page
     context.close()
 

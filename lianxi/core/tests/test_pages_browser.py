@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -13,5 +14,5 @@ def test_login_page_names_platform_and_joint_meeting(page, mechanism, screenshot
 def test_clerk_logs_in_and_sees_catalogue(browser_login, clerk, screenshot_dir):
     page = browser_login(clerk)
     page.click("text=成员单位与职责")
-    assert page.inner_text("#unit-count") == "15"
+    expect(page.locator("#unit-count")).to_have_text("15")
     page.screenshot(path=str(screenshot_dir / "catalogue.png"), full_page=True)

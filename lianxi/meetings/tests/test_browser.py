@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from lianxi.meetings import services
 from lianxi.meetings.models import Attendance, Meeting
@@ -14,7 +15,7 @@ from lianxi.organization.models import Unit
 
 from .conftest import attendance_of, hold
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_meeting_and_minutes_pages_in_the_browser_三_一_1(
@@ -71,7 +72,6 @@ def test_meeting_and_minutes_pages_in_the_browser_三_一_1(
     services.minutes_approve(minutes=minutes, actor=sec)
     page.goto(f"/meetings/minutes/{minutes.pk}/")
     page.click("text=印发")
-    page.wait_for_selector("#receipts")
+    expect(page.locator("#receipts")).to_contain_text("个单位未签收")
     assert "议定事项（二）" in page.inner_text(".meetings-minutes")
-    assert "个单位未签收" in page.inner_text("#receipts")
     page.screenshot(path=str(screenshot_dir / "meetings-minutes.png"), full_page=True)

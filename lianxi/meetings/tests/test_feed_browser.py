@@ -10,7 +10,7 @@ from django.test import Client
 from .test_feed import feed_events
 from .test_ics import invite, make_meeting
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_liaison_subscribes_in_the_browser(

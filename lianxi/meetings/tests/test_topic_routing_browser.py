@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from lianxi.meetings import services
 from lianxi.meetings.models import Meeting
@@ -79,7 +80,8 @@ def test_topical_meeting_form_takes_the_suggestion_三_一_2(
     page.goto("/meetings/topical/new/")
     page.fill("#id_title", "放射诊疗专题会议")
     page.fill("#id_topic", "医院新买的CT机还没办许可就给病人拍片")
-    page.wait_for_selector("#topical-suggestion .routing-adopt")
+    # Title and topic each ask for a suggestion: wait for the one that has read the topic.
+    expect(page.locator("#topical-suggestion")).to_contain_text("匹配：病人")
     page.click("#topical-suggestion .routing-adopt")
     health = unit_named("市卫生健康委")
     assert page.input_value("select[name=chair_unit]") == str(health.pk)

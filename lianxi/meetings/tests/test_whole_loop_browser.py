@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from lianxi.core.calendar import add_workdays
 from lianxi.core.ticks import run_tick
@@ -120,7 +121,7 @@ def test_whole_loop_convene_attend_minutes_supervise_overdue_三_一_1_四_二(
     page.fill("#my-answer input[name=attendee_title]", "副主任")
     page.click("#my-answer button:has-text('提交答复')")
     page.wait_for_selector(".flash >> text=已答复")
-    assert "出席" in page.inner_text("#my-answer")
+    expect(page.locator("#my-answer")).to_contain_text("出席")
     logout()
 
     browser_login(other_liaison)
@@ -133,8 +134,8 @@ def test_whole_loop_convene_attend_minutes_supervise_overdue_三_一_1_四_二(
     page.fill("#my-answer input[name=leave_reason]", "参加省人社厅会议")
     page.click("#my-answer button:has-text('提交答复')")
     page.wait_for_selector(".flash >> text=已答复")
-    assert "委托周处长" in page.inner_text("#my-answer")
-    assert page.locator("#my-answer button:has-text('修改答复')").is_visible()
+    expect(page.locator("#my-answer")).to_contain_text("委托周处长")
+    expect(page.locator("#my-answer button:has-text('修改答复')")).to_be_visible()
     screenshot("leave-with-substitute")
     logout()
 
@@ -199,15 +200,17 @@ def test_whole_loop_convene_attend_minutes_supervise_overdue_三_一_1_四_二(
         page.wait_for_selector(".flash >> text=会议纪要已审定")
         page.click("button:has-text('印发')")
         page.wait_for_selector(".flash >> text=会议纪要已印发")
+        # The flash is at the top: wait for the rest of the page to be parsed as well.
+        expect(page.locator(".meetings-action-item a")).to_have_count(2)
         body = page.inner_text(".meetings-minutes")
         assert "议定事项（一）" in body and "议定事项（二）" in body
         assert "牵头单位：市人力资源和社会保障局；配合单位：市卫生健康委" in body
-        assert "个单位未签收" in page.inner_text("#receipts")
-        lines = page.inner_text("#minutes-attendance")
-        assert "市卫生健康委 赵主任（副主任）" in lines
-        assert "市人力资源和社会保障局 周处长（受委托出席）" in lines
-        assert "请假：" in lines and "市人力资源和社会保障局 刘局长（副局长）" in lines
-        assert page.locator(".meetings-action-item a").count() == 2
+        expect(page.locator("#receipts")).to_contain_text("个单位未签收")
+        lines = page.locator("#minutes-attendance")
+        expect(lines).to_contain_text("市卫生健康委 赵主任（副主任）")
+        expect(lines).to_contain_text("市人力资源和社会保障局 周处长（受委托出席）")
+        expect(lines).to_contain_text("请假：")
+        expect(lines).to_contain_text("市人力资源和社会保障局 刘局长（副局长）")
         screenshot("minutes-issued")
         logout()
 
@@ -224,7 +227,7 @@ def test_whole_loop_convene_attend_minutes_supervise_overdue_三_一_1_四_二(
         assert "抄报" in page.inner_text("#receipt")
         page.click("#receipt button:has-text('签收')")
         page.wait_for_selector(".flash >> text=已签收")
-        assert "已于" in page.inner_text("#receipt")
+        expect(page.locator("#receipt")).to_contain_text("已于")
         screenshot("government-copy")
         logout()
         copy = MinutesReceipt.objects.get(minutes=minutes, unit__name="市政府办公室")
@@ -266,7 +269,7 @@ def test_whole_loop_convene_attend_minutes_supervise_overdue_三_一_1_四_二(
         assert "牵头单位已申请办结" in page.inner_text("#review-section")
         page.click("#review-section button:has-text('办结销号')")
         page.wait_for_selector(".flash >> text=已办结销号")
-        assert page.inner_text("#item-light") == "已办结"
+        expect(page.locator("#item-light")).to_have_text("已办结")
         screenshot("item-closed")
         logout()
 

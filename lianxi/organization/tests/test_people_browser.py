@@ -6,6 +6,7 @@ import pytest
 from django.test import override_settings
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from lianxi.organization.models import Membership
 
@@ -17,7 +18,7 @@ def test_clerk_creates_a_liaison_and_sees_the_password_once(
 ) -> None:
     page = browser_login(clerk)
     page.click("nav >> text=人员")
-    assert "李联络" in page.inner_text("#people")
+    expect(page.locator("#people")).to_contain_text("李联络")
     page.screenshot(path=str(screenshot_dir / "people.png"), full_page=True)
     page.click("text=新增人员")
     page.select_option("select[name=unit]", label="市医保局")
@@ -25,7 +26,8 @@ def test_clerk_creates_a_liaison_and_sees_the_password_once(
     page.fill("input[name=name]", "钱联络")
     page.fill("input[name=username]", "yibao")
     page.click("button:has-text('创建账号')")
-    assert "只显示这一次" in page.inner_text("body")
+    # The click returns once the answer is committed, not parsed: wait for the words.
+    expect(page.locator("p.warning")).to_contain_text("只显示这一次")
     assert len(page.inner_text("#new-password")) >= 14
     page.screenshot(path=str(screenshot_dir / "people-created.png"), full_page=True)
     assert Membership.objects.get(user__username="yibao").unit.name == "市医保局"

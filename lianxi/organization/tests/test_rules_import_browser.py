@@ -1,6 +1,7 @@
 """In a real browser: the clerk uploads revised rules, checks the preview, confirms (四(一))."""
 
 import pytest
+from playwright.sync_api import expect
 
 from lianxi.organization.importer import parse_rules
 from lianxi.organization.models import Unit
@@ -20,19 +21,20 @@ def test_clerk_uploads_revised_rules_previews_and_confirms(
     page = browser_login(clerk)
 
     page.click("nav >> text=成员单位与职责")
-    assert page.inner_text("#unit-count") == "15"
+    expect(page.locator("#unit-count")).to_have_text("15")
     page.click("text=导入或更新工作规则")
     page.wait_for_url("**/units/rules/import/")
     page.set_input_files("input[name=file]", str(DATA / "xinyang-2024-revised.txt"))
     page.click("text=上传并预览")
 
-    page.wait_for_selector("#changed-duties")
-    assert "市司法局" in page.inner_text("#new-units")
-    changed = page.inner_text("#changed-duties")
-    assert "市科技局" in changed
-    assert "支持职业病防治科技成果转化应用" in changed
-    assert "根据职业病防治形势" in page.inner_text("#removed-duties")
-    assert page.inner_text("#document-number") == "信卫职健〔2024〕3号"
+    # The click returns once the preview is committed, not parsed: wait for each section's words
+    # (the removed duties come last).
+    expect(page.locator("#new-units")).to_contain_text("市司法局")
+    changed = page.locator("#changed-duties")
+    expect(changed).to_contain_text("市科技局")
+    expect(changed).to_contain_text("支持职业病防治科技成果转化应用")
+    expect(page.locator("#removed-duties")).to_contain_text("根据职业病防治形势")
+    expect(page.locator("#document-number")).to_have_text("信卫职健〔2024〕3号")
     page.screenshot(path=str(screenshot_dir / "rules_import_preview.png"), full_page=True)
     assert not Unit.objects.filter(name="市司法局").exists()
 

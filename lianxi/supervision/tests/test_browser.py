@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from lianxi.organization.models import Unit
 from lianxi.supervision.models import ActionItem
@@ -50,20 +51,20 @@ def test_item_from_creation_to_closure_in_the_browser(
     page.fill("textarea[name=text]", "已完成全市 120 家企业复查。")
     page.check("input[name=requests_closure]")
     page.click("button:has-text('存为草稿')")
-    page.wait_for_selector("#drafts")
-    assert "仅本单位可见" in page.inner_text("#timeline")
-    page.click("button:has-text('报送此稿')")
-    page.wait_for_selector(".flash")
-    assert "进展反馈已报送" in page.inner_text("body")
+    # Clicks return once the next page is committed, not parsed: wait for the words themselves
+    # (the timeline is at the bottom of the page).
+    expect(page.locator(".flash")).to_contain_text("草稿已保存")
+    expect(page.locator("#timeline")).to_contain_text("仅本单位可见")
+    page.click("#drafts button:has-text('报送此稿')")
+    expect(page.locator(".flash")).to_contain_text("进展反馈已报送")
     page.screenshot(path=str(screenshot_dir / "supervision-item-reported.png"), full_page=True)
 
     browser_login(clerk)
     page.goto(f"/supervision/{item.pk}/")
     assert "牵头单位已申请办结" in page.inner_text("#review-section")
     page.click("#review-section button:has-text('办结销号')")
-    page.wait_for_selector(".flash")
-    assert "已办结销号" in page.inner_text("body")
-    assert page.inner_text("#item-light") == "已办结"
+    expect(page.locator(".flash")).to_contain_text("已办结销号")
+    expect(page.locator("#item-light")).to_have_text("已办结")
     page.goto("/supervision/")
     assert page.inner_text("#count-red").endswith("1")
     # The per-unit chart is drawn by the vendored ECharts (no CDN): a canvas appears.
