@@ -306,12 +306,19 @@ def progress_report(
 ) -> Status[ProgressReportOut]:
     """四(二)：牵头单位反馈进展（可申请办结）；配合单位向牵头单位和联席会议办公室反馈。
     submit=false 保存为草稿，只有本单位可见。附带附件请用 POST .../progress/upload。"""
+    return _progress_create(request, item_id, data, attachment=None)
+
+
+def _progress_create(
+    request: HttpRequest, item_id: int, data: ProgressIn, *, attachment: UploadedFile | None
+) -> Status[ProgressReportOut]:
     require_role(request.user, Role.MEMBER, Role.LIAISON)
     item = access.action_item_for(request.user, item_id)
     report = services.progress_report_create(
         item=item,
         user=request.user,
         text=data.text,
+        attachment=attachment,
         requests_closure=data.requests_closure,
         submit=data.submit,
     )
@@ -334,17 +341,7 @@ def progress_report_upload(
     """四(二)：同 POST /action-items/{item_id}/progress，另附一个文件（字段 attachment），
     与页面相同的限制：不超过 20 MB，不能是空文件。附件随本单位的反馈保存：submit=false 时为草稿，
     附件也只有本单位可见；报送后，看得到这条反馈的单位可从 attachment_url 下载。"""
-    require_role(request.user, Role.MEMBER, Role.LIAISON)
-    item = access.action_item_for(request.user, item_id)
-    report = services.progress_report_create(
-        item=item,
-        user=request.user,
-        text=data.text,
-        attachment=attachment,
-        requests_closure=data.requests_closure,
-        submit=data.submit,
-    )
-    return Status(201, _report(request, report))
+    return _progress_create(request, item_id, data, attachment=attachment)
 
 
 @router.post(
