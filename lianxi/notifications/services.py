@@ -483,6 +483,10 @@ class DeliveryFailed(Exception):
     pass
 
 
+class DeliveryRefused(DeliveryFailed):
+    """Trying again cannot help (the address is one the platform may not post to): dead at once."""
+
+
 def _absolute_url(url: str) -> str:
     if not url or urllib.parse.urlsplit(url).scheme:
         return url
@@ -586,7 +590,7 @@ def _send_webhook(delivery: Delivery) -> None:
         # Saved before the guard was switched on, or the allowed networks changed since.
         url = validate_webhook_url(delivery.address)
     except ApplicationError as exc:
-        raise DeliveryFailed(exc.message) from exc
+        raise DeliveryRefused(exc.message) from exc
     data = json.dumps(webhook_payload(delivery), ensure_ascii=False).encode()
     request = urllib.request.Request(  # noqa: S310 - scheme checked above (http/https only)
         url,
@@ -608,10 +612,10 @@ def _send_webhook(delivery: Delivery) -> None:
         raise DeliveryFailed(f"Webhook 返回 HTTP {exc.code}") from exc
     except urllib.error.URLError as exc:
         if isinstance(exc.reason, webhooks.AddressRefused):
-            raise DeliveryFailed(str(exc.reason)) from exc
+            raise DeliveryRefused(str(exc.reason)) from exc
         raise DeliveryFailed(f"Webhook 无法送达：{exc}") from exc
     except webhooks.AddressRefused as exc:
-        raise DeliveryFailed(str(exc)) from exc
+        raise DeliveryRefused(str(exc)) from exc
     except (OSError, ValueError) as exc:
         raise DeliveryFailed(f"Webhook 无法送达：{exc}") from exc
     if not 200 <= status < 300:
@@ -637,10 +641,10 @@ def _mark_sent(delivery: Delivery, worker_id: str) -> bool:
     )
 
 
-def _mark_failed(delivery: Delivery, worker_id: str, error: str) -> str:
+def _mark_failed(delivery: Delivery, worker_id: str, error: str, *, final: bool = False) -> str:
     now = timezone.now()
     mine = Delivery.objects.filter(pk=delivery.pk, status=Status.CLAIMED, claimed_by=worker_id)
-    if delivery.attempts >= settings.LIANXI_DELIVERY_MAX_ATTEMPTS:
+    if final or delivery.attempts >= settings.LIANXI_DELIVERY_MAX_ATTEMPTS:
         with transaction.atomic():
             if mine.update(
                 status=Status.DEAD, lease_until=None, last_error=error[:2000], updated_at=now
@@ -681,7 +685,7 @@ def _deliver(delivery: Delivery, worker_id: str) -> str:
         sender(delivery)
     except DeliveryFailed as exc:
         logger.warning("delivery %s failed (attempt %s): %s", delivery.pk, delivery.attempts, exc)
-        return _mark_failed(delivery, worker_id, str(exc))
+        return _mark_failed(delivery, worker_id, str(exc), final=isinstance(exc, DeliveryRefused))
     if not _mark_sent(delivery, worker_id):
         logger.warning("delivery %s was sent but its lease had been taken over", delivery.pk)
     return "sent"
