@@ -16,17 +16,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 DEST=/usr/local/share/fonts/lianxi
 FANDOL="$DEST/FandolFang-Regular.otf"
 
-missing=""
-for pkg in fonts-noto-cjk fonts-arphic-ukai fontconfig; do
-    if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
-        missing="$missing $pkg"
-    fi
-done
-if [ -n "$missing" ]; then
-    $SUDO apt-get update -qq
-    # shellcheck disable=SC2086
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends $missing
-fi
+sh "$(dirname "$0")/apt-need.sh" fonts-noto-cjk fonts-arphic-ukai fontconfig
 
 changed=""
 if [ ! -s "$FANDOL" ]; then
@@ -46,7 +36,8 @@ if [ ! -s "$FANDOL" ]; then
     changed=yes
 fi
 
-if [ -n "$missing" ] || [ -n "$changed" ]; then
+# Newly installed packages refresh the cache through their own fontconfig trigger.
+if [ -n "$changed" ]; then
     $SUDO fc-cache -f >/dev/null
 fi
 
