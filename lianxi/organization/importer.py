@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from lianxi.core.exceptions import ApplicationError
+from lianxi.core.numbering import chinese_numeral
 
 MAX_BYTES = 5 * 1024 * 1024
 
@@ -109,23 +110,6 @@ def cn_to_int(text: str) -> int:
     return total + current
 
 
-def int_to_cn(n: int) -> str:
-    digits = "零一二三四五六七八九"
-    if n < 10:
-        return digits[n]
-    if n < 20:
-        return "十" + (digits[n % 10] if n % 10 else "")
-    if n < 100:
-        return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
-    rest = n % 100
-    head = digits[n // 100] + "百"
-    if rest == 0:
-        return head
-    if rest < 10:
-        return head + "零" + digits[rest]
-    return head + (digits[rest // 10] + "十" + (digits[rest % 10] if rest % 10 else ""))
-
-
 @dataclass(frozen=True)
 class Marker:
     style: (
@@ -137,9 +121,9 @@ class Marker:
     @property
     def label(self) -> str:
         if self.style == "section":
-            return f"{int_to_cn(self.number)}、"
+            return f"{chinese_numeral(self.number)}、"
         if self.style == "paren_cn":
-            return f"（{int_to_cn(self.number)}）"
+            return f"（{chinese_numeral(self.number)}）"
         if self.style == "num":
             return f"{self.number}."
         if self.style == "paren_num":
@@ -186,7 +170,7 @@ class Structure:
     @property
     def anchor(self) -> str:
         word = {"chapter": "章", "section": "节", "article": "条"}[self.kind]
-        return f"第{int_to_cn(self.number)}{word}"
+        return f"第{chinese_numeral(self.number)}{word}"
 
 
 def _ordinal(text: str) -> int:
@@ -600,7 +584,7 @@ def _open_child(stack: list[_OpenClause], marker: Marker) -> list[_OpenClause] |
             continue  # a parent numbers its children in one style
         parent.children[marker.style] = marker.number
         if marker.style in ("section", "paren_cn"):
-            suffix = f"({int_to_cn(marker.number)})"
+            suffix = f"({chinese_numeral(marker.number)})"
         elif marker.style in ("num", "paren_num"):
             suffix = str(marker.number)
         else:
@@ -643,7 +627,7 @@ def _parse_clauses(lines: list[Line]) -> list[ParsedClause]:
                 last_section = marker.number
                 heading, text = _heading_and_text(marker.rest)
                 clause = _OpenClause(
-                    int_to_cn(marker.number), "", heading, 1, [text] if text else [], rank=1
+                    chinese_numeral(marker.number), "", heading, 1, [text] if text else [], rank=1
                 )
                 clauses.append(clause)
                 stack = [clause]

@@ -4,6 +4,7 @@ import hashlib
 
 from django.utils import timezone
 
+from lianxi.core.numbering import chinese_numeral
 from lianxi.organization.models import Duty, Mechanism, RulesDocument, Unit
 
 MEMBER_UNITS = [
@@ -23,15 +24,6 @@ MEMBER_UNITS = [
     ("市总工会", 8),
     ("市委宣传部", 1),
 ]
-CHINESE_NUMERALS = "一二三四五六七八九十"
-
-
-def numeral(n: int) -> str:
-    if n <= 10:
-        return CHINESE_NUMERALS[n - 1]
-    if n < 20:
-        return "十" + CHINESE_NUMERALS[n - 11]
-    return CHINESE_NUMERALS[n // 10 - 1] + "十" + (CHINESE_NUMERALS[n % 10 - 1] if n % 10 else "")
 
 
 def make_mechanism(name: str = "信阳市职业病防治工作部门间联席会议") -> Mechanism:
@@ -57,7 +49,7 @@ def make_mechanism(name: str = "信阳市职业病防治工作部门间联席会
             Duty.objects.create(
                 unit=unit,
                 number=n,
-                label=f"（{numeral(n)}）" if duty_count > 1 else "",
+                label=f"（{chinese_numeral(n)}）" if duty_count > 1 else "",
                 text=f"{unit_name}的第{n}项职责",
                 valid_from=now,
                 source=document,

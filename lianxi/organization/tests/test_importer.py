@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pytest
 
+from lianxi.core.numbering import chinese_numeral
 from lianxi.organization.importer import (
     ParsedRules,
     RulesParseError,
     cn_to_int,
-    int_to_cn,
     parse_rules,
 )
 
@@ -267,7 +267,7 @@ DISTRICT = [
     "附件",
     "东湖区职业病防治联席会议成员单位职责",
     "一、区卫生健康委",
-    *[f"（{int_to_cn(n)}）区卫生健康委的第{n}项职责；" for n in range(1, 10)],
+    *[f"（{chinese_numeral(n)}）区卫生健康委的第{n}项职责；" for n in range(1, 10)],
     "（十）负责职业病危害\n因素监测；",
     "（十一）负责职业健康\f检查机构监管；",
     "— 2 —",
@@ -346,9 +346,9 @@ def test_numbering_variants_1_dot_1_comma_and_fullwidth_digits():
 
 def test_chinese_numerals_round_trip():
     for n in [1, 9, 10, 11, 12, 19, 20, 21, 99, 100, 105, 110]:
-        assert cn_to_int(int_to_cn(n)) == n
+        assert cn_to_int(chinese_numeral(n)) == n
     assert cn_to_int("十一") == 11
-    assert int_to_cn(12) == "十二"
+    assert chinese_numeral(12) == "十二"
 
 
 # --- bad input ----------------------------------------------------------------------------
