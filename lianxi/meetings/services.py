@@ -783,7 +783,7 @@ def answer_reminders_due(now: datetime | None = None) -> int:
         .select_related("meeting", "unit")
         .order_by("meeting_id", "unit__order")
     )
-    sent = 0
+    due = []
     for attendance in pending:
         meeting = attendance.meeting
         left = meeting.starts_at - now
@@ -792,8 +792,16 @@ def answer_reminders_due(now: datetime | None = None) -> int:
             f"meetings.answer_reminder:{meeting.pk}:{attendance.unit_id}:"
             f"{_local(meeting.starts_at):%Y%m%d%H%M}:{threshold}"
         )
-        if Message.objects.filter(key=key).exists():
+        due.append((attendance, key))
+    # Runs every minute: which reminders went out already, in one query rather than one a unit.
+    done = set(
+        Message.objects.filter(key__in=[key for _, key in due]).values_list("key", flat=True)
+    )
+    sent = 0
+    for attendance, key in due:
+        if key in done:
             continue
+        meeting = attendance.meeting
         with transaction.atomic():
             notify(
                 recipients=unit_recipients([attendance.unit]),

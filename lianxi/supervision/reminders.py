@@ -10,6 +10,7 @@ Every Monday the secretariat gets a digest of the red and yellow items (one per 
 Each reminder is a `Reminder` row and a message with a key, so a repeated tick sends nothing new.
 """
 
+from bisect import bisect_right
 from collections import defaultdict
 from datetime import date, datetime
 from typing import Any
@@ -19,7 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from lianxi.core.audit import audit_record
-from lianxi.core.calendar import add_workdays, is_workday, subtract_workdays, workdays_between
+from lianxi.core.calendar import add_workdays, is_workday, subtract_workdays, workdays_after
 from lianxi.notifications.models import Message
 from lianxi.notifications.services import notify
 from lianxi.organization.models import Mechanism, Membership
@@ -120,7 +121,7 @@ def send_reminders(now: datetime) -> dict[str, int]:
         due.append((item, Kind.OVERDUE if item.deadline < today else Kind.DUE, item.deadline))
     # Feedback: a period has passed since the last report (or creation) when that day is on or
     # before `subtract_workdays(today, period)`; one query per distinct period.
-    due_dates: dict[tuple[date, int], date] = {}
+    quiet_items: list[tuple[ActionItem, date, int]] = []
     periods = (
         open_items.filter(status=ActionItem.Status.OPEN)
         .order_by()
@@ -137,11 +138,17 @@ def send_reminders(now: datetime) -> dict[str, int]:
             quiet, status=ActionItem.Status.OPEN, feedback_every_workdays=period
         ):
             base = timezone.localtime(item.last_progress_at or item.created_at).date()
-            if (base, period) not in due_dates:
-                # The latest period boundary: one reminder per period without a report.
-                periods_passed = workdays_between(base, today) // period
-                due_dates[(base, period)] = add_workdays(base, periods_passed * period)
-            due.append((item, Kind.FEEDBACK, due_dates[(base, period)]))
+            quiet_items.append((item, base, period))
+    if quiet_items:
+        # The latest period boundary: one reminder per period without a report. The working
+        # days are read once for all items, not twice an item, since this runs every minute.
+        window = workdays_after(min(base for _, base, _ in quiet_items), today)
+        for item, base, period in quiet_items:
+            after = window[bisect_right(window, base) :]
+            periods_passed = len(after) // period
+            # A quiet item has had at least one whole period (it passed the filter above).
+            about = after[periods_passed * period - 1] if periods_passed else add_workdays(base, 0)
+            due.append((item, Kind.FEEDBACK, about))
     if not due:
         return {"sent": 0}
     people = _people({item.lead_unit_id for item, _, _ in due})
@@ -166,7 +173,9 @@ def send_reminders(now: datetime) -> dict[str, int]:
             continue
         sent_day = timezone.localtime(liaison_sent).date()
         reported_since = item.last_progress_at is not None and item.last_progress_at >= liaison_sent
-        if not reported_since and add_workdays(sent_day, 1) <= today:
+        # Today is a working day (see above), so a day after any earlier one: the member is
+        # reminded from the working day after the liaison's reminder.
+        if not reported_since and sent_day < today:
             _remind(item, kind, about, Audience.MEMBER, members, now, first_sent=liaison_sent)
             count += 1
     return {"sent": count}

@@ -196,6 +196,17 @@ def test_reminders_to_units_without_an_answer_3_and_1_days_before_三_一_1(
     assert reminders.filter(addressed_to="市人力资源和社会保障局").count() == 2
 
 
+def test_the_reminder_tick_reads_a_fixed_number_of_queries_三_一_1(
+    plenary: Meeting, django_assert_max_num_queries: Any
+) -> None:
+    """三(一)1 reminders run every minute: once sent, a tick costs the same for 16 units as
+    for one (the pending answers and the reminders already sent, one query each)."""
+    start = plenary.starts_at
+    assert services.answer_reminders_due(start - timedelta(days=3)) == 16
+    with django_assert_max_num_queries(2):
+        assert services.answer_reminders_due(start - timedelta(days=2, hours=23)) == 0
+
+
 def test_a_missed_3_day_reminder_is_not_sent_late(plenary: Meeting) -> None:
     assert services.answer_reminders_due(plenary.starts_at - timedelta(hours=5)) == 16
     assert services.answer_reminders_due(plenary.starts_at - timedelta(hours=4)) == 0

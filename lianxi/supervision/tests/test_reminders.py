@@ -155,3 +155,39 @@ def test_weekly_digest_on_monday_once_per_iso_week(
     assert subjects(health_liaison, "supervision.digest") == []
     assert send_weekly_digest(aware(2026, 3, 16, 8)) == {"sent": 1}
     assert Message.objects.filter(kind="supervision.digest").count() == 2
+
+
+def test_the_reminder_tick_costs_the_same_for_many_items_四_二(
+    make_item: Callable[..., ActionItem], health_liaison: Any, health_member: Any
+) -> None:
+    """四(二) reminders run every minute: the working days are read once for all quiet items and
+    the member's turn is decided without the calendar, so a tick's queries do not grow with the
+    items (each created on its own day, each waiting for feedback and for the member)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def make(n: int) -> None:
+        for day in range(2, 2 + n):
+            make_item(
+                deadline=date(2026, 6, 30),
+                today=date(2026, 2, day),
+                created_at=aware(2026, 2, day, 10),
+                feedback_every_workdays=5,
+            )
+
+    def tick_queries() -> int:
+        send_reminders(aware(2026, 3, 9, 9))  # liaisons, then members the next working day
+        send_reminders(aware(2026, 3, 10, 9))
+        with CaptureQueriesContext(connection) as captured:
+            assert send_reminders(aware(2026, 3, 10, 10)) == {"sent": 0}
+        return len(captured)
+
+    make(2)
+    few = tick_queries()
+    assert Reminder.objects.filter(audience="member").count() == 2
+    make(6)
+    assert tick_queries() == few
+    # The item created on Friday 6 February reached a new period on 10 March: its liaison is
+    # reminded that day, its member the next working day.
+    assert Reminder.objects.filter(audience="member").count() == 7
+    assert Reminder.objects.filter(audience="liaison").count() == 9
