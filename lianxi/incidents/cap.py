@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import urllib.parse
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -242,6 +243,10 @@ def notice_cap(notice: IncidentNotice) -> CapAlert:
     )
 
 
+def _update_reference(update: IncidentUpdate, sender: str) -> CapReference:
+    return CapReference(sender, _token(update.cap_identifier), cap_time(update.created_at))
+
+
 def _chain(incident: Incident, *, before: IncidentUpdate | None = None) -> list[CapReference]:
     """The first alert, then the updates before `before` (all of them if None), oldest first."""
     refs: list[CapReference] = []
@@ -255,14 +260,30 @@ def _chain(incident: Incident, *, before: IncidentUpdate | None = None) -> list[
             before.pk,
         ):
             break
-        refs.append(
-            CapReference(sender, _token(update.cap_identifier), cap_time(update.created_at))
-        )
+        refs.append(_update_reference(update, sender))
     return refs
 
 
-def update_cap(update: IncidentUpdate) -> CapAlert:
-    """A follow-up (续报) or final report (终报): msgType Update, chained to the first alert."""
+def update_caps(
+    updates: Sequence[IncidentUpdate], *, first: IncidentNotice | None
+) -> list[CapAlert]:
+    """`update_cap` of each of an incident's updates (all of them, oldest first), with the
+    chain built from the list in hand instead of read again for each update."""
+    sender = cap_sender()
+    head = [notice_cap(first).reference] if first is not None else []
+    return [
+        update_cap(
+            update,
+            references=head + [_update_reference(u, sender) for u in updates[:n]],
+        )
+        for n, update in enumerate(updates)
+    ]
+
+
+def update_cap(update: IncidentUpdate, *, references: list[CapReference] | None = None) -> CapAlert:
+    """A follow-up (续报) or final report (终报): msgType Update, chained to the first alert.
+
+    `references`: the chain, when the caller has it already (see `update_caps`)."""
     incident = update.incident
     final = update.kind == IncidentUpdate.Kind.FINAL
     label = update.get_kind_display()
@@ -291,7 +312,7 @@ def update_cap(update: IncidentUpdate) -> CapAlert:
         sent=cap_time(update.created_at),
         msg_type="Update",
         incidents=_token(incident.reference),
-        references=_chain(incident, before=update),
+        references=_chain(incident, before=update) if references is None else references,
         note=label,
         info=info,
     )

@@ -166,7 +166,7 @@ def _notice(request: HttpRequest, notice: IncidentNotice) -> NoticeOut:
     )
 
 
-def _update(request: HttpRequest, update: IncidentUpdate) -> UpdateOut:
+def _update(request: HttpRequest, update: IncidentUpdate, message: cap.CapAlert) -> UpdateOut:
     unit = update.unit
     return UpdateOut(
         id=update.pk,
@@ -179,7 +179,7 @@ def _update(request: HttpRequest, update: IncidentUpdate) -> UpdateOut:
         created_at=update.created_at,
         cap_identifier=update.cap_identifier,
         cap_url=_abs(request, "api:incident_update_cap", update.incident_id, update.pk),
-        cap=cap.to_dict(cap.update_cap(update)),
+        cap=cap.to_dict(message),
     )
 
 
@@ -350,11 +350,14 @@ def incident_detail(request: HttpRequest, incident_id: int) -> IncidentDetailOut
 )
 def incident_notices(request: HttpRequest, incident_id: int) -> IncidentMessagesOut:
     incident = _incident(request, incident_id, what="api.notices")
-    notices = incident.notices.select_related("unit", "incident__enterprise", "incident__mechanism")
-    updates = incident.updates.select_related("unit", "incident__enterprise", "incident__mechanism")
+    related = ("unit", "incident__enterprise", "incident__mechanism")
+    notices = list(incident.notices.select_related(*related).order_by("sent_at", "id"))
+    updates = list(incident.updates.select_related(*related).order_by("created_at", "id"))
+    # The first notice is the first alert every update refers to (cap.first_notice's order).
+    messages = cap.update_caps(updates, first=notices[0] if notices else None)
     return IncidentMessagesOut(
-        notices=[_notice(request, n) for n in notices.order_by("sent_at", "id")],
-        updates=[_update(request, u) for u in updates.order_by("created_at", "id")],
+        notices=[_notice(request, n) for n in notices],
+        updates=[_update(request, u, m) for u, m in zip(updates, messages, strict=True)],
     )
 
 

@@ -20,9 +20,9 @@ from lxml import etree
 
 from lianxi.conftest import _person
 from lianxi.core.models import AuditEvent
-from lianxi.incidents import services
+from lianxi.incidents import cap, services
 from lianxi.incidents.credit_code import check_character
-from lianxi.incidents.models import Enterprise, Incident
+from lianxi.incidents.models import Enterprise, Incident, IncidentUpdate
 from lianxi.organization.access import membership_of
 from lianxi.organization.models import Membership, Unit
 
@@ -315,6 +315,37 @@ def test_notices_as_json_and_cap_xml_valid_against_the_schema(
     assert api_as(other_liaison).get(first["cap_url"]).status_code == 200
     assert Client().get(first["cap_url"]).status_code == 401
     assert AuditEvent.objects.filter(action="incident.view", target_id=str(posted.pk)).exists()
+
+
+def test_the_notices_json_reads_a_fixed_number_of_queries_三_四_2(
+    api_as: Api, clerk: Any, posted: Incident, unit_of: Callable[[str], Unit],
+) -> None:  # fmt: skip
+    """三(四)2 续报: each update's CAP chain equals its own CAP file's, built from the updates in
+    hand: the page's queries do not grow with the follow-up reports."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    notify_units(posted, clerk, unit_of("市人力资源和社会保障局"))
+    client = api_as(clerk)
+    url = f"{LIST}/{posted.pk}/notices"
+    client.get(url)  # the token's first use is recorded once: not part of the count
+
+    def add_and_count(n: int) -> tuple[int, dict[str, Any]]:
+        for i in range(n):
+            services.incident_update_add(
+                incident=posted, kind="follow_up", text=f"续报{i}", actor=membership_of(clerk)
+            )
+        with CaptureQueriesContext(connection) as captured:
+            body = client.get(url).json()
+        return len(captured), body
+
+    one, _ = add_and_count(1)
+    six, body = add_and_count(5)
+    assert six == one
+    for update in body["updates"]:
+        own = cap.to_dict(cap.update_cap(IncidentUpdate.objects.get(pk=update["id"])))
+        assert update["cap"] == own
+    assert [len(u["cap"]["references"]) for u in body["updates"]] == [1, 2, 3, 4, 5, 6]
 
 
 def test_cap_of_an_incident_a_unit_was_not_notified_of_is_forbidden(
