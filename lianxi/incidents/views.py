@@ -2,7 +2,6 @@
 
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote
 
 from django import forms as django_forms
 from django.contrib import messages
@@ -12,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from lianxi.core.downloads import download_response
 from lianxi.core.exceptions import ApplicationError
 from lianxi.organization.access import membership_of, role_required
 from lianxi.organization.models import Unit
@@ -153,13 +153,12 @@ def incident_timeline(request: HttpRequest, pk: int) -> HttpResponse:
 def incident_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     incident = access.incident_for(request.user, pk)
     services.incident_view_record(incident=incident, viewer=request.user, what="report_pdf")
-    response = HttpResponse(report_pdf(incident), content_type="application/pdf")
-    filename = f"incident-{incident.reference}.pdf"
-    chinese = quote(f"事故报告-{incident.reference}.pdf")
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{filename}\"; filename*=UTF-8''{chinese}"
+    return download_response(
+        report_pdf(incident),
+        filename=f"事故报告-{incident.reference}.pdf",
+        ascii_filename=f"incident-{incident.reference}.pdf",
+        content_type="application/pdf",
     )
-    return response
 
 
 @require_POST

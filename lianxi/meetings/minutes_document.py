@@ -7,10 +7,7 @@ substitute under 出席 as "单位 姓名（受委托出席）".
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
 from datetime import date
-from typing import Any
 
 from django.utils import timezone
 
@@ -97,21 +94,25 @@ def build_minutes_document(minutes: Minutes) -> MinutesDocument:
     )
 
 
-def _renderer(name: str) -> Callable[[MinutesDocument], bytes]:
-    """The documents app's renderer, wherever it lives in lianxi.documents."""
-    for module in ("layout", "render", "docx_render", "pdf_render", "renderers", "minutes"):
-        try:
-            found: Any = getattr(importlib.import_module(f"lianxi.documents.{module}"), name, None)
-        except ImportError:
-            continue
-        if found is not None:
-            return found  # type: ignore[no-any-return]
-    raise LookupError(f"lianxi.documents provides no {name}")
-
-
 def render_docx(minutes: Minutes) -> bytes:
-    return _renderer("render_minutes_docx")(build_minutes_document(minutes))
+    from lianxi.documents.docx_render import render_minutes_docx
+
+    return render_minutes_docx(build_minutes_document(minutes))
 
 
 def render_pdf(minutes: Minutes) -> bytes:
-    return _renderer("render_minutes_pdf")(build_minutes_document(minutes))
+    # Imported here: WeasyPrint is heavy, and only a PDF download needs it.
+    from lianxi.documents.pdf_render import render_minutes_pdf
+
+    return render_minutes_pdf(build_minutes_document(minutes))
+
+
+DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def minutes_file(minutes: Minutes, kind: str) -> tuple[bytes, str, str]:
+    """The issued minutes as a file: (content, file name, content type); `kind` docx or pdf."""
+    name = f"{minutes.meeting.title}纪要{minutes.number}.{kind}"
+    if kind == "docx":
+        return render_docx(minutes), name, DOCX_CONTENT_TYPE
+    return render_pdf(minutes), name, "application/pdf"

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from lianxi.core.downloads import download_response
 from lianxi.core.exceptions import ApplicationError
 from lianxi.documents.layout import resolution_label, section_label
 from lianxi.organization.access import membership_of, require_role
@@ -647,21 +648,10 @@ def minutes_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
-    from .minutes_document import render_docx, render_pdf
+    from .minutes_document import minutes_file
 
-    minutes = minutes_for(request.user, pk)
-    name = f"{minutes.meeting.title}纪要{minutes.number}"
-    if kind == "docx":
-        data = render_docx(minutes)
-        content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    else:
-        data = render_pdf(minutes)
-        content_type = "application/pdf"
-    response = HttpResponse(data, content_type=content_type)
-    from urllib.parse import quote
-
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}.{kind}"
-    return response
+    content, filename, content_type = minutes_file(minutes_for(request.user, pk), kind)
+    return download_response(content, filename=filename, content_type=content_type)
 
 
 @login_required

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
-from lianxi.organization.models import Mechanism, Unit
+from lianxi.organization.models import Mechanism, Membership, Unit
 
 from . import access
 from .lights import LIGHTS, RED, Cutoffs
@@ -196,3 +196,17 @@ def unit_drafts(unit_id: int) -> QuerySet[ProgressReport]:
         .select_related("item")
         .order_by("created_at", "id")
     )
+
+
+def report_attachment(
+    item: ActionItem, membership: Membership | None, report_pk: int
+) -> tuple[str, bytes] | None:
+    """The file of a progress report the member may see (四(二): drafts stay their unit's):
+    (file name, content), or None when there is none to see."""
+    report = (
+        item.reports.filter(access.visible_reports_q(membership, item)).filter(pk=report_pk).first()
+    )
+    if report is None or not report.attachment:
+        return None
+    with report.attachment.open("rb") as stored:
+        return (report.attachment.name or "").rsplit("/", 1)[-1], stored.read()

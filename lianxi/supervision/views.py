@@ -1,7 +1,7 @@
 """督办 pages (四(二)): the ledger, its export, an item's page and the forms on it."""
 
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from lianxi.core.downloads import download_response
 from lianxi.core.exceptions import ApplicationError
 from lianxi.organization.access import membership_of, role_required
 
@@ -107,15 +108,12 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
     if membership is not None and not access.sees_all(membership):
         title = f"{membership.unit.name}督办台账"
     content = ledger_xlsx(items.iterator(chunk_size=2000), title=title, today=today)
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return download_response(
+        content,
+        filename=f"督办台账-{today:%Y%m%d}.xlsx",
+        ascii_filename=f"supervision-ledger-{today:%Y%m%d}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    filename = f"supervision-ledger-{today:%Y%m%d}.xlsx"
-    chinese = quote(f"督办台账-{today:%Y%m%d}.xlsx")
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{filename}\"; filename*=UTF-8''{chinese}"
-    )
-    return response
 
 
 @role_required(Role.SECRETARIAT)
@@ -240,19 +238,11 @@ def report_submit(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse
 @role_required(*access.LEDGER_ROLES)
 def report_attachment(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse:
     item = access.action_item_for(request.user, pk)
-    report = (
-        item.reports.filter(access.visible_reports_q(membership_of(request.user), item))
-        .filter(pk=report_pk)
-        .first()
-    )
-    if report is None or not report.attachment:
+    attachment = selectors.report_attachment(item, membership_of(request.user), report_pk)
+    if attachment is None:
         raise Http404("附件不存在")
-    name = (report.attachment.name or "").rsplit("/", 1)[-1]
-    with report.attachment.open("rb") as stored:
-        content = stored.read()
-    response = HttpResponse(content, content_type="application/octet-stream")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
+    name, content = attachment
+    return download_response(content, filename=name)
 
 
 @require_POST

@@ -14,7 +14,6 @@ view of an incident's details (detail, notices, CAP) writes ``incident.view`` to
 
 from datetime import datetime
 from typing import Any
-from urllib.parse import quote
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -24,6 +23,7 @@ from django.utils import timezone
 from ninja import Header, Router, Status
 from ninja.errors import HttpError
 
+from lianxi.core.downloads import download_response
 from lianxi.core.exceptions import ApplicationError
 from lianxi.incidents import access, cap, grading, selectors, services
 from lianxi.incidents.models import Incident, IncidentNotice, IncidentUpdate
@@ -184,10 +184,12 @@ def _update(request: HttpRequest, update: IncidentUpdate, message: cap.CapAlert)
 
 
 def _cap_response(message: cap.CapAlert) -> HttpResponse:
-    response = HttpResponse(cap.to_xml(message), content_type=cap.CAP_CONTENT_TYPE)
-    name = quote(f"{message.identifier}.xml")
-    response["Content-Disposition"] = f"inline; filename*=UTF-8''{name}"
-    return response
+    return download_response(
+        cap.to_xml(message),
+        filename=f"{message.identifier}.xml",
+        content_type=cap.CAP_CONTENT_TYPE,
+        inline=True,
+    )
 
 
 # --- intake --------------------------------------------------------------------------------------

@@ -8,7 +8,6 @@ import os
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, Literal
-from urllib.parse import quote
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -17,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from ninja import Router, Status
 
+from lianxi.core.downloads import download_response
 from lianxi.core.exceptions import ApplicationError
 from lianxi.meetings import access, selectors, services
 from lianxi.meetings.models import (
@@ -63,7 +63,6 @@ Role = Membership.Role
 READ_ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 WRITE_ERRORS: dict[int, Any] = {400: ErrorOut, 422: ErrorOut, **READ_ERRORS}
 RECEIPT_ORDER = {"member": 0, "invited": 1, "copy": 2}
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 # --- access, through lianxi.meetings.access ---------------------------------------------------
@@ -729,16 +728,10 @@ def minutes_acknowledge(request: HttpRequest, minutes_id: int) -> ReceiptOut:
 
 
 def _download(request: HttpRequest, minutes_id: int, kind: str) -> HttpResponse:
-    from lianxi.meetings.minutes_document import render_docx, render_pdf
+    from lianxi.meetings.minutes_document import minutes_file
 
-    minutes = _minutes(request, minutes_id)
-    if kind == "docx":
-        response = HttpResponse(render_docx(minutes), content_type=DOCX)
-    else:
-        response = HttpResponse(render_pdf(minutes), content_type="application/pdf")
-    name = quote(f"{minutes.meeting.title}纪要{minutes.number}.{kind}")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
-    return response
+    content, filename, content_type = minutes_file(_minutes(request, minutes_id), kind)
+    return download_response(content, filename=filename, content_type=content_type)
 
 
 @router.get(

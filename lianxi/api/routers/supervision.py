@@ -7,7 +7,6 @@ Same access as the pages (lianxi.supervision.access): an item the caller may not
 
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import quote
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -16,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from ninja import File, Form, Query, Router, Status, UploadedFile
 
+from lianxi.core.downloads import download_response
 from lianxi.core.exceptions import ApplicationError
 from lianxi.organization.access import membership_of, require_role
 from lianxi.organization.models import Membership, Unit
@@ -243,19 +243,11 @@ def action_item_detail(request: HttpRequest, item_id: int) -> ActionItemDetailOu
 def report_attachment(request: HttpRequest, item_id: int, report_id: int) -> HttpResponse:
     require_role(request.user, *access.LEDGER_ROLES)
     item = access.action_item_for(request.user, item_id)
-    report = (
-        item.reports.filter(access.visible_reports_q(membership_of(request.user), item))
-        .filter(pk=report_id)
-        .first()
-    )
-    if report is None or not report.attachment:
+    attachment = selectors.report_attachment(item, membership_of(request.user), report_id)
+    if attachment is None:
         raise NotFound("附件不存在。")
-    name = (report.attachment.name or "").rsplit("/", 1)[-1]
-    with report.attachment.open("rb") as stored:
-        content = stored.read()
-    response = HttpResponse(content, content_type="application/octet-stream")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
+    name, content = attachment
+    return download_response(content, filename=name)
 
 
 # --- writing ----------------------------------------------------------------------------------
