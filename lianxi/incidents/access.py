@@ -14,27 +14,22 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
-from lianxi.organization.access import Role, membership_of
+from lianxi.organization.access import (
+    SEE_ALL_ROLES,
+    UNIT_ROLES,
+    Role,
+    acts_for_unit,
+    is_secretariat,
+    membership_of,
+    scoped_to_unit,
+    sees_all,
+)
 from lianxi.organization.models import Membership
 
 from .models import Incident, IncidentNotice
 
-SEE_ALL_ROLES = (Role.SECRETARIAT, Role.GOVERNMENT)
-UNIT_ROLES = (Role.MEMBER, Role.LIAISON)
 LIST_ROLES = (*SEE_ALL_ROLES, *UNIT_ROLES)
 REGISTER_ROLES = (Role.SECRETARIAT, *UNIT_ROLES)
-
-
-def sees_all(membership: Membership | None) -> bool:
-    return membership is not None and membership.role in SEE_ALL_ROLES
-
-
-def is_secretariat(membership: Membership | None) -> bool:
-    return membership is not None and membership.role == Role.SECRETARIAT
-
-
-def acts_for_unit(membership: Membership | None) -> bool:
-    return membership is not None and membership.role in UNIT_ROLES
 
 
 def unit_incidents_q(unit_id: int) -> Q:
@@ -45,16 +40,7 @@ def unit_incidents_q(unit_id: int) -> Q:
 
 
 def visible_incidents(user: Any) -> QuerySet[Incident]:
-    membership = membership_of(user)
-    incidents = Incident.objects.all()
-    if membership is None:
-        return incidents.none()
-    mechanism_id = membership.unit.mechanism_id
-    if sees_all(membership):
-        return incidents.filter(mechanism_id=mechanism_id)
-    if acts_for_unit(membership):
-        return incidents.filter(unit_incidents_q(membership.unit_id), mechanism_id=mechanism_id)
-    return incidents.none()
+    return scoped_to_unit(user, Incident.objects.all(), unit_incidents_q)
 
 
 def can_see_incident(user: Any, incident: Incident) -> bool:

@@ -20,8 +20,9 @@ from django.utils import timezone
 from lianxi.core.audit import audit_record
 from lianxi.core.exceptions import ApplicationError
 from lianxi.notifications.services import notify
-from lianxi.organization.access import Role, membership_of
+from lianxi.organization.access import Role, membership_of, user_of
 from lianxi.organization.models import Mechanism, Membership, Unit
+from lianxi.organization.selectors import secretariat_users
 
 from . import grading, routing
 from .credit_code import credit_code_error, normalise
@@ -72,23 +73,6 @@ def _membership(actor: Any) -> Membership | None:
     return None
 
 
-def _user(actor: Any) -> Any:
-    user = getattr(actor, "user", actor)
-    return user if isinstance(user, get_user_model()) else None
-
-
-def secretariat_users(mechanism_id: int) -> list[Any]:
-    return [
-        m.user
-        for m in Membership.objects.filter(
-            unit__mechanism_id=mechanism_id,
-            role=Role.SECRETARIAT,
-            active=True,
-            user__is_active=True,
-        ).select_related("user")
-    ]
-
-
 def _unit_people(unit: Unit, role: str) -> list[Any]:
     return [
         m.user
@@ -108,7 +92,7 @@ def _timeline(
     actor: Any = None,
 ) -> TimelineEntry:
     return TimelineEntry.objects.create(
-        incident=incident, at=at, kind=kind, text=text[:500], unit=unit, actor=_user(actor)
+        incident=incident, at=at, kind=kind, text=text[:500], unit=unit, actor=user_of(actor)
     )
 
 
@@ -116,7 +100,7 @@ def _who(actor: Any) -> str:
     membership = _membership(actor)
     if membership is not None:
         return f"{membership.unit.name}{membership.display_name}"
-    user = _user(actor)
+    user = user_of(actor)
     if user is not None:
         return user.first_name or user.get_username()
     return getattr(actor, "name", "") or "外部系统"
@@ -259,7 +243,7 @@ def incident_register(
             raise ApplicationError("只有联席会议办公室和成员单位可以登记职业病危害事故。")
         if membership.unit.mechanism_id != mechanism.pk:
             raise ApplicationError("您不属于该联席会议，不能登记事故。")
-    elif _user(actor) is not None:
+    elif user_of(actor) is not None:
         raise ApplicationError("您的账号未绑定任何单位，不能登记事故。")
     errors = incident_input_errors(data, now=now)
     if errors:
@@ -384,7 +368,7 @@ def up_report_record(
         recipient=recipient,
         text=report_text(incident, recipient=recipient, at=now),
         sent_at=now,
-        sent_by=_user(actor),
+        sent_by=user_of(actor),
         channel=(channel or "").strip()[:50],
         on_time=now <= incident.report_due_at,
     )
@@ -699,7 +683,7 @@ def incident_update_add(
         text=text,
         poisoned_count=None if poisoned_count in (None, "") else poisoned,
         death_count=None if death_count in (None, "") else deaths,
-        author=_user(actor),
+        author=user_of(actor),
         unit=membership.unit if membership else None,
         created_at=now,
         cap_identifier=f"lianxi.incident.{incident.pk}.{kind}.{uuid.uuid4().hex[:16]}",

@@ -28,10 +28,6 @@ CHAIR_ROLES = (Role.MEMBER, Role.LIAISON)
 MEETING_ROLES = (Role.SECRETARIAT, *UNIT_ROLES, Role.GOVERNMENT)
 
 
-def is_secretariat(membership: Membership | None) -> bool:
-    return membership is not None and membership.role == Role.SECRETARIAT
-
-
 def can_convene(membership: Membership | None, meeting: Meeting) -> bool:
     """The secretariat for any meeting; the chair unit's people for a topical one (三(一)2)."""
     if membership is None:

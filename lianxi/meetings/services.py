@@ -21,6 +21,7 @@ from lianxi.core.exceptions import ApplicationError
 from lianxi.notifications.models import Message
 from lianxi.notifications.services import inbox_mark_read_about, notify
 from lianxi.organization.models import Mechanism, Membership, Unit
+from lianxi.organization.selectors import secretariat_users
 from lianxi.routing.services import routing_example_forget, routing_example_record
 
 from .access import UNIT_ROLES, can_convene
@@ -73,18 +74,9 @@ def unit_recipients(units: Iterable[Unit]) -> list[Any]:
     return [*units, *extra]
 
 
-def secretariat_users(mechanism: Mechanism) -> list[Any]:
-    return [
-        m.user
-        for m in Membership.objects.filter(
-            unit__mechanism=mechanism, role=Role.SECRETARIAT, active=True, user__is_active=True
-        ).select_related("user")
-    ]
-
-
 def convener_recipients(meeting: Meeting) -> list[Any]:
     """Who runs the meeting: the secretariat, and for a topical meeting the chair unit."""
-    recipients: list[Any] = secretariat_users(meeting.mechanism)
+    recipients: list[Any] = secretariat_users(meeting.mechanism_id)
     if meeting.kind == Meeting.Kind.TOPICAL:
         recipients.append(meeting.chair_unit)
     return recipients

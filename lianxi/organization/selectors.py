@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.db.models import Prefetch, QuerySet
 
 from .models import Clause, Duty, Mechanism, Membership, RulesDocument, Unit
@@ -60,3 +62,16 @@ def rules_in_force(mechanism: Mechanism) -> RulesDocument | None:
 
 def clauses_of(document: RulesDocument) -> QuerySet[Clause]:
     return Clause.objects.filter(document=document).order_by("order")
+
+
+def secretariat_users(mechanism_id: int) -> list[Any]:
+    """The secretariat's active people: they receive what is addressed to the joint meeting."""
+    return [
+        m.user
+        for m in Membership.objects.filter(
+            unit__mechanism_id=mechanism_id,
+            role=Membership.Role.SECRETARIAT,
+            active=True,
+            user__is_active=True,
+        ).select_related("user")
+    ]

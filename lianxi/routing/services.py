@@ -8,11 +8,11 @@ routing imports none of them.
 from collections.abc import Iterable
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from lianxi.core.audit import audit_record
 from lianxi.core.exceptions import ApplicationError
+from lianxi.organization.access import user_of
 from lianxi.organization.models import Mechanism, Unit
 
 from .engine import split_targets
@@ -21,11 +21,6 @@ from .models import RoutingExample, ThesaurusEntry
 TERM_MAX = 50
 TARGETS_MAX = 300
 EXAMPLE_TEXT_MAX = 2000
-
-
-def _user_of(actor: Any) -> Any:
-    user = getattr(actor, "user", actor)
-    return user if isinstance(user, get_user_model()) else None
 
 
 @transaction.atomic
@@ -54,7 +49,7 @@ def thesaurus_entry_create(
         term=term,
         targets=joined,
         note=(note or "").strip()[:200],
-        created_by=_user_of(actor),
+        created_by=user_of(actor),
     )
     audit_record(
         actor=actor, action="routing.thesaurus_add", target=entry, data={"targets": joined}
@@ -100,7 +95,7 @@ def routing_example_record(
     example, created = RoutingExample.objects.update_or_create(
         mechanism_id=mechanism_id,
         source_key=source_key[:100],
-        defaults={"text": text, "lead_unit": lead_unit, "decided_by": _user_of(actor)},
+        defaults={"text": text, "lead_unit": lead_unit, "decided_by": user_of(actor)},
     )
     example.supporting_units.set(supporting)
     audit_record(

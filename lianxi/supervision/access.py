@@ -15,26 +15,20 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
-from lianxi.organization.access import Role, membership_of
+from lianxi.organization.access import (
+    SEE_ALL_ROLES,
+    UNIT_ROLES,
+    acts_for_unit,
+    is_secretariat,
+    membership_of,
+    scoped_to_unit,
+    sees_all,
+)
 from lianxi.organization.models import Membership
 
 from .models import ActionItem, ProgressReport
 
-SEE_ALL_ROLES = (Role.SECRETARIAT, Role.GOVERNMENT)
-UNIT_ROLES = (Role.MEMBER, Role.LIAISON)
 LEDGER_ROLES = (*SEE_ALL_ROLES, *UNIT_ROLES)
-
-
-def sees_all(membership: Membership | None) -> bool:
-    return membership is not None and membership.role in SEE_ALL_ROLES
-
-
-def is_secretariat(membership: Membership | None) -> bool:
-    return membership is not None and membership.role == Role.SECRETARIAT
-
-
-def acts_for_unit(membership: Membership | None) -> bool:
-    return membership is not None and membership.role in UNIT_ROLES
 
 
 def unit_items_q(unit_id: int) -> Q:
@@ -46,16 +40,7 @@ def unit_items_q(unit_id: int) -> Q:
 
 
 def visible_items(user: Any) -> QuerySet[ActionItem]:
-    membership = membership_of(user)
-    items = ActionItem.objects.all()
-    if membership is None:
-        return items.none()
-    mechanism_id = membership.unit.mechanism_id
-    if sees_all(membership):
-        return items.filter(mechanism_id=mechanism_id)
-    if acts_for_unit(membership):
-        return items.filter(unit_items_q(membership.unit_id), mechanism_id=mechanism_id)
-    return items.none()
+    return scoped_to_unit(user, ActionItem.objects.all(), unit_items_q)
 
 
 def can_see_item(user: Any, item: ActionItem) -> bool:

@@ -24,10 +24,11 @@ from lianxi.core.calendar import add_workdays, is_workday, subtract_workdays, wo
 from lianxi.notifications.models import Message
 from lianxi.notifications.services import notify
 from lianxi.organization.models import Mechanism, Membership
+from lianxi.organization.selectors import secretariat_users
 
 from .lights import RED, YELLOW, Cutoffs
 from .models import ActionItem, Reminder
-from .services import item_url, secretariat_users
+from .services import item_url
 
 Kind = Reminder.Kind
 Audience = Reminder.Audience

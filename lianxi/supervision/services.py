@@ -7,7 +7,6 @@ through `notify` (inside the transaction, so a message exists exactly when the c
 from datetime import date, datetime
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
@@ -17,8 +16,9 @@ from lianxi.core.audit import audit_record
 from lianxi.core.calendar import add_workdays
 from lianxi.core.exceptions import ApplicationError
 from lianxi.notifications.services import notify
-from lianxi.organization.access import membership_of
+from lianxi.organization.access import membership_of, user_of
 from lianxi.organization.models import Mechanism, Membership, Unit
+from lianxi.organization.selectors import secretariat_users
 from lianxi.routing.services import routing_example_record
 
 from . import access
@@ -33,28 +33,10 @@ def item_url(item: ActionItem) -> str:
     return reverse("supervision:item", args=[item.pk])
 
 
-def secretariat_users(mechanism_id: int) -> list[Any]:
-    """The secretariat's active people: they receive what is addressed to the joint meeting."""
-    return [
-        m.user
-        for m in Membership.objects.filter(
-            unit__mechanism_id=mechanism_id,
-            role=Membership.Role.SECRETARIAT,
-            active=True,
-            user__is_active=True,
-        ).select_related("user")
-    ]
-
-
 def _notify_secretariat(item: ActionItem, **kwargs: Any) -> None:
     recipients = secretariat_users(item.mechanism_id)
     if recipients:
         notify(recipients=recipients, url=item_url(item), **kwargs)
-
-
-def _user_of(actor: Any) -> Any:
-    user = getattr(actor, "user", actor)
-    return user if isinstance(user, get_user_model()) else None
 
 
 def _locked(item: ActionItem) -> ActionItem:
@@ -143,7 +125,7 @@ def action_item_create(
         deadline=deadline,
         original_deadline=deadline,
         feedback_every_workdays=feedback_every_workdays,
-        created_by=_user_of(actor),
+        created_by=user_of(actor),
     )
     if supporting:
         item.supporting_units.set(supporting)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from lianxi.core.downloads import download_response
 from lianxi.core.exceptions import ApplicationError
 from lianxi.organization.access import membership_of, role_required
+from lianxi.organization.models import Membership
 
 from . import access, selectors, services
 from .forms import (
@@ -28,7 +29,7 @@ from .lights import LIGHT_LABELS, LIGHTS, Cutoffs, stale_workdays
 from .models import ActionItem, ExtensionRequest, ProgressReport
 from .xlsx import ledger_xlsx
 
-Role = access.Role
+Role = Membership.Role
 
 
 def _filters(request: HttpRequest) -> tuple[LedgerFilterForm, selectors.LedgerFilters, str]:
