@@ -352,6 +352,8 @@ def test_cap_of_an_incident_a_unit_was_not_notified_of_is_forbidden(
     api_as: Api, clerk: Any, emergency_liaison: Any, gov_reader: Any, posted: Incident,
     unit_of: Callable[[str], Unit],
 ) -> None:  # fmt: skip
+    """三(四)2: a notice (and its CAP) is for the units notified, the secretariat and the
+    government office."""
     notify_units(posted, clerk, unit_of("市人力资源和社会保障局"))
     notice = posted.notices.get()
     url = f"{LIST}/{posted.pk}/notices/{notice.pk}/cap"

@@ -306,7 +306,7 @@ def test_detail_is_404_for_units_not_invited_and_403_for_outsiders(
     outsider: Any,
     api_as: Api,
 ) -> None:
-    """An observer sees only the meetings it was invited to; a draft only its convener."""
+    """三(一)1: an observer sees only the meetings it was invited to; a draft only its convener."""
     draft = make_plenary(title="筹备中", notify=False)
     material = services.meeting_material_add(
         meeting=other_meeting,
@@ -408,6 +408,7 @@ def test_the_secretariat_entrusts_a_topical_meeting_and_the_chair_convenes_三_�
 def test_only_the_secretariat_schedules_and_writes_need_a_token(
     other_liaison: Any, health_member: Any, api_as: Api
 ) -> None:
+    """三(一)1: 会议召开由市卫生健康委负责 — a unit cannot schedule a plenary."""
     for user in (other_liaison, health_member):
         response = post(api_as(user), "/api/v1/meetings", plenary_body())
         assert response.status_code == 403
@@ -454,6 +455,7 @@ def test_the_convener_adds_agenda_items_others_may_not(
     observer_user: Any,
     api_as: Api,
 ) -> None:
+    """三(一)1: 会议议题由市卫生健康委负责 — the convener sets the agenda, a unit may propose."""
     url = f"/api/v1/meetings/{plenary.pk}/agenda"
     body = {"title": "研究工伤保险扩面", "proposed_by_unit_id": unit("市人力资源和社会保障局").pk}
     response = post(api_as(clerk), url, body)
@@ -524,6 +526,7 @@ def answer_url(meeting: Meeting) -> str:
 def test_a_unit_answers_that_it_attends_and_who(
     plenary: Meeting, other_liaison: Any, api_as: Api
 ) -> None:
+    """三(一)1: each unit answers the notice — it attends, and who."""
     body = {"answer": "attending", "attendee_name": "刘副局长", "attendee_title": "副局长"}
     response = post(api_as(other_liaison), answer_url(plenary), body)
     assert response.status_code == 200, response.content.decode()
@@ -570,6 +573,8 @@ def test_leave_after_the_start_is_refused_三_一_1(
 def test_an_observer_unit_answers_列席_and_a_member_unit_may_not(
     plenary: Meeting, observer_user: Any, other_liaison: Any, api_as: Api
 ) -> None:
+    """三(一)1: a unit invited to attend as an observer answers 列席; a member unit answers
+    attend or leave."""
     body = {"answer": "observer", "attendee_name": "钱院长"}
     response = post(api_as(observer_user), answer_url(plenary), body)
     assert response.status_code == 200
@@ -587,6 +592,7 @@ def test_who_may_answer(
     observer_user: Any,
     api_as: Api,
 ) -> None:
+    """三(一)1: an invited unit's member or liaison answers for it; nobody else."""
     body = {"answer": "attending", "attendee_name": "某人"}
     # The secretariat answers for its unit through the unit's member or liaison, not as clerk.
     assert post(api_as(clerk), answer_url(plenary), body).status_code == 403
@@ -706,6 +712,7 @@ def test_a_draft_cannot_be_acknowledged(
 def test_the_government_office_sees_a_meeting_once_its_minutes_are_issued(
     issued: Minutes, plenary: Meeting, gov_reader: Any, api_as: Api
 ) -> None:
+    """三(一)1: the minutes are 抄报市政府（办公室）: it sees the meeting with its minutes."""
     client = api_as(gov_reader)
     [meeting] = client.get("/api/v1/meetings").json()
     assert meeting["minutes"]["id"] == issued.pk and meeting["minutes"]["status"] == "issued"

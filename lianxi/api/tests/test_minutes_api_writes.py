@@ -470,6 +470,7 @@ def test_minutes_of_a_meeting_not_yet_held_cannot_be_drafted_三_一_1(
 
 
 def test_the_minutes_are_drafted_once(draft: Minutes, clerk: Any, api_as: Api) -> None:
+    """三(一)1: one meeting, one set of minutes."""
     response = post(api_as(clerk), f"/api/v1/meetings/{draft.meeting_id}/minutes")
     assert response.status_code == 400
     assert response.json()["detail"] == "本次会议的纪要已经起草。"

@@ -103,6 +103,7 @@ def test_secretariat_applies_a_revision(
 def test_only_the_secretariat_may_import(
     request: pytest.FixtureRequest, mechanism: Any, api_as: Callable[[Any], Client], persona: str
 ) -> None:
+    """四(一): only the joint meeting's office imports the rules."""
     client = api_as(request.getfixturevalue(persona))
     before = snapshot()
     response = client.post(

@@ -261,6 +261,8 @@ def test_detail_for_the_lead_and_supporting_units_and_the_secretariat(
     outsider: Any,
     api_as: Api,
 ) -> None:
+    """四(二): the lead and supporting units, the secretariat and the government office see an
+    item; only the lead and supporting units may report on it."""
     url = f"{LIST}/{item.pk}"
     body = api_as(health_liaison).get(url).json()
     assert body["title"] == item.title and body["description"] == ""
@@ -339,6 +341,7 @@ def test_the_secretariat_creates_an_item_not_from_a_meeting_四_二(
 def test_only_the_secretariat_creates_items(
     health_liaison: Any, gov_reader: Any, hrss: Unit, login: Any, clerk: Any, api_as: Api
 ) -> None:
+    """四(二) 督促督办: the secretariat assigns an item; a unit or the government office may not."""
     for user in (health_liaison, gov_reader):
         response = post(api_as(user), LIST, item_body(hrss))
         assert response.status_code == 403
@@ -441,6 +444,8 @@ def test_who_may_report_progress(
     health_liaison: Any,
     api_as: Api,
 ) -> None:
+    """四(二): the lead and supporting units report progress; another unit, the secretariat and
+    the government office do not."""
     url = f"{LIST}/{item.pk}/progress"
     body = {"text": "进展", "submit": True}
     assert post(api_as(other_liaison), url, body).status_code == 201  # a supporting unit
@@ -458,6 +463,7 @@ def test_who_may_report_progress(
 def test_a_unit_cannot_send_another_units_draft(
     item: ActionItem, health_liaison: Any, other_liaison: Any, api_as: Api
 ) -> None:
+    """四(二): a unit sends only its own progress report."""
     draft = services.progress_report_create(item=item, user=health_liaison, text="草稿")
     response = post(api_as(other_liaison), f"{LIST}/{item.pk}/progress/{draft.pk}/submit")
     assert response.status_code == 403
@@ -576,6 +582,7 @@ def test_an_extension_after_the_deadline_is_refused_in_chinese_四_二(
 def test_who_may_ask_for_an_extension_and_bad_input(
     item: ActionItem, finance_liaison: Any, clerk: Any, health_liaison: Any, api_as: Api
 ) -> None:
+    """四(二) 延期申请: only the lead unit asks, with a reason and a date after the deadline."""
     url = f"{LIST}/{item.pk}/extension"
     body = {"new_deadline": (item.deadline + timedelta(days=5)).isoformat(), "reason": "理由"}
     assert post(api_as(finance_liaison), url, body).status_code == 403

@@ -200,7 +200,8 @@ def test_follow_up_and_final_reports_are_updates_chained_to_the_first_alert(
 def test_withdrawn_incident_is_a_cancel_referencing_every_earlier_message(
     schema: etree.XMLSchema, incident: Incident, units: list[Unit]
 ) -> None:
-    """A withdrawn incident is announced as a CAP Cancel referencing the alert and its updates."""
+    """三(四)2: a withdrawn incident is announced as a CAP Cancel referencing the alert and its
+    updates."""
     first = notify(incident, units[0])
     follow_up = update(incident, "follow_up", hours=1)
     message = cap.cancel_cap(incident, reason="经核实为误报", sent=T0 + timedelta(hours=3))

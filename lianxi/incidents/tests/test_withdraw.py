@@ -49,6 +49,7 @@ def test_withdraw_sends_a_valid_cap_cancel_and_stops_escalation_三_四_2(
 
 
 def test_withdraw_needs_a_reason_and_an_open_incident(make_incident: Any, clerk: Any) -> None:
+    """三(四)2: a notice sent in error is withdrawn once, with a reason."""
     incident = make_incident()
     with pytest.raises(ApplicationError):
         incident_withdraw(incident=incident, reason="  ", actor=clerk.membership)
@@ -62,6 +63,7 @@ def test_withdraw_needs_a_reason_and_an_open_incident(make_incident: Any, clerk:
 def test_withdraw_page_access(
     login: Any, client: Any, make_incident: Any, clerk: Any, other_liaison: Any
 ) -> None:
+    """三(四)2: the secretariat withdraws an incident; another unit may not."""
     incident = make_incident()
     url = f"/incidents/{incident.pk}/withdraw/"
     assert client.post(url, {"reason": "误报"}).status_code == 302  # anonymous → login

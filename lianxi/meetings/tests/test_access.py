@@ -74,6 +74,7 @@ def test_schedule_and_entrust_forms_are_for_the_secretariat_三_一_1(
 
 
 def test_schedule_form_creates_a_plenary_with_a_new_observer_unit(clerk: Any, login: Any) -> None:
+    """三(一)1: the schedule page invites a new unit to attend as an observer (列席)."""
     from .conftest import soon
 
     response = login(clerk).post(
@@ -98,6 +99,8 @@ def test_schedule_form_creates_a_plenary_with_a_new_observer_unit(clerk: Any, lo
 def test_meeting_page_for_invited_units_and_the_convener(
     plenary: Meeting, clerk: Any, other_liaison: Any, gov_reader: Any, login: Any
 ) -> None:
+    """三(一)1: the convener sees the roll; an invited unit sees its own answer; the government
+    office sees the meeting only once the minutes are issued to it."""
     secretariat = login(clerk).get(f"/meetings/{plenary.pk}/").content.decode()
     assert "参会情况" in secretariat and "未答复" in secretariat
     unit_page = login(other_liaison).get(f"/meetings/{plenary.pk}/").content.decode()
@@ -108,6 +111,7 @@ def test_meeting_page_for_invited_units_and_the_convener(
 def test_roll_edit_and_convener_actions_are_for_the_convener_only(
     plenary: Meeting, clerk: Any, other_liaison: Any, login: Any
 ) -> None:
+    """三(一)1: notice, agenda, materials, roll and minutes are the convener's, not a unit's."""
     unit_client = login(other_liaison)
     for url in (f"/meetings/{plenary.pk}/roll/", f"/meetings/{plenary.pk}/edit/"):
         assert status(unit_client, url) == 403
@@ -148,6 +152,8 @@ def test_minutes_drafts_only_for_the_convener_issued_for_recipients(
     minutes: Minutes, sec: Any, clerk: Any, other_liaison: Any, observer_user: Any,
     gov_reader: Any, outsider: Any, login: Any,
 ) -> None:  # fmt: skip
+    """三(一)1: the draft minutes are the convener's; once 印发 the member units, the invited
+    units and the government office (抄报) read them."""
     url = f"/meetings/minutes/{minutes.pk}/"
     edit = f"/meetings/minutes/{minutes.pk}/edit/"
     assert status(login(clerk), url) == 200 and status(login(clerk), edit) == 200
@@ -166,6 +172,8 @@ def test_minutes_drafts_only_for_the_convener_issued_for_recipients(
 def test_an_observer_not_invited_does_not_see_the_minutes(
     make_plenary: Any, sec: Any, observer_user: Any, login: Any
 ) -> None:
+    """三(一)1: minutes go to the units invited to that meeting; an observer unit not invited
+    does not see them."""
     meeting = hold(make_plenary(title="不邀请列席的会议"), sec)
     minutes = services.minutes_draft(meeting=meeting, actor=sec)
     issue(minutes, sec)

@@ -123,6 +123,7 @@ def test_an_observer_unit_answers_列席(plenary: Meeting, observer_user: Any) -
 
 
 def test_a_unit_cannot_answer_for_another(plenary: Meeting, other_liaison: Any) -> None:
+    """三(一)1: each invited unit answers for itself; another unit cannot answer for it."""
     health = Unit.objects.get(name="市卫生健康委")
     with pytest.raises(ApplicationError, match="受邀单位"):
         services.attendance_answer(
@@ -134,6 +135,7 @@ def test_a_unit_cannot_answer_for_another(plenary: Meeting, other_liaison: Any) 
 
 
 def test_no_answer_before_the_notice(make_plenary: Any, other_liaison: Any) -> None:
+    """三(一)1: units answer the meeting notice; before it is sent there is nothing to answer."""
     meeting = make_plenary(notify=False)
     with pytest.raises(ApplicationError, match="尚未发出"):
         services.attendance_answer(
@@ -208,6 +210,7 @@ def test_the_reminder_tick_reads_a_fixed_number_of_queries_三_一_1(
 
 
 def test_a_missed_3_day_reminder_is_not_sent_late(plenary: Meeting) -> None:
+    """三(一)1: a 3-day reminder to answer that was missed is not sent after the 1-day one."""
     assert services.answer_reminders_due(plenary.starts_at - timedelta(hours=5)) == 16
     assert services.answer_reminders_due(plenary.starts_at - timedelta(hours=4)) == 0
 
@@ -240,6 +243,7 @@ def test_record_actual_attendance_on_the_day_and_the_meeting_is_held_三_一_1(
 
 
 def test_record_needs_every_unit_and_valid_values(plenary: Meeting, sec: Any) -> None:
+    """三(一)1: the convener records what each invited unit actually did, with a valid value."""
     move_to_day(plenary)
     attendances = list(plenary.attendances.all())
     with pytest.raises(ApplicationError, match="请登记每个受邀单位"):
@@ -256,6 +260,7 @@ def test_record_needs_every_unit_and_valid_values(plenary: Meeting, sec: Any) ->
 
 
 def test_only_the_convener_records(plenary: Meeting, other_liaison: Any) -> None:
+    """三(一)1: the actual attendance is recorded by the convener, not by a unit."""
     move_to_day(plenary)
     with pytest.raises(ApplicationError, match="召集方"):
         services.attendance_record(

@@ -179,6 +179,8 @@ def test_issue_numbers_run_on_within_the_year(held: Meeting, sec: Any, make_plen
 def test_a_bad_agreed_matter_stops_the_issue_and_nothing_is_written(
     held: Meeting, sec: Any
 ) -> None:
+    """四(二): issuing turns every agreed matter into an action item; if one cannot be, the
+    minutes are not issued and nothing is written."""
     minutes = services.minutes_draft(meeting=held, actor=sec)
     services.resolution_add(
         section=minutes.sections.all()[0], text="已过期的事项", lead_unit=unit("市财政局"),
@@ -259,6 +261,7 @@ def test_minutes_document_attendance_lines_show_the_substitute_三_一_1(
 
 
 def test_minutes_downloads(held: Meeting, sec: Any, clerk: Any, login: Any) -> None:
+    """三(一)1: 会议纪要起草印发 — the minutes download as .docx and PDF."""
     pytest.importorskip("docx")
     minutes = drafted(held, sec)
     client = login(clerk)

@@ -68,6 +68,7 @@ def test_minutes_page_shows_attendance_lines_with_the_substitute_三_一_1(
 
 
 def test_draft_minutes_show_no_item_links(plenary: Meeting, clerk: Any, login: Any) -> None:
+    """四(二): agreed matters become action items when the minutes are issued, not before."""
     sec = clerk.membership
     hold(plenary, sec)
     minutes = services.minutes_draft(meeting=plenary, actor=sec)

@@ -41,6 +41,7 @@ def test_secretariat_is_warned_when_no_plenary_this_year_三_一_1(
 
 
 def test_next_year_plenary_does_not_silence_this_year(clerk: Any, make_plenary: Any) -> None:
+    """三(一)1: 全体会议原则上每年召开一次 — only a plenary this year silences the warning."""
     now = timezone.localtime()
     meeting = make_plenary(notify=False)
     Meeting.objects.filter(pk=meeting.pk).update(
@@ -52,6 +53,7 @@ def test_next_year_plenary_does_not_silence_this_year(clerk: Any, make_plenary: 
 def test_unit_panel_lists_meetings_awaiting_an_answer(
     other_liaison: Any, plenary: Meeting, login: Any
 ) -> None:
+    """三(一)1: a unit's home lists the meetings waiting for its answer, until it answers."""
     panel = unit_meetings_panel(other_liaison)
     assert panel is not None
     assert items(panel)[0]["text"] == plenary.title
@@ -77,6 +79,7 @@ def test_panels_hidden_for_roles_they_do_not_concern(
 
 
 def test_chair_unit_sees_its_topical_meeting_to_convene(sec: Any, safety_liaison: Any) -> None:
+    """三(一)2: the entrusted chair unit sees the topical meeting it is to convene."""
     from lianxi.organization.models import Unit
 
     services.topical_meeting_entrust(

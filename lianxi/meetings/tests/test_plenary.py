@@ -81,6 +81,8 @@ def test_bad_times_are_refused_in_chinese_and_nothing_is_written(sec: Any) -> No
 
 
 def test_invited_unit_add_creates_an_invited_unit_once(sec: Any) -> None:
+    """三(一)1: 可根据工作需要邀请其他相关单位人员列席 — a unit outside the joint meeting is
+    added once, to be invited as an observer."""
     unit = services.invited_unit_add(name="市职业病防治院", actor=sec)
     assert unit.kind == Unit.Kind.INVITED
     assert services.invited_unit_add(name="市职业病防治院", actor=sec) == unit
@@ -111,6 +113,7 @@ def test_notice_goes_to_every_invited_unit_and_the_meeting_is_notified_三_一_1
 
 
 def test_notice_needs_an_agenda(sec: Any) -> None:
+    """三(一)1: 会议议题由市卫生健康委负责 — the notice states the agenda, so it needs one."""
     meeting = services.meeting_schedule(
         kind="plenary", title="x", starts_at=soon(), ends_at=soon(hour=11), location="y", actor=sec
     )
@@ -121,6 +124,7 @@ def test_notice_needs_an_agenda(sec: Any) -> None:
 
 
 def test_agenda_add_move_remove_keeps_a_dense_order(make_plenary: Any, sec: Any) -> None:
+    """三(一)1: the convener sets and orders the agenda; a topic may come from a unit's proposal."""
     meeting = make_plenary(notify=False)
     third = services.agenda_item_add(
         meeting=meeting,
@@ -141,6 +145,7 @@ def test_agenda_add_move_remove_keeps_a_dense_order(make_plenary: Any, sec: Any)
 
 
 def test_material_upload(make_plenary: Any, sec: Any, settings: Any, tmp_path: Any) -> None:
+    """三(一)1: 市卫生健康委负责会议材料准备 — the convener uploads the meeting's materials."""
     settings.MEDIA_ROOT = tmp_path
     meeting = make_plenary(notify=False)
     upload = SimpleUploadedFile("要点.docx", b"PK\x03\x04 content")
@@ -153,6 +158,7 @@ def test_material_upload(make_plenary: Any, sec: Any, settings: Any, tmp_path: A
 def test_update_of_time_raises_the_sequence_and_sends_a_change_notice(
     other_liaison: Any, plenary: Meeting, sec: Any
 ) -> None:
+    """三(一)1 会议通知: a change of time or place after the notice reaches every invited unit."""
     assert plenary.ical_sequence == 0
     services.meeting_update(meeting=plenary, title=plenary.title, actor=sec)  # nothing changed
     plenary.refresh_from_db()
@@ -172,6 +178,7 @@ def test_update_of_time_raises_the_sequence_and_sends_a_change_notice(
 
 
 def test_update_before_the_notice_sends_nothing(make_plenary: Any, sec: Any) -> None:
+    """三(一)1 会议通知: before the notice is sent, a change tells nobody."""
     meeting = make_plenary(notify=False)
     services.meeting_update(meeting=meeting, location="别处", actor=sec)
     meeting.refresh_from_db()
@@ -180,6 +187,7 @@ def test_update_before_the_notice_sends_nothing(make_plenary: Any, sec: Any) -> 
 
 
 def test_cancel_tells_the_invited_units(other_liaison: Any, plenary: Meeting, sec: Any) -> None:
+    """三(一)1 会议通知: the units notified of a meeting are told when it is cancelled."""
     with pytest.raises(ApplicationError, match="取消原因"):
         services.meeting_cancel(meeting=plenary, reason=" ", actor=sec)
     services.meeting_cancel(meeting=plenary, reason="与市政府常务会议冲突", actor=sec)
@@ -234,6 +242,7 @@ def test_next_plenary_opens_with_the_unfinished_agreed_matters_三_一_1(
 
 
 def test_carryover_refresh_recreates_a_removed_item_at_the_top(make_plenary: Any, sec: Any) -> None:
+    """四(二): 上次会议议定事项落实情况 comes back as the first item of the next plenary."""
     make_plenary(title="第一次全体会议")
     second = make_plenary(title="第二次全体会议", notify=False, days=40)
     services.agenda_item_remove(item=second.agenda.get(is_carryover=True), actor=sec)
@@ -249,6 +258,7 @@ def test_carryover_refresh_recreates_a_removed_item_at_the_top(make_plenary: Any
 
 
 def test_minutes_cannot_be_drafted_before_the_meeting_is_held(plenary: Meeting, sec: Any) -> None:
+    """三(一)1: 会议纪要 record what the meeting agreed, so they are drafted once it is held."""
     with pytest.raises(ApplicationError, match="会议召开"):
         services.minutes_draft(meeting=plenary, actor=sec)
     hold(plenary, sec)

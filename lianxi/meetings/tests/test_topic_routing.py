@@ -38,6 +38,8 @@ def test_a_topic_names_its_reporting_unit_and_the_units_it_concerns_三_一_1(
 def test_the_government_office_cannot_report_on_a_topic(
     plenary: Meeting, sec: Membership, mechanism: Any
 ) -> None:
+    """三(一)1: topics are reported on by member or invited units; the government office
+    receives the minutes as a copy (抄报)."""
     government = Unit.objects.get(mechanism=mechanism, kind=Unit.Kind.GOVERNMENT)
     with pytest.raises(ApplicationError, match="成员单位或参会单位"):
         services.agenda_item_add(meeting=plenary, title="x", lead_unit=government, actor=sec)
@@ -65,6 +67,7 @@ def test_the_secretariats_choice_for_a_topic_teaches_routing_二_四(
 
 
 def test_a_topic_without_units_teaches_nothing(plenary: Meeting, sec: Membership) -> None:
+    """二(四): only a choice of units by the secretariat is a decision routing learns from."""
     services.agenda_item_add(meeting=plenary, title="通报工作进展", actor=sec)
     assert not RoutingExample.objects.exists()
 
@@ -126,6 +129,7 @@ def test_the_agenda_form_takes_the_units_and_shows_the_suggestion(
 
 
 def test_the_topical_form_shows_the_suggestion(login: Callable[[Any], Any], clerk: Any) -> None:
+    """三(一)2, 二(四): the entrusting form suggests the chair and the units the topic concerns."""
     page = login(clerk).get(reverse("meetings:topical")).content.decode()
     assert 'id="topical-suggestion"' in page
     assert 'data-lead-field="chair_unit"' in page

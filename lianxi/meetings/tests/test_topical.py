@@ -96,5 +96,7 @@ def test_another_unit_cannot_run_the_topical_meeting_三_一_2(
 def test_the_chair_unit_sees_its_draft_meeting_but_invited_units_only_after_the_notice(
     topical: Meeting, safety_liaison: Any, other_liaison: Any, login: Any
 ) -> None:
+    """三(一)2: the entrusted chair unit prepares the meeting; the units concerned see it once
+    notified."""
     assert login(safety_liaison).get(f"/meetings/{topical.pk}/").status_code == 200
     assert login(other_liaison).get(f"/meetings/{topical.pk}/").status_code == 404

@@ -65,6 +65,7 @@ def test_catalogue_query_count_does_not_grow_with_people(
 
 
 def test_rules_page_shows_clauses_with_stable_anchors(login, clerk, mechanism):
+    """四(一): the rules page shows each clause under its stable anchor (here 三(一)1)."""
     document = RulesDocument.objects.get(mechanism=mechanism)
     Clause.objects.create(
         document=document, anchor="三(一)1", parent_anchor="三(一)", heading="全体会议",

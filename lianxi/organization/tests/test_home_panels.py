@@ -4,6 +4,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_clerk_home_lists_units_without_registered_people(login, clerk, other_liaison):
+    """四(一): the secretariat sees the member units that have not yet registered their member
+    or liaison."""
     response = login(clerk).get("/")
     body = response.content.decode()
     assert response.status_code == 200
@@ -13,6 +15,7 @@ def test_clerk_home_lists_units_without_registered_people(login, clerk, other_li
 
 
 def test_liaison_home_shows_own_unit_duties_only(login, other_liaison):
+    """附件; 四(一): a liaison's home shows its own unit's duties (职责分工), not another's."""
     body = login(other_liaison).get("/").content.decode()
     assert "市人力资源和社会保障局的职责分工" in body
     assert "市人力资源和社会保障局的第8项职责" in body

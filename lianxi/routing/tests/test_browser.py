@@ -36,6 +36,7 @@ def test_clerk_adopts_the_suggestion_and_a_correction_teaches_routing(
     unit_named: Callable[[str], Unit],
     screenshot_dir: Any,
 ) -> None:
+    """二(四): the clerk adopts the suggestion in one click; a correction teaches routing."""
     hrss, union = unit_named("市人力资源和社会保障局"), unit_named("市总工会")
     browser_login(clerk)
 

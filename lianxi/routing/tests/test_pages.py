@@ -39,6 +39,7 @@ def test_htmx_gets_only_the_result(login: Callable[[Any], Client], clerk: Any) -
 
 
 def test_a_matter_that_fits_no_duty_is_flagged(login: Callable[[Any], Client], clerk: Any) -> None:
+    """二(四): a matter no duty covers is flagged rather than given a guessed unit."""
     body = login(clerk).get("/routing/", {"text": "小区停车太难了"}).content.decode()
     assert "没有找到与这件事明确对应的内容" in body
 
@@ -76,6 +77,7 @@ def test_the_suggestion_fragment_offers_units_to_adopt(
 def test_the_supervision_form_carries_the_suggestion(
     login: Callable[[Any], Client], clerk: Any
 ) -> None:
+    """二(四), 四(二): the new action item form carries the routing suggestion."""
     body = login(clerk).get("/supervision/new/").content.decode()
     assert 'hx-get="/routing/suggest/"' in body
     assert "routing/suggest.js" in body

@@ -188,7 +188,7 @@ def test_people_outside_the_work_find_only_the_catalogue(record: Record, auditor
 
 
 def test_access_is_live_not_indexed(record: Record, other_liaison: Any, clerk: Any) -> None:
-    """A unit notified after indexing finds the incident at once (no reindex needed)."""
+    """三(四)2: a unit notified after indexing finds the incident at once (no reindex needed)."""
     from lianxi.incidents.services import incident_notify
 
     assert found(other_liaison, "石材") == set()

@@ -25,6 +25,8 @@ def test_item_from_creation_to_closure_in_the_browser(
     make_item: Callable[..., ActionItem],
     screenshot_dir: Any,
 ) -> None:
+    """四(二): an item created with a lead and a supporting unit, reported on, closed — in the
+    browser."""
     today = timezone.localdate()
     late = make_item("督促用人单位落实职业健康检查", lead=hrss, deadline=today)
     ActionItem.objects.filter(pk=late.pk).update(deadline=today - timedelta(days=3))

@@ -101,6 +101,8 @@ def test_stale_threshold_counts_working_days_since_the_last_report(
 
 
 def test_thresholds_are_configurable(items: dict[str, ActionItem], settings: Any) -> None:
+    """四(二): the yellow thresholds (3 working days to the deadline, 15 without progress) are
+    settings."""
     settings.LIANXI_LIGHT_YELLOW_WORKDAYS = 4
     assert item_light(items["due_in_4"], today=MON) == "yellow"
     settings.LIANXI_LIGHT_STALE_WORKDAYS = 200

@@ -236,6 +236,7 @@ def test_export_access(
     led_by_health: ActionItem,
     led_by_union: ActionItem,
 ) -> None:
+    """四(二): the export holds what the person may see — a unit, the items it leads or supports."""
     sheet = _export(login(other_liaison))
     assert [row[1].value for row in sheet.iter_rows(min_row=3)] == ["卫健委牵头事项"]
     assert "市人力资源和社会保障局" in sheet["A1"].value
@@ -290,6 +291,8 @@ def test_item_page_access(
     led_by_health: ActionItem,
     led_by_union: ActionItem,
 ) -> None:
+    """四(二): an item is seen by the secretariat, the government office and the lead and
+    supporting units; not by another unit, an observer or an administrator."""
     url = f"/supervision/{led_by_health.pk}/"
     for user in (clerk, gov_reader, health_liaison, other_liaison):
         response = login(user).get(url)
@@ -382,6 +385,7 @@ def test_report_and_extension_forms_refuse_other_units_and_anonymous(
     health_liaison: Any,
     led_by_union: ActionItem,
 ) -> None:
+    """四(二): progress and extension requests come from the units the item is assigned to."""
     url = f"/supervision/{led_by_union.pk}/"
     client = login(health_liaison)
     assert client.post(f"{url}reports/", {"text": "x", "action": "submit"}).status_code == 403

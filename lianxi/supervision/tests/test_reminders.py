@@ -57,6 +57,7 @@ def test_due_reminder_goes_to_the_liaison_then_a_working_day_later_to_the_member
 def test_progress_after_the_liaisons_reminder_spares_the_member(
     make_item: Callable[..., ActionItem], health_liaison: Any, health_member: Any
 ) -> None:
+    """四(二) 督促: progress reported after the liaison's reminder spares the member's."""
     item = make_item(
         deadline=date(2026, 3, 12), today=date(2026, 3, 2), created_at=aware(2026, 3, 2)
     )
@@ -89,6 +90,7 @@ def test_overdue_reminders_and_no_reminders_on_a_weekend(
 def test_a_unit_without_a_liaison_has_its_member_reminded_at_once(
     make_item: Callable[..., ActionItem], union: Unit, django_user_model: Any
 ) -> None:
+    """四(二) 督促: a unit without a liaison has its member reminded at once."""
     boss = django_user_model.objects.create_user(username="unionboss", first_name="工会主任")
     Membership.objects.create(user=boss, unit=union, role="member")
     make_item(
@@ -124,6 +126,7 @@ def test_feedback_due_reminder_once_per_period(
 
 
 def test_closed_items_get_no_reminders(make_item: Callable[..., ActionItem], clerk: Any) -> None:
+    """四(二): an item closed (办结销号) gets no more reminders."""
     item = make_item(
         deadline=date(2026, 3, 12), today=date(2026, 3, 2), created_at=aware(2026, 3, 2)
     )

@@ -53,6 +53,9 @@ def test_create_with_working_days_counts_from_today_and_notifies_lead_and_suppor
 def test_create_bad_input_is_refused_in_chinese_and_writes_nothing(
     mechanism: Any, clerk: Any, health: Unit, hrss: Unit
 ) -> None:
+    """四(二): an item needs a lead unit (not also supporting), one deadline not in the past and
+    a feedback period; otherwise it is refused in Chinese and nothing is written."""
+
     def create(**kwargs: Any) -> None:
         args: dict[str, Any] = {
             "mechanism": mechanism,
@@ -186,6 +189,8 @@ def test_liaison_drafts_and_member_sends_with_attachment_and_closure_request(
 def test_other_units_and_roles_cannot_report(
     make_item: Callable[..., ActionItem], other_liaison: Any, clerk: Any, gov_reader: Any
 ) -> None:
+    """四(二): only the lead and supporting units report progress — not another unit, the
+    secretariat or the government office."""
     item = make_item()
     for user in (other_liaison, clerk, gov_reader):
         with pytest.raises(ApplicationError, match="只有牵头单位和配合单位"):
@@ -237,6 +242,7 @@ def test_return_needs_reasons_reopens_and_tells_the_lead_unit(
 def test_only_the_secretariat_reviews(
     make_item: Callable[..., ActionItem], health_liaison: Any, health_member: Any, gov_reader: Any
 ) -> None:
+    """四(二) 督促督办: only the secretariat closes (办结销号) or returns (退回) an item."""
     item = make_item()
     for user in (health_liaison, health_member, gov_reader):
         with pytest.raises(ApplicationError, match="只有联席会议办公室"):
@@ -299,6 +305,8 @@ def test_extension_bad_input_and_refusal(
     other_liaison: Any,
     hrss: Unit,
 ) -> None:
+    """四(二) 延期申请: only the lead unit asks, with a reason and a later date; the secretariat
+    refuses with its reasons, and the deadline stays."""
     item = make_item(supporting=(hrss,), deadline=date(2026, 3, 20), today=MON)
     with pytest.raises(ApplicationError, match="只有牵头单位可以申请延期"):
         services.extension_request_create(
