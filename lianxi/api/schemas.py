@@ -3,6 +3,7 @@
 from datetime import datetime
 from typing import Any
 
+from django.utils import timezone
 from ninja import Schema
 
 from lianxi.organization.models import Clause, Duty, Membership, RulesDocument, Unit
@@ -139,3 +140,8 @@ class RulesImportOut(Schema):
     applied: bool
     parsed: dict[str, Any]
     plan: dict[str, Any]
+
+
+def aware(moment: datetime) -> datetime:
+    """A time sent without an offset is Beijing time (the platform's time zone)."""
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment

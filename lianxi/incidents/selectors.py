@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from . import access, grading
+from . import access
 from .models import Incident, IncidentNotice
 
 LIST_PAGE_SIZE = 50
@@ -59,10 +59,6 @@ class Clock:
 
 def clock(incident: Incident, now: datetime | None = None) -> Clock:
     return Clock(incident.report_due_at, incident.reported_at, now or timezone.now())
-
-
-def grade_label(incident: Incident) -> str:
-    return grading.grade_label(incident.grade)
 
 
 def notices(incident: Incident) -> QuerySet[IncidentNotice]:

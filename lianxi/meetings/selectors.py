@@ -110,16 +110,6 @@ def roll_of(attendances: list[Attendance]) -> Roll:
     return roll
 
 
-def my_attendance(meeting: Meeting, membership: Membership | None) -> Attendance | None:
-    if membership is None:
-        return None
-    return (
-        Attendance.objects.filter(meeting=meeting, unit_id=membership.unit_id)
-        .select_related("unit")
-        .first()
-    )
-
-
 def minutes_detail(minutes: Minutes) -> tuple[list[MinutesSection], list[MinutesReceipt]]:
     sections = list(
         MinutesSection.objects.filter(minutes=minutes)
@@ -171,15 +161,4 @@ def invitable_units(meeting: Meeting) -> QuerySet[Unit]:
         .exclude(kind=Unit.Kind.GOVERNMENT)
         .exclude(attendances__meeting=meeting)
         .order_by("kind", "order", "id")
-    )
-
-
-def plenary_this_year(mechanism_id: int, year: int) -> bool:
-    """三(一)1: 全体会议原则上每年召开一次 — is one scheduled or held this year?"""
-    return (
-        Meeting.objects.filter(
-            mechanism_id=mechanism_id, kind=Meeting.Kind.PLENARY, starts_at__year=year
-        )
-        .exclude(status=Meeting.Status.CANCELLED)
-        .exists()
     )

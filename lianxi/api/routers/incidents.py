@@ -18,7 +18,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from ninja import Header, Router, Status
 from ninja.errors import HttpError
@@ -32,7 +32,7 @@ from lianxi.organization.models import Membership, Unit
 
 from ..auth import token_auth
 from ..errors import NotFound
-from ..schemas import ErrorOut
+from ..schemas import ErrorOut, aware
 from ..schemas_incidents import (
     EnterpriseOut,
     IncidentDetailOut,
@@ -90,10 +90,7 @@ def _intake_membership(request: HttpRequest) -> Membership:
 
 
 def _abs(request: HttpRequest, name: str, *args: Any) -> str:
-    try:
-        return request.build_absolute_uri(reverse(name, args=args))
-    except NoReverseMatch:
-        return ""
+    return request.build_absolute_uri(reverse(name, args=args))
 
 
 def _summary(request: HttpRequest, incident: Incident, now: datetime) -> dict[str, Any]:
@@ -195,17 +192,12 @@ def _cap_response(message: cap.CapAlert) -> HttpResponse:
 # --- intake --------------------------------------------------------------------------------------
 
 
-def _aware(moment: datetime) -> datetime:
-    """A time sent without an offset is Beijing time (the platform's time zone)."""
-    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
-
-
 def _input(payload: IncidentIn) -> services.IncidentInput:
     enterprise = payload.enterprise
     return services.IncidentInput(
         title=payload.title,
-        occurred_at=_aware(payload.occurred_at),
-        first_reported_at=_aware(payload.first_reported_at),
+        occurred_at=aware(payload.occurred_at),
+        first_reported_at=aware(payload.first_reported_at),
         location=payload.location,
         enterprise_name=enterprise.name,
         credit_code=enterprise.credit_code,

@@ -6,7 +6,6 @@ action reserved to the convener is 403; the rules' refusals (ApplicationError) a
 
 import os
 from collections.abc import Iterable
-from datetime import datetime
 from typing import Any, Literal
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
@@ -34,7 +33,7 @@ from lianxi.organization.models import Membership, Unit
 
 from ..auth import token_auth
 from ..errors import NotFound
-from ..schemas import ErrorOut
+from ..schemas import ErrorOut, aware
 from ..schemas_meetings import (
     AgendaItemIn,
     AgendaItemOut,
@@ -246,11 +245,6 @@ def _units_of(membership: Membership, ids: Iterable[int], label: str, field: str
     return [found[pk] for pk in wanted]
 
 
-def _aware(moment: datetime) -> datetime:
-    """A time without an offset is taken as local time (Asia/Shanghai)."""
-    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
-
-
 # --- meetings ---------------------------------------------------------------------------------
 
 
@@ -329,7 +323,7 @@ def meeting_schedule(request: HttpRequest, data: MeetingIn) -> Status[MeetingDet
     """三(一)1：联席会议办公室安排全体会议，邀请全体成员单位，可邀请列席单位；
     三(一)2：kind=topical 时委托一个成员单位主持专题会议，只邀请议题涉及的单位。"""
     membership = require_role(request.user, Role.SECRETARIAT)
-    starts_at, ends_at = _aware(data.starts_at), _aware(data.ends_at)
+    starts_at, ends_at = aware(data.starts_at), aware(data.ends_at)
     if data.kind == Meeting.Kind.PLENARY:
         observers = _units_of(membership, data.observer_unit_ids, "列席单位", "observer_unit_ids")
         meeting = services.meeting_schedule(

@@ -12,6 +12,7 @@ from ninja.files import UploadedFile
 
 from lianxi.core.exceptions import ApplicationError
 from lianxi.organization import access
+from lianxi.organization.importer import parse_rules
 from lianxi.organization.models import Membership, Unit
 from lianxi.organization.selectors import (
     catalogue_units,
@@ -19,6 +20,7 @@ from lianxi.organization.selectors import (
     clauses_of,
     rules_in_force,
 )
+from lianxi.organization.services import rules_import_apply, rules_import_plan
 
 from ..auth import token_auth
 from ..errors import NotFound
@@ -100,13 +102,8 @@ def rules(request: HttpRequest) -> RulesOut:
 
 
 def _jsonable(value: Any) -> Any:
-    """A plain JSON value from what the importer returns (dict, JSON text or a dataclass)."""
-    if hasattr(value, "to_json"):
-        value = value.to_json()
-    if isinstance(value, str | bytes):
-        return json.loads(value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        value = dataclasses.asdict(value)
+    """Plain JSON values from the importer's results (their `to_json()`, or the dataclass)."""
+    value = value.to_json() if hasattr(value, "to_json") else dataclasses.asdict(value)
     return json.loads(json.dumps(value, cls=_LenientEncoder, ensure_ascii=False))
 
 
@@ -137,10 +134,6 @@ def rules_import(
         raise ApplicationError(f"文件过大（{size_kb} KB），制度文件不应超过 {limit_mb} MB。")
     data = file.read()
     filename = file.name or ""
-
-    # Imported here so that the API loads even where the importer is not installed yet.
-    from lianxi.organization.importer import parse_rules
-    from lianxi.organization.services import rules_import_apply, rules_import_plan
 
     parsed = parse_rules(data, filename=filename)
     if dry_run:
