@@ -17,8 +17,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django_otp import devices_for_user, match_token
 from django_otp import login as otp_login
+from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .audit import audit_record
@@ -61,7 +61,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     confirm with the first code. A person who already has a device must verify instead, so a
     stolen password alone cannot enrol a new authenticator."""
     user = request.user
-    if any(True for _ in devices_for_user(user, confirmed=True)):
+    if user_has_device(user, confirmed=True):
         return redirect(f"{reverse('otp_verify')}?{request.GET.urlencode()}")
     device = _pending_device(user)
     error = ""
@@ -94,7 +94,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
 def otp_verify(request: HttpRequest) -> HttpResponse:
     """Later logins: enter the 6-digit code from the authenticator."""
     user = request.user
-    if not any(True for _ in devices_for_user(user, confirmed=True)):
+    if not user_has_device(user, confirmed=True):
         return redirect(f"{reverse('otp_setup')}?{request.GET.urlencode()}")
     error = ""
     if request.method == "POST":

@@ -54,10 +54,9 @@ class SecondFactorMiddleware:
         ):
             membership = getattr(user, "membership", None)
             if membership is not None and membership.needs_second_factor:
-                from django_otp import devices_for_user
+                from django_otp import user_has_device
 
-                has_device = any(True for _ in devices_for_user(user, confirmed=True))
-                target = "otp_verify" if has_device else "otp_setup"
+                target = "otp_verify" if user_has_device(user, confirmed=True) else "otp_setup"
                 query = urlencode({"next": request.get_full_path()})
                 return redirect(f"{reverse(target)}?{query}")
         return self.get_response(request)

@@ -153,11 +153,15 @@ def minutes_html(doc: MinutesDocument) -> str:
     return render_to_string("documents/minutes.html", context)
 
 
-def render_minutes_pdf(doc: MinutesDocument) -> bytes:
-    """The minutes as a PDF in the GB/T 9704-2012 纪要 layout (A4, 22 × 28, "— N —")."""
+def html_to_pdf(html: str) -> bytes:
+    """A PDF of one of our documents' HTML, fonts and images read from this machine only."""
     from weasyprint import HTML
 
-    html = HTML(string=minutes_html(doc), url_fetcher=local_url_fetcher(), base_url="file:///")
-    pdf = html.write_pdf()
+    pdf = HTML(string=html, url_fetcher=local_url_fetcher(), base_url="file:///").write_pdf()
     assert pdf is not None
     return bytes(pdf)
+
+
+def render_minutes_pdf(doc: MinutesDocument) -> bytes:
+    """The minutes as a PDF in the GB/T 9704-2012 纪要 layout (A4, 22 × 28, "— N —")."""
+    return html_to_pdf(minutes_html(doc))

@@ -10,6 +10,7 @@ from datetime import datetime
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from lianxi.core.numbering import chinese_numeral
 from lianxi.organization.models import Unit
 
 from . import grading
@@ -87,9 +88,8 @@ def report_text(incident: Incident, *, recipient: str = "", at: datetime | None 
         f"    {_when(incident.occurred_at)}，{incident.location}发生一起职业病危害事故，"
         f"初步判定为{report_grade(incident)}。现将有关情况报告如下："
     )
-    numerals = "一二三四五六七"
-    for n, (heading, text) in enumerate(report_sections(incident)):
-        lines.append(f"    {numerals[n]}、{heading}：{text}")
+    for n, (heading, text) in enumerate(report_sections(incident), start=1):
+        lines.append(f"    {chinese_numeral(n)}、{heading}：{text}")
     lines.append(f"    事故编号：{incident.reference}。")
     lines.append("")
     lines.append(f"{reporting_unit_name(incident)}")
@@ -119,13 +119,6 @@ def report_html(incident: Incident, *, at: datetime | None = None) -> str:
 
 
 def report_pdf(incident: Incident, *, at: datetime | None = None) -> bytes:
-    from weasyprint import HTML
+    from lianxi.documents.pdf_render import html_to_pdf
 
-    from lianxi.documents.pdf_render import local_url_fetcher
-
-    html = HTML(
-        string=report_html(incident, at=at), url_fetcher=local_url_fetcher(), base_url="file:///"
-    )
-    pdf = html.write_pdf()
-    assert pdf is not None
-    return bytes(pdf)
+    return html_to_pdf(report_html(incident, at=at))

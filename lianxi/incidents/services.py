@@ -61,6 +61,11 @@ class IncidentInput:
 # --- helpers ------------------------------------------------------------------------------
 
 
+def _notified_units(incident: Incident) -> list[Unit]:
+    """The units the incident was notified to (三(四)2), each once."""
+    return [n.unit for n in incident.notices.select_related("unit")]
+
+
 def incident_url(incident: Incident) -> str:
     return reverse("incidents:detail", args=[incident.pk])
 
@@ -500,7 +505,7 @@ def incident_notify(
         routing_example_record(
             text=" ".join((incident.title, incident.substance, incident.enterprise.industry)),
             lead_unit=None,
-            supporting_units=[n.unit for n in incident.notices.select_related("unit")],
+            supporting_units=_notified_units(incident),
             source_key=f"incidents.incident:{incident.pk}",
             actor=actor,
         )
@@ -717,7 +722,7 @@ def incident_update_add(
                     text_line += f"，报告时限提前至 {_local(due)}"
             _timeline(incident, "regrade", text_line, at=now)
     incident.save(update_fields=changed)
-    units = [n.unit for n in incident.notices.select_related("unit")]
+    units = _notified_units(incident)
     if units:
         notify(
             recipients=units,
@@ -763,7 +768,7 @@ def incident_close(
         unit=getattr(_membership(actor), "unit", None),
         actor=actor,
     )
-    units = [n.unit for n in incident.notices.select_related("unit")]
+    units = _notified_units(incident)
     if units:
         notify(
             recipients=units,
@@ -804,7 +809,7 @@ def incident_withdraw(
         unit=getattr(_membership(actor), "unit", None),
         actor=actor,
     )
-    units = [n.unit for n in incident.notices.select_related("unit")]
+    units = _notified_units(incident)
     if units:
         cancel = to_xml(cancel_cap(incident, reason=text, sent=now))
         notify(
