@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from lianxi.organization.models import Unit
+from lianxi.supervision.models import MAX_DEADLINE_WORKDAYS, MAX_FEEDBACK_WORKDAYS
 
 from .models import Attendance
 
@@ -183,10 +184,10 @@ class ResolutionForm(forms.Form):
         error_messages={"invalid": "日期格式不正确。"},
     )
     deadline_workdays = forms.IntegerField(
-        label="或：印发后工作日数", required=False, min_value=1, max_value=500
+        label="或：印发后工作日数", required=False, min_value=1, max_value=MAX_DEADLINE_WORKDAYS
     )
     feedback_every_workdays = forms.IntegerField(
-        label="反馈周期（工作日）", initial=15, min_value=1, max_value=250
+        label="反馈周期（工作日）", initial=15, min_value=1, max_value=MAX_FEEDBACK_WORKDAYS
     )
 
     def __init__(self, *args: Any, mechanism_id: int, **kwargs: Any) -> None:

@@ -23,6 +23,7 @@ from lianxi.notifications.services import inbox_mark_read_about, notify
 from lianxi.organization.models import Mechanism, Membership, Unit
 from lianxi.organization.selectors import secretariat_users
 from lianxi.routing.services import routing_example_forget, routing_example_record
+from lianxi.supervision.models import MAX_DEADLINE_WORKDAYS, MAX_FEEDBACK_WORKDAYS
 
 from .access import UNIT_ROLES, can_convene
 from .ics import meeting_ics_attachment
@@ -983,10 +984,14 @@ def _resolution_fields(
         raise ApplicationError(
             "请填写办结时限：一个日期，或印发后若干个工作日（二选一）。", field="deadline"
         )
-    if deadline_workdays is not None and not 1 <= deadline_workdays <= 500:
-        raise ApplicationError("办结时限应为 1 至 500 个工作日。", field="deadline_workdays")
-    if not 1 <= feedback_every_workdays <= 250:
-        raise ApplicationError("反馈周期应为 1 至 250 个工作日。", field="feedback_every_workdays")
+    if deadline_workdays is not None and not 1 <= deadline_workdays <= MAX_DEADLINE_WORKDAYS:
+        raise ApplicationError(
+            f"办结时限应为 1 至 {MAX_DEADLINE_WORKDAYS} 个工作日。", field="deadline_workdays"
+        )
+    if not 1 <= feedback_every_workdays <= MAX_FEEDBACK_WORKDAYS:
+        raise ApplicationError(
+            f"反馈周期应为 1 至 {MAX_FEEDBACK_WORKDAYS} 个工作日。", field="feedback_every_workdays"
+        )
     return text, supporting
 
 

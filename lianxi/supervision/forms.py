@@ -5,7 +5,7 @@ from django import forms
 from lianxi.organization.models import Mechanism, Unit
 
 from .lights import LIGHT_LABELS, LIGHTS
-from .models import ActionItem
+from .models import MAX_DEADLINE_WORKDAYS, MAX_FEEDBACK_WORKDAYS, ActionItem
 
 # Sources an item created on its own page can have; meeting items come from the minutes.
 PAGE_SOURCES = [(v, label) for v, label in ActionItem.Source.choices if v != "meeting"]
@@ -45,10 +45,13 @@ class ActionItemForm(forms.Form):
         label="办结时限（日期）", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     deadline_workdays = forms.IntegerField(
-        label="或：自今日起多少个工作日内办结", required=False, min_value=1, max_value=500
+        label="或：自今日起多少个工作日内办结",
+        required=False,
+        min_value=1,
+        max_value=MAX_DEADLINE_WORKDAYS,
     )
     feedback_every_workdays = forms.IntegerField(
-        label="反馈周期（工作日）", initial=15, min_value=1, max_value=250
+        label="反馈周期（工作日）", initial=15, min_value=1, max_value=MAX_FEEDBACK_WORKDAYS
     )
 
     def __init__(self, *args: Any, mechanism: Mechanism | None = None, **kwargs: Any) -> None:

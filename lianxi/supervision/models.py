@@ -7,6 +7,11 @@ from django.db.models import Q
 from lianxi.core.models import TimeStampedModel
 from lianxi.organization.models import Mechanism, Unit
 
+# Limits of a deadline counted in working days and of the feedback period (四(二)), the same on
+# every form, page and API that sets them (about two years; about one year).
+MAX_DEADLINE_WORKDAYS = 500
+MAX_FEEDBACK_WORKDAYS = 250
+
 
 class ActionItem(TimeStampedModel):
     class Source(models.TextChoices):

@@ -22,10 +22,16 @@ from lianxi.organization.selectors import secretariat_users
 from lianxi.routing.services import routing_example_record
 
 from . import access
-from .models import ActionItem, ExtensionRequest, ProgressReport, Review
+from .models import (
+    MAX_DEADLINE_WORKDAYS,
+    MAX_FEEDBACK_WORKDAYS,
+    ActionItem,
+    ExtensionRequest,
+    ProgressReport,
+    Review,
+)
 
 TITLE_MAX = 300
-MAX_FEEDBACK_WORKDAYS = 250
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 
 
@@ -103,8 +109,10 @@ def action_item_create(
     if (deadline is None) == (deadline_workdays is None):
         raise ApplicationError("请填写办结时限：具体日期或工作日数，二者选一。", field="deadline")
     if deadline_workdays is not None:
-        if deadline_workdays < 1 or deadline_workdays > MAX_FEEDBACK_WORKDAYS * 2:
-            raise ApplicationError("办结时限的工作日数应在 1 到 500 之间。", field="deadline")
+        if not 1 <= deadline_workdays <= MAX_DEADLINE_WORKDAYS:
+            raise ApplicationError(
+                f"办结时限的工作日数应在 1 到 {MAX_DEADLINE_WORKDAYS} 之间。", field="deadline"
+            )
         deadline = add_workdays(today, deadline_workdays)
     assert deadline is not None
     if deadline < today:
