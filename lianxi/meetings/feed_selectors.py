@@ -69,19 +69,16 @@ def feed_meetings(*, membership: Membership, now: datetime) -> QuerySet[Meeting]
 
 def feed_action_items(*, membership: Membership, now: datetime) -> QuerySet[Any]:
     """四(二): the open action items the person's unit leads or supports, for their deadlines."""
-    # Imported here: supervision is written alongside meetings and must not be a load-time need.
+    from lianxi.supervision.access import unit_items_q
     from lianxi.supervision.models import ActionItem
 
-    supporting = ActionItem.supporting_units.through.objects.filter(
-        actionitem_id=OuterRef("pk"), unit_id=membership.unit_id
-    )
     return (
         ActionItem.objects.filter(
             mechanism_id=membership.unit.mechanism_id,
             status__in=[ActionItem.Status.OPEN, ActionItem.Status.CLOSURE_REQUESTED],
             deadline__gte=(now - timedelta(days=FEED_PAST_DAYS)).date(),
         )
-        .filter(Q(lead_unit_id=membership.unit_id) | Q(Exists(supporting)))
+        .filter(unit_items_q(membership.unit_id))
         .select_related("lead_unit")
         .order_by("deadline", "id")
     )

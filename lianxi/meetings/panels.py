@@ -13,6 +13,7 @@ from lianxi.organization.access import membership_of
 
 from .access import UNIT_ROLES, Role, visible_meetings
 from .models import Attendance, Meeting, Minutes, MinutesReceipt
+from .selectors import split_upcoming
 
 UPCOMING_SHOWN = 5
 
@@ -59,11 +60,7 @@ def secretariat_meetings_panel(user: Any, now: datetime | None = None) -> dict[s
                 "level": "danger",
             }
         )
-    upcoming = [
-        m
-        for m in rows
-        if m.ends_at >= now and m.status in (Meeting.Status.DRAFT, Meeting.Status.NOTIFIED)
-    ][:UPCOMING_SHOWN]
+    upcoming = split_upcoming(rows, now)[0][:UPCOMING_SHOWN]
     for meeting in upcoming:
         items.append(
             {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -41,7 +42,7 @@ def meeting_list(membership: Membership | None) -> QuerySet[Meeting]:
 
 
 def split_upcoming(
-    meetings: list[Meeting], now: datetime | None = None
+    meetings: Sequence[Meeting], now: datetime | None = None
 ) -> tuple[list[Meeting], list[Meeting]]:
     now = now or timezone.now()
     upcoming = [

@@ -156,14 +156,11 @@ def _previous_plenary_exists(mechanism: Mechanism, exclude: Meeting | None = Non
 
 def carryover_description(mechanism: Mechanism) -> str:
     """四(二): the unfinished agreed matters, one line each, for the next plenary's first item."""
+    from lianxi.supervision.models import ActionItem
     from lianxi.supervision.selectors import unfinished_items
 
     lines = []
-    items = [
-        item
-        for item in unfinished_items(mechanism=mechanism)
-        if getattr(item, "source", "meeting") == "meeting"
-    ]
+    items = unfinished_items(mechanism=mechanism).filter(source=ActionItem.Source.MEETING)
     for n, item in enumerate(items, start=1):
         parts = [f"牵头单位：{item.lead_unit.name}", f"办结时限：{item.deadline:%Y-%m-%d}"]
         if item.source_label:

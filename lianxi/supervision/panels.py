@@ -23,14 +23,7 @@ def my_unit_items(user: Any) -> dict[str, Any] | None:
     assert membership is not None
     today = timezone.localdate()
     cutoffs = Cutoffs.for_day(today)
-    items = list(
-        selectors.with_lights(
-            ActionItem.objects.filter(access.unit_items_q(membership.unit_id))
-            .exclude(status=ActionItem.Status.CLOSED)
-            .select_related("lead_unit"),
-            cutoffs,
-        ).order_by("deadline", "id")
-    )
+    items = list(selectors.unit_open_items(membership.unit_id, cutoffs))
     entries: list[dict[str, Any]] = []
     for draft in selectors.unit_drafts(membership.unit_id)[:PANEL_MAX]:
         entries.append(

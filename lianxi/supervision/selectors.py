@@ -144,16 +144,20 @@ class UnitRecord:
         return self.closed_on_time / self.closed if self.closed else None
 
 
-def unit_record(unit: Unit, cutoffs: Cutoffs) -> UnitRecord:
-    """What a unit leads and supports (open, with lights) and its on-time rate."""
-    open_items = with_lights(
-        ActionItem.objects.filter(access.unit_items_q(unit.pk))
+def unit_open_items(unit_id: int, cutoffs: Cutoffs) -> QuerySet[ActionItem]:
+    """The open items a unit leads or supports, with their lights, by deadline."""
+    return with_lights(
+        ActionItem.objects.filter(access.unit_items_q(unit_id))
         .exclude(status=ActionItem.Status.CLOSED)
         .select_related("lead_unit")
         .order_by("deadline", "id"),
         cutoffs,
     )
-    open_list = list(open_items)
+
+
+def unit_record(unit: Unit, cutoffs: Cutoffs) -> UnitRecord:
+    """What a unit leads and supports (open, with lights) and its on-time rate."""
+    open_list = list(unit_open_items(unit.pk, cutoffs))
     led = ActionItem.objects.filter(lead_unit=unit).aggregate(
         closed=Count("pk", filter=Q(status=ActionItem.Status.CLOSED)),
         on_time=Count("pk", filter=Q(status=ActionItem.Status.CLOSED, closed_on_time=True)),
