@@ -1,11 +1,14 @@
 """Reads that the incident pages, panels and the API share."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+
+from lianxi.organization.models import Unit
 
 from . import access
 from .models import Incident, IncidentNotice
@@ -102,4 +105,20 @@ def waiting_for_unit(unit_id: int) -> QuerySet[IncidentNotice]:
         )
         .select_related("incident")
         .order_by("ack_due_at", "id")
+    )
+
+
+def notifiable_units(incident: Incident, *, notified: Iterable[int]) -> QuerySet[Unit]:
+    """The units the secretariat may still notify of the incident (三(四)2): the joint
+    meeting's current member and invited units other than the secretariat's own and those
+    already notified (`notified`, their ids)."""
+    return (
+        Unit.objects.filter(
+            mechanism_id=incident.mechanism_id,
+            active=True,
+            kind__in=[Unit.Kind.MEMBER, Unit.Kind.INVITED],
+        )
+        .exclude(is_secretariat=True)
+        .exclude(pk__in=list(notified))
+        .order_by("order", "id")
     )

@@ -74,16 +74,7 @@ def _notify_form(incident: Incident, data: Any = None) -> tuple[NotifyForm, dict
     proposals = services.incident_propose_units(incident=incident)
     reasons = {unit.pk: reason for unit, reason in proposals}
     notified = set(incident.notices.values_list("unit_id", flat=True))
-    units = (
-        Unit.objects.filter(
-            mechanism_id=incident.mechanism_id,
-            active=True,
-            kind__in=[Unit.Kind.MEMBER, Unit.Kind.INVITED],
-        )
-        .exclude(is_secretariat=True)
-        .exclude(pk__in=notified)
-        .order_by("order", "id")
-    )
+    units = selectors.notifiable_units(incident, notified=notified)
     choices = [
         (str(u.pk), f"{u.name}（建议：{reasons[u.pk]}）" if u.pk in reasons else u.name)
         for u in units

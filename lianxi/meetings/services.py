@@ -183,10 +183,12 @@ def meeting_schedule(
     chair_unit: Unit | None = None,
     invited_units: Sequence[Unit] | None = None,
     observer_units: Sequence[Unit] = (),
+    new_observer_name: str = "",
     actor: Membership,
 ) -> Meeting:
     """三(一)1: the secretariat schedules a plenary, to which every active member unit is invited
-    (and observers, 列席); 三(一)2: a topical meeting invites only the units concerned."""
+    (and observers, 列席, among them one not yet on the list, named); 三(一)2: a topical meeting
+    invites only the units concerned."""
     _require_secretariat(actor)
     if kind not in Meeting.Kind.values:
         raise ApplicationError("会议类型应为全体会议或专题会议。", field="kind")
@@ -194,6 +196,8 @@ def meeting_schedule(
     location = _clean(location, "会议地点", 200)
     _check_times(starts_at, ends_at)
     mechanism = actor.unit.mechanism
+    if new_observer_name.strip():
+        observer_units = [*observer_units, invited_unit_add(name=new_observer_name, actor=actor)]
     if kind == Meeting.Kind.PLENARY:
         if chair_unit is None:
             chair_unit = (
@@ -317,11 +321,21 @@ def topical_meeting_entrust(
 
 @transaction.atomic
 def meeting_invite_unit(
-    *, meeting: Meeting, unit: Unit, invited_as: str, actor: Membership
+    *,
+    meeting: Meeting,
+    unit: Unit | None,
+    invited_as: str,
+    actor: Membership,
+    new_unit_name: str = "",
 ) -> Attendance:
-    """The convener invites one more unit (a member concerned, or an observer, 列席)."""
+    """The convener invites one more unit (a member concerned, or an observer, 列席): one on the
+    list, or one not yet on it, named."""
     _require_convener(actor, meeting)
     _require_editable(meeting)
+    if unit is None:
+        if not new_unit_name.strip():
+            raise ApplicationError("请选择单位，或填写新增邀请单位的名称。")
+        unit = invited_unit_add(name=new_unit_name, actor=actor)
     if unit.mechanism_id != meeting.mechanism_id or not unit.active:
         raise ApplicationError("所选单位不存在或已不在册。")
     if unit.kind == Unit.Kind.GOVERNMENT:

@@ -9,7 +9,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -97,22 +96,17 @@ def meeting_schedule(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            with transaction.atomic():
-                observers = list(data["observer_units"])
-                if data["new_observer"].strip():
-                    observers.append(
-                        services.invited_unit_add(name=data["new_observer"], actor=membership)
-                    )
-                meeting = services.meeting_schedule(
-                    kind=Meeting.Kind.PLENARY,
-                    title=data["title"],
-                    topic=data["topic"],
-                    starts_at=data["starts_at"],
-                    ends_at=data["ends_at"],
-                    location=data["location"],
-                    observer_units=observers,
-                    actor=membership,
-                )
+            meeting = services.meeting_schedule(
+                kind=Meeting.Kind.PLENARY,
+                title=data["title"],
+                topic=data["topic"],
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                location=data["location"],
+                observer_units=list(data["observer_units"]),
+                new_observer_name=data["new_observer"],
+                actor=membership,
+            )
         except ApplicationError as exc:
             _add_error(form, exc)
         else:
@@ -388,19 +382,17 @@ def meeting_invite(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _form_errors(form))
         return redirect("meetings:detail", meeting.pk)
     data = form.cleaned_data
-
-    def invite() -> None:
-        with transaction.atomic():
-            unit = data["unit"]
-            if unit is None:
-                if not data["new_name"].strip():
-                    raise ApplicationError("请选择单位，或填写新增邀请单位的名称。")
-                unit = services.invited_unit_add(name=data["new_name"], actor=membership)
-            services.meeting_invite_unit(
-                meeting=meeting, unit=unit, invited_as=data["invited_as"], actor=membership
-            )
-
-    _run(request, invite, "已邀请。")
+    _run(
+        request,
+        lambda: services.meeting_invite_unit(
+            meeting=meeting,
+            unit=data["unit"],
+            new_unit_name=data["new_name"],
+            invited_as=data["invited_as"],
+            actor=membership,
+        ),
+        "已邀请。",
+    )
     return redirect("meetings:detail", meeting.pk)
 
 
