@@ -16,3 +16,15 @@ def test_clerk_logs_in_and_sees_catalogue(browser_login, clerk, screenshot_dir):
     page.click("text=成员单位与职责")
     expect(page.locator("#unit-count")).to_have_text("15")
     page.screenshot(path=str(screenshot_dir / "catalogue.png"), full_page=True)
+
+
+def test_pages_load_without_console_errors(page, browser_login, clerk):
+    """No CSP refusal (htmx's own indicator style), no missing icon: the browser console of the
+    login page and the home page stays clean."""
+    errors: list[str] = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.goto("/account/login/")
+    browser_login(clerk)
+    page.goto("/")
+    expect(page.locator("h1")).to_have_text("工作台")
+    assert errors == []
