@@ -238,3 +238,14 @@ def test_dead_letter_query_count_does_not_grow(
     with django_assert_max_num_queries(12):
         response = client.get(DEAD)
     assert response.content.decode().count('id="dead-') == 30
+
+
+def test_inbox_pages_keep_the_unread_filter(login: Any, health_liaison: Any) -> None:
+    for n in range(31):
+        notify(recipients=[health_liaison], kind="test", subject=f"第{n}条", body="", url="/")
+    client = login(health_liaison)
+    first = client.get(reverse("notifications:inbox"), {"unread": "1"}).content.decode()
+    assert 'href="?unread=1&amp;page=2">下一页' in first
+    assert "第 1 / 2 页" in first
+    second = client.get(reverse("notifications:inbox"), {"page": "2"}).content.decode()
+    assert 'href="?page=1">上一页' in second
