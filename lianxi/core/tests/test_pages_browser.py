@@ -22,7 +22,12 @@ def test_pages_load_without_console_errors(page, browser_login, clerk):
     """No CSP refusal (htmx's own indicator style), no missing icon: the browser console of the
     login page and the home page stays clean."""
     errors: list[str] = []
-    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+
+    def collect(message):
+        if message.type == "error":
+            errors.append(message.text)
+
+    page.on("console", collect)
     page.goto("/account/login/")
     browser_login(clerk)
     page.goto("/")
