@@ -55,6 +55,7 @@ from ..schemas_meetings import (
     SectionIn,
     UnitRef,
 )
+from ..selectors import units_in_order
 
 router = Router(tags=["会议与纪要"])
 
@@ -232,17 +233,8 @@ def _detail(request: HttpRequest, meeting: Meeting, membership: Membership) -> M
 
 def _units_of(membership: Membership, ids: Iterable[int], label: str, field: str) -> list[Unit]:
     """The units named by id, of the caller's joint meeting, in the order given."""
-    wanted = list(dict.fromkeys(ids))
-    found = {
-        u.pk: u
-        for u in Unit.objects.filter(mechanism_id=membership.unit.mechanism_id, pk__in=wanted)
-    }
-    missing = [pk for pk in wanted if pk not in found]
-    if missing:
-        raise ApplicationError(
-            f"{label}不存在：{'、'.join(str(pk) for pk in missing)}。", field=field
-        )
-    return [found[pk] for pk in wanted]
+    candidates = Unit.objects.filter(mechanism_id=membership.unit.mechanism_id)
+    return units_in_order(candidates, ids, missing=f"{label}不存在", field=field)
 
 
 # --- meetings ---------------------------------------------------------------------------------
@@ -522,20 +514,10 @@ def _resolution_units(minutes: Minutes, ids: Iterable[int], label: str, field: s
     """Units an agreed matter can name, as the page's form offers them
     (lianxi.meetings.forms.ResolutionForm): active units of the joint meeting other than the
     city government office, in the order given."""
-    wanted = list(dict.fromkeys(ids))
-    found = {
-        u.pk: u
-        for u in Unit.objects.filter(
-            mechanism_id=minutes.meeting.mechanism_id, active=True, pk__in=wanted
-        ).exclude(kind=Unit.Kind.GOVERNMENT)
-    }
-    missing = [pk for pk in wanted if pk not in found]
-    if missing:
-        raise ApplicationError(
-            f"{label}不存在或不能承办议定事项：{'、'.join(str(pk) for pk in missing)}。",
-            field=field,
-        )
-    return [found[pk] for pk in wanted]
+    candidates = Unit.objects.filter(
+        mechanism_id=minutes.meeting.mechanism_id, active=True
+    ).exclude(kind=Unit.Kind.GOVERNMENT)
+    return units_in_order(candidates, ids, missing=f"{label}不存在或不能承办议定事项", field=field)
 
 
 def _minutes_done(request: HttpRequest, minutes_id: int) -> MinutesOut:

@@ -44,6 +44,7 @@ from ..schemas_supervision import (
     ReviewOut,
     Source,
 )
+from ..selectors import units_in_order
 
 router = Router(tags=["督办"])
 
@@ -154,23 +155,10 @@ def _detail(request: HttpRequest, pk: int) -> ActionItemDetailOut:
 
 def _units(membership: Membership, ids: Iterable[int], label: str, field: str) -> list[Unit]:
     """Units of the caller's joint meeting that can be assigned an item, in the order given."""
-    wanted = list(dict.fromkeys(ids))
-    found = {
-        u.pk: u
-        for u in Unit.objects.filter(
-            mechanism_id=membership.unit.mechanism_id,
-            active=True,
-            kind__in=ASSIGNABLE_KINDS,
-            pk__in=wanted,
-        )
-    }
-    missing = [pk for pk in wanted if pk not in found]
-    if missing:
-        raise ApplicationError(
-            f"{label}不存在或不能承办督办事项：{'、'.join(str(pk) for pk in missing)}。",
-            field=field,
-        )
-    return [found[pk] for pk in wanted]
+    candidates = Unit.objects.filter(
+        mechanism_id=membership.unit.mechanism_id, active=True, kind__in=ASSIGNABLE_KINDS
+    )
+    return units_in_order(candidates, ids, missing=f"{label}不存在或不能承办督办事项", field=field)
 
 
 # --- reading ----------------------------------------------------------------------------------
