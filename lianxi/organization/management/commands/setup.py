@@ -1,7 +1,5 @@
 """First-run setup: migrate, import the default rules, create the first secretariat account."""
 
-import secrets
-import string
 from pathlib import Path
 from typing import Any
 
@@ -15,12 +13,7 @@ from lianxi.organization.first_run import (
     import_default_rules,
     rules_needed,
 )
-
-
-def _password() -> str:
-    alphabet = string.ascii_letters + string.digits
-    core = "".join(secrets.choice(alphabet) for _ in range(12))
-    return f"{core[:4]}-{core[4:8]}-{core[8:]}"
+from lianxi.organization.people_services import generate_password
 
 
 class Command(BaseCommand):
@@ -38,7 +31,7 @@ class Command(BaseCommand):
             summary = import_default_rules(path)
             self.stdout.write(f"已导入默认工作规则：{summary}")
         if first_account_needed():
-            password = _password()
+            password = generate_password()
             user = create_first_account(username=options["username"], password=password)
             bar = "=" * 60
             self.stdout.write(
