@@ -55,7 +55,8 @@ def can_manage(manager: Membership | None, membership: Membership) -> bool:
     return membership.role in roles_manageable_by(manager)
 
 
-def _require_manage(by: Membership, membership: Membership) -> None:
+def require_manage(by: Membership, membership: Membership) -> None:
+    """403 unless `by` may manage `membership` (never their own account)."""
     if by.user_id == membership.user_id:
         raise PermissionDenied("不能修改自己的账号、单位或角色，请由其他管理人员办理。")
     if not can_manage(by, membership):
@@ -179,7 +180,7 @@ def membership_change(
     membership = (
         Membership.objects.select_for_update().select_related("user", "unit").get(pk=membership.pk)
     )
-    _require_manage(by, membership)
+    require_manage(by, membership)
     _require_role_grant(by, role)
     if unit.pk != membership.unit_id:
         _check_unit(unit)
@@ -225,7 +226,7 @@ def person_deactivate(*, by: Membership, membership: Membership) -> Membership:
     membership = (
         Membership.objects.select_for_update().select_related("user", "unit").get(pk=membership.pk)
     )
-    _require_manage(by, membership)
+    require_manage(by, membership)
     if not membership.active and not membership.user.is_active:
         raise ApplicationError("该人员已停用。")
     membership.active = False
@@ -241,7 +242,7 @@ def person_reactivate(*, by: Membership, membership: Membership) -> Membership:
     membership = (
         Membership.objects.select_for_update().select_related("user", "unit").get(pk=membership.pk)
     )
-    _require_manage(by, membership)
+    require_manage(by, membership)
     if membership.active and membership.user.is_active:
         raise ApplicationError("该人员已在用。")
     _check_unit(membership.unit)
@@ -260,7 +261,7 @@ def person_password_reset(
     """Sets a new password (typed, or generated and returned once). The person's open sessions
     end, because Django ties a session to the password hash."""
     membership = Membership.objects.select_related("user", "unit").get(pk=membership.pk)
-    _require_manage(by, membership)
+    require_manage(by, membership)
     user = membership.user
     if password:
         _check_password(password, user)
@@ -282,7 +283,7 @@ def person_password_reset(
 def person_unlock(*, by: Membership, membership: Membership) -> int:
     """Lifts a lockout after repeated failed logins (django-axes); returns the records removed."""
     membership = Membership.objects.select_related("user", "unit").get(pk=membership.pk)
-    _require_manage(by, membership)
+    require_manage(by, membership)
     removed = axes_reset(username=membership.user.get_username())
     audit_record(
         actor=by, action="person.unlock", target=membership, data={"attempts_removed": removed}
@@ -295,7 +296,7 @@ def person_otp_reset(*, by: Membership, membership: Membership) -> int:
     """Removes a person's authenticators (a lost or changed phone); at the next login a
     privileged role sets one up again. Returns how many were removed."""
     membership = Membership.objects.select_related("user", "unit").get(pk=membership.pk)
-    _require_manage(by, membership)
+    require_manage(by, membership)
     removed, _ = TOTPDevice.objects.filter(user=membership.user).delete()
     audit_record(
         actor=by, action="person.otp_reset", target=membership, data={"devices_removed": removed}

@@ -10,7 +10,6 @@ from typing import Any
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -66,10 +65,7 @@ def _person(request: HttpRequest, pk: int) -> tuple[Membership, Membership]:
         membership = people_queryset().get(pk=pk)
     except Membership.DoesNotExist as exc:
         raise Http404("人员不存在") from exc
-    if membership.user_id == manager.user_id:
-        raise PermissionDenied("不能修改自己的账号、单位或角色，请由其他管理人员办理。")
-    if not services.can_manage(manager, membership):
-        raise PermissionDenied(services.role_refusal(membership.role))
+    services.require_manage(manager, membership)
     return manager, membership
 
 
