@@ -4,6 +4,7 @@ from django.urls import include, path
 from lianxi.api.urls import api
 from lianxi.core import views as core_views
 from lianxi.core.forms import LoginForm
+from lianxi.organization import choose_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -14,6 +15,7 @@ urlpatterns = [
         name="login",
     ),
     path("account/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/choose/", choose_views.choose_membership, name="choose_membership"),
     path("account/", include("lianxi.core.account_urls")),
     path("core/", include("lianxi.core.urls")),
     path("units/", include("lianxi.organization.urls")),

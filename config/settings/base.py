@@ -53,6 +53,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "lianxi.organization.middleware.ActingMembershipMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "lianxi.core.middleware.SecondFactorMiddleware",
     "lianxi.core.middleware.RequestContextMiddleware",

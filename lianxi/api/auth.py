@@ -8,6 +8,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import APIKeyCookie, HttpBearer
 
+from lianxi.organization.access import act_in
+
 from .models import ApiToken
 from .services import hash_token
 
@@ -24,7 +26,7 @@ class TokenAuth(HttpBearer):
         if not token:
             return None
         row = (
-            ApiToken.objects.select_related("user__membership__unit__mechanism")
+            ApiToken.objects.select_related("user", "membership__unit__mechanism")
             .filter(token_hash=hash_token(token), revoked_at__isnull=True, user__is_active=True)
             .first()
         )
@@ -34,6 +36,9 @@ class TokenAuth(HttpBearer):
         if row.last_used_at is None or now - row.last_used_at >= LAST_USED_RESOLUTION:
             ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
             row.last_used_at = now
+        # The token acts in the membership it was issued for, whatever else the person holds;
+        # 0 (no membership) acts in none.
+        act_in(row.user, row.membership)
         request.user = row.user
         request.api_token = row  # type: ignore[attr-defined]
         return row.user

@@ -11,6 +11,16 @@ class ApiToken(models.Model):
         related_name="api_tokens",
         verbose_name="账号",
     )
+    # The joint meeting the token acts in, fixed when it is issued: a person in two joint
+    # meetings holds a token for each, never one that reads both.
+    membership = models.ForeignKey(
+        "organization.Membership",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="api_tokens",
+        verbose_name="身份",
+    )
     name = models.CharField("用途", max_length=100, blank=True)
     prefix = models.CharField("前缀", max_length=16, unique=True)
     token_hash = models.CharField("令牌哈希", max_length=64, unique=True)

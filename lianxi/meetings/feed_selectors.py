@@ -32,7 +32,7 @@ def feed_owner(token: str) -> Membership | None:
     if not token or len(token) > MAX_TOKEN_LENGTH:
         return None
     feed = (
-        CalendarFeed.objects.select_related("user__membership__unit__mechanism")
+        CalendarFeed.objects.select_related("user")
         .filter(token_hash=token_hash(token))
         .first()
     )

@@ -37,7 +37,7 @@ def dead_letters() -> QuerySet[Delivery]:
     """Deliveries that failed for good, for the secretariat's page, newest first."""
     return (
         Delivery.objects.filter(status=Delivery.Status.DEAD)
-        .select_related("message", "user", "user__membership__unit")
+        .select_related("message", "user")
         .order_by("-updated_at", "-id")
     )
 

@@ -6,9 +6,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from lianxi.core.audit import audit_record
-
-from .models import Mechanism, Membership, Unit
+from .models import Mechanism
 
 
 def rules_needed() -> bool:
@@ -32,16 +30,11 @@ def first_account_needed() -> bool:
 
 @transaction.atomic
 def create_first_account(*, username: str, password: str) -> Any:
-    unit = Unit.objects.filter(is_secretariat=True).order_by("id").first()
-    if unit is None:
-        unit = Unit.objects.filter(kind=Unit.Kind.MEMBER).order_by("order", "id").first()
-    if unit is None:
+    from .mechanism_services import secretariat_account_create
+
+    mechanism = Mechanism.objects.order_by("id").first()
+    if mechanism is None:
         raise RuntimeError("尚无成员单位，无法创建联席会议办公室账号")
-    user = get_user_model().objects.create_user(
-        username=username, password=password, first_name="联席办"
-    )
-    membership = Membership.objects.create(
-        user=user, unit=unit, role=Membership.Role.SECRETARIAT, title="联席会议办公室"
-    )
-    audit_record(actor=None, action="person.create_first", target=membership)
-    return user
+    return secretariat_account_create(
+        mechanism=mechanism, username=username, password=password
+    ).membership.user

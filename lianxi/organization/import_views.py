@@ -19,9 +19,10 @@ from django.shortcuts import redirect, render
 
 from lianxi.core.exceptions import ApplicationError
 
-from .access import Role, membership_of, role_required
+from .access import Role, membership_of, require_membership, role_required
 from .forms import RulesUploadForm
 from .importer import MAX_BYTES, RulesParseError, parse_rules
+from .models import Mechanism
 from .services import rules_import_apply, rules_import_plan
 
 SESSION_KEY = "organization.rules_import"
@@ -108,7 +109,11 @@ def rules_import_upload(request: HttpRequest) -> HttpResponse:
             except RulesParseError as exc:
                 form.add_error("file", exc.message)
             else:
-                plan = rules_import_plan(parsed=parsed)
+                try:
+                    plan = rules_import_plan(parsed=parsed, into=_mechanism(request))
+                except ApplicationError as exc:
+                    form.add_error("file", exc.message)
+                    return render(request, "organization/rules_import.html", {"form": form})
                 token = _stash(request, data, upload.name or "")
                 return render(
                     request,
@@ -116,6 +121,10 @@ def rules_import_upload(request: HttpRequest) -> HttpResponse:
                     {"parsed": parsed, "plan": plan, "token": token, "filename": upload.name},
                 )
     return render(request, "organization/rules_import.html", {"form": form})
+
+
+def _mechanism(request: HttpRequest) -> Mechanism:
+    return require_membership(request.user).unit.mechanism
 
 
 def _confirm(request: HttpRequest) -> HttpResponse:
@@ -133,7 +142,10 @@ def _confirm(request: HttpRequest) -> HttpResponse:
     try:
         parsed = parse_rules(data, filename=name)
         plan = rules_import_apply(
-            parsed=parsed, actor=membership_of(request.user), source_name=name
+            parsed=parsed,
+            actor=membership_of(request.user),
+            source_name=name,
+            into=_mechanism(request),
         )
     except ApplicationError as exc:
         _discard(request)

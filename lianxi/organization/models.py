@@ -134,8 +134,11 @@ class Membership(TimeStampedModel):
         AUDITOR = "auditor", "审计管理员"
         SECURITY_ADMIN = "security_admin", "安全管理员"
 
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership"
+    # A person may act in several joint meetings (the city's clerk and a member of the
+    # province's), one membership in each; `organization.access.membership_of` says which one a
+    # request acts in.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="memberships")
     role = models.CharField("角色", max_length=20, choices=Role.choices)
@@ -161,3 +164,24 @@ class Membership(TimeStampedModel):
     @property
     def needs_second_factor(self) -> bool:
         return self.role in self.PRIVILEGED_ROLES
+
+
+class PlatformOperator(models.Model):
+    """平台管理员: runs the platform itself and creates joint meetings on it.
+
+    Apart from every mechanism's secretariat on purpose: the operator opens a county's or a
+    province's joint meeting but sees none of any meeting's records, and no secretariat can
+    create another joint meeting.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="platform_operator"
+    )
+    created_at = models.DateTimeField("设立时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "平台管理员"
+        verbose_name_plural = "平台管理员"
+
+    def __str__(self) -> str:
+        return str(self.user)

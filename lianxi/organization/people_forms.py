@@ -10,10 +10,12 @@ from .models import Membership, Unit
 Role = Membership.Role
 
 
-def _unit_field() -> forms.ModelChoiceField:
+def _unit_field(mechanism_id: int) -> forms.ModelChoiceField:
     return forms.ModelChoiceField(
         label="单位",
-        queryset=Unit.objects.filter(active=True).order_by("mechanism", "order", "id"),
+        queryset=Unit.objects.filter(mechanism_id=mechanism_id, active=True).order_by(
+            "order", "id"
+        ),
         empty_label="请选择单位",
         error_messages={
             "required": "请选择单位。",
@@ -23,9 +25,9 @@ def _unit_field() -> forms.ModelChoiceField:
 
 
 class _PersonFields(forms.Form):
-    def __init__(self, *args: Any, roles: list[str], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, roles: list[str], mechanism_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"] = _unit_field()
+        self.fields["unit"] = _unit_field(mechanism_id)
         self.fields["role"] = forms.ChoiceField(
             label="角色",
             choices=[("", "请选择角色")] + [(r, Role(r).label) for r in roles],
@@ -100,8 +102,12 @@ class PeopleFilterForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, mechanism_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # One query for the unit list, however the form is rendered or validated.
-        units = Unit.objects.order_by("mechanism", "order", "id").values_list("pk", "name")
+        units = (
+            Unit.objects.filter(mechanism_id=mechanism_id)
+            .order_by("order", "id")
+            .values_list("pk", "name")
+        )
         self.fields["unit"].choices = [("", "全部单位"), *units]  # type: ignore[attr-defined]

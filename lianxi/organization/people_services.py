@@ -18,63 +18,31 @@ from typing import Any
 
 from axes.utils import reset as axes_reset
 from django.contrib.auth import get_user_model, password_validation
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lianxi.core.audit import audit_record
 from lianxi.core.exceptions import ApplicationError
 
+from .access import (
+    acts_elsewhere,
+    can_manage,
+    require_account_manage,
+    require_manage,
+    require_role_grant,
+    roles_manageable_by,
+)
 from .models import Membership, Unit
 
 Role = Membership.Role
 
-# Roles only the security administrator may give, take away or manage.
-SEPARATED_ROLES = frozenset({Role.AUDITOR.value, Role.SECURITY_ADMIN.value})
-MANAGER_ROLES = frozenset({Role.SECRETARIAT.value, Role.SECURITY_ADMIN.value})
+__all__ = ["can_manage", "require_manage", "roles_manageable_by"]
 
 # No look-alike characters (0/O, 1/l/I) in a password read off a screen and typed by hand.
 _PASSWORD_ALPHABET = (
     "".join(c for c in string.ascii_letters + string.digits if c not in "0O1lI") + "-_!@#%"
 )
-
-
-def roles_manageable_by(manager: Membership | None) -> list[str]:
-    """The roles whose accounts `manager` may create or change (empty: may manage nobody)."""
-    if manager is None or not manager.active or manager.role not in MANAGER_ROLES:
-        return []
-    if manager.role == Role.SECURITY_ADMIN:
-        return [role.value for role in Role]
-    return [role.value for role in Role if role.value not in SEPARATED_ROLES]
-
-
-def can_manage(manager: Membership | None, membership: Membership) -> bool:
-    """Whether `manager` may change this person's account and membership."""
-    if manager is None or manager.pk == membership.pk or manager.user_id == membership.user_id:
-        return False
-    return membership.role in roles_manageable_by(manager)
-
-
-def require_manage(by: Membership, membership: Membership) -> None:
-    """403 unless `by` may manage `membership` (never their own account)."""
-    if by.user_id == membership.user_id:
-        raise PermissionDenied("不能修改自己的账号、单位或角色，请由其他管理人员办理。")
-    if not can_manage(by, membership):
-        raise PermissionDenied(role_refusal(membership.role))
-
-
-def _require_role_grant(by: Membership, role: str) -> None:
-    if role not in roles_manageable_by(by):
-        raise PermissionDenied(role_refusal(role))
-
-
-def role_refusal(role: str) -> str:
-    if role in SEPARATED_ROLES:
-        return (
-            f"“{Role(role).label}”账号只能由安全管理员创建和管理"
-            "（审计管理员与安全管理员职责分离）。"
-        )
-    return "您的角色无权管理人员账号。"
 
 
 def generate_password() -> str:
@@ -105,7 +73,9 @@ def _check_password(password: str, user: Any) -> None:
         raise ApplicationError(" ".join(exc.messages), field="password") from exc
 
 
-def _check_unit(unit: Unit) -> None:
+def _check_unit(unit: Unit, by: Membership) -> None:
+    if unit.mechanism_id != by.unit.mechanism_id:
+        raise ApplicationError("所选单位不属于本联席会议。", field="unit")
     if not unit.active:
         raise ApplicationError(f"“{unit.name}”已不在册，不能再为其登记人员。", field="unit")
 
@@ -127,8 +97,8 @@ def person_create(
 
     Without a typed password one is generated; it is returned once and never stored in clear.
     """
-    _require_role_grant(by, role)
-    _check_unit(unit)
+    require_role_grant(by, role)
+    _check_unit(unit, by)
     username = username.strip()
     name = name.strip()
     if not username:
@@ -181,9 +151,9 @@ def membership_change(
         Membership.objects.select_for_update().select_related("user", "unit").get(pk=membership.pk)
     )
     require_manage(by, membership)
-    _require_role_grant(by, role)
+    require_role_grant(by, role)
     if unit.pk != membership.unit_id:
-        _check_unit(unit)
+        _check_unit(unit, by)
     user = membership.user
     before = {
         "unit": membership.unit.name,
@@ -231,8 +201,10 @@ def person_deactivate(*, by: Membership, membership: Membership) -> Membership:
         raise ApplicationError("该人员已停用。")
     membership.active = False
     membership.save(update_fields=["active", "updated_at"])
-    membership.user.is_active = False
-    membership.user.save(update_fields=["is_active"])
+    # The login itself stops only when no other joint meeting still has the person.
+    if not acts_elsewhere(membership):
+        membership.user.is_active = False
+        membership.user.save(update_fields=["is_active"])
     audit_record(actor=by, action="person.deactivate", target=membership)
     return membership
 
@@ -245,7 +217,7 @@ def person_reactivate(*, by: Membership, membership: Membership) -> Membership:
     require_manage(by, membership)
     if membership.active and membership.user.is_active:
         raise ApplicationError("该人员已在用。")
-    _check_unit(membership.unit)
+    _check_unit(membership.unit, by)
     membership.active = True
     membership.save(update_fields=["active", "updated_at"])
     membership.user.is_active = True
@@ -261,7 +233,7 @@ def person_password_reset(
     """Sets a new password (typed, or generated and returned once). The person's open sessions
     end, because Django ties a session to the password hash."""
     membership = Membership.objects.select_related("user", "unit").get(pk=membership.pk)
-    require_manage(by, membership)
+    require_account_manage(by, membership)
     user = membership.user
     if password:
         _check_password(password, user)
@@ -283,7 +255,7 @@ def person_password_reset(
 def person_unlock(*, by: Membership, membership: Membership) -> int:
     """Lifts a lockout after repeated failed logins (django-axes); returns the records removed."""
     membership = Membership.objects.select_related("user", "unit").get(pk=membership.pk)
-    require_manage(by, membership)
+    require_account_manage(by, membership)
     removed = axes_reset(username=membership.user.get_username())
     audit_record(
         actor=by, action="person.unlock", target=membership, data={"attempts_removed": removed}
@@ -296,7 +268,7 @@ def person_otp_reset(*, by: Membership, membership: Membership) -> int:
     """Removes a person's authenticators (a lost or changed phone); at the next login a
     privileged role sets one up again. Returns how many were removed."""
     membership = Membership.objects.select_related("user", "unit").get(pk=membership.pk)
-    require_manage(by, membership)
+    require_account_manage(by, membership)
     removed, _ = TOTPDevice.objects.filter(user=membership.user).delete()
     audit_record(
         actor=by, action="person.otp_reset", target=membership, data={"devices_removed": removed}

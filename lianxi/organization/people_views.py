@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from lianxi.core.exceptions import ApplicationError
 
 from . import people_services as services
-from .access import PEOPLE_MANAGERS, require_role, role_required
+from .access import PEOPLE_MANAGERS, person_for, require_role, role_required, visible_people
 from .models import Membership
 from .people_forms import (
     MembershipChangeForm,
@@ -33,9 +33,11 @@ from .people_forms import (
 PAGE_SIZE = 50
 
 
-def people_queryset() -> QuerySet[Membership]:
-    return Membership.objects.select_related("user", "unit").order_by(
-        "unit__order", "unit_id", "role", "id"
+def people_queryset(user: Any) -> QuerySet[Membership]:
+    return (
+        visible_people(user)
+        .select_related("user", "unit")
+        .order_by("unit__order", "unit_id", "role", "id")
     )
 
 
@@ -59,14 +61,7 @@ def _manager(request: HttpRequest) -> Membership:
 
 
 def _person(request: HttpRequest, pk: int) -> tuple[Membership, Membership]:
-    """The acting manager and the person they may manage (403 if they may not)."""
-    manager = _manager(request)
-    try:
-        membership = people_queryset().get(pk=pk)
-    except Membership.DoesNotExist as exc:
-        raise Http404("人员不存在") from exc
-    services.require_manage(manager, membership)
-    return manager, membership
+    return person_for(request.user, pk)
 
 
 def _add_error(form: Any, exc: ApplicationError) -> None:
@@ -78,8 +73,8 @@ def _add_error(form: Any, exc: ApplicationError) -> None:
 def people_list(request: HttpRequest) -> HttpResponse:
     """人员 list with filters by unit, role and state."""
     manager = _manager(request)
-    form = PeopleFilterForm(request.GET or None)
-    people = people_queryset()
+    form = PeopleFilterForm(request.GET or None, mechanism_id=manager.unit.mechanism_id)
+    people = people_queryset(request.user)
     if form.is_valid():
         if form.cleaned_data["unit"]:
             people = people.filter(unit_id=form.cleaned_data["unit"])
@@ -117,7 +112,9 @@ def people_list(request: HttpRequest) -> HttpResponse:
 def person_create(request: HttpRequest) -> HttpResponse:
     manager = _manager(request)
     roles = services.roles_manageable_by(manager)
-    form = PersonCreateForm(request.POST or None, roles=roles)
+    form = PersonCreateForm(
+        request.POST or None, roles=roles, mechanism_id=manager.unit.mechanism_id
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -157,7 +154,9 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "phone": membership.phone,
         "email": membership.user.email,
     }
-    form = MembershipChangeForm(request.POST or None, roles=roles, initial=initial)
+    form = MembershipChangeForm(
+        request.POST or None, roles=roles, initial=initial, mechanism_id=manager.unit.mechanism_id
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

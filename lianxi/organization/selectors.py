@@ -5,13 +5,10 @@ from django.db.models import Prefetch, QuerySet
 from .models import Clause, Duty, Mechanism, Membership, RulesDocument, Unit
 
 
-def current_mechanism() -> Mechanism | None:
-    return Mechanism.objects.order_by("id").first()
-
-
-def mechanism_name() -> str:
-    mechanism = current_mechanism()
-    return mechanism.name if mechanism else ""
+def sole_mechanism_name() -> str:
+    """The name of the platform's joint meeting when it hosts exactly one, else ""."""
+    names = list(Mechanism.objects.order_by("id").values_list("name", flat=True)[:2])
+    return names[0] if len(names) == 1 else ""
 
 
 def current_duties() -> QuerySet[Duty]:
@@ -34,10 +31,6 @@ def catalogue_units(mechanism: Mechanism) -> QuerySet[Unit]:
         )
         .order_by("order", "id")
     )
-
-
-def unit_detail(pk: int) -> Unit:
-    return catalogue_units_all().get(pk=pk)
 
 
 def catalogue_units_all() -> QuerySet[Unit]:

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lianxi.core.audit import audit_record
+from lianxi.core.exceptions import ApplicationError
 
 from .importer import ParsedDuty, ParsedRules
 from .models import Clause, Duty, Mechanism, RulesDocument, Unit
@@ -199,10 +200,19 @@ def _records_of(unit: Unit) -> dict[str, int]:
     return counts
 
 
-def rules_import_plan(*, parsed: ParsedRules, empty_database: bool = False) -> ImportPlan:
+def rules_import_plan(
+    *, parsed: ParsedRules, empty_database: bool = False, into: Mechanism | None = None
+) -> ImportPlan:
     """What importing `parsed` would change; reads the database, writes nothing.
 
-    `empty_database`: plan against a database not yet set up (nothing to read; all is new)."""
+    `empty_database`: plan against a database not yet set up (nothing to read; all is new).
+    `into`: a joint meeting's own import (its secretariat's page or token) may revise that
+    meeting's rules only; opening another joint meeting is the platform operator's."""
+    if into is not None and parsed.mechanism_name != into.name:
+        raise ApplicationError(
+            f"该文件是“{parsed.mechanism_name}”的工作规则，不是本联席会议（{into.name}）的，"
+            "未导入。新设联席会议请由平台管理员办理。"
+        )
     plan = ImportPlan(
         mechanism_name=parsed.mechanism_name,
         document_number=parsed.document_number,
@@ -275,14 +285,16 @@ def rules_import_plan(*, parsed: ParsedRules, empty_database: bool = False) -> I
 
 
 @transaction.atomic
-def rules_import_apply(*, parsed: ParsedRules, actor: Any, source_name: str = "") -> ImportPlan:
+def rules_import_apply(
+    *, parsed: ParsedRules, actor: Any, source_name: str = "", into: Mechanism | None = None
+) -> ImportPlan:
     """Import the rules document: all or nothing, one audit event (annex; 四(一)).
 
     Units are matched by name. A duty whose text changed is closed (valid_to) and a new row
     added; unchanged duties are untouched. A unit the annex no longer lists keeps its rows: with
     records pointing at it, it stays active and is reported; without, it is set inactive.
     """
-    plan = rules_import_plan(parsed=parsed)
+    plan = rules_import_plan(parsed=parsed, into=into)
     if plan.is_empty:
         return plan
     now = timezone.now()

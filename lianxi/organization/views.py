@@ -1,8 +1,8 @@
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from . import selectors
-from .access import INSIDE_ROLES, Role, role_required
+from .access import INSIDE_ROLES, Role, require_membership, role_required, unit_for
 from .unit_sections import unit_sections
 
 VIEW_ROLES = (*INSIDE_ROLES, Role.AUDITOR, Role.SECURITY_ADMIN)
@@ -11,8 +11,8 @@ VIEW_ROLES = (*INSIDE_ROLES, Role.AUDITOR, Role.SECURITY_ADMIN)
 @role_required(*VIEW_ROLES)
 def catalogue(request: HttpRequest) -> HttpResponse:
     """职责分工 (annex): every unit, its numbered duties, its member and liaison."""
-    mechanism = selectors.current_mechanism()
-    units = list(selectors.catalogue_units(mechanism)) if mechanism else []
+    mechanism = require_membership(request.user).unit.mechanism
+    units = list(selectors.catalogue_units(mechanism))
     members = [u for u in units if u.kind == "member"]
     return render(
         request,
@@ -28,10 +28,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 
 @role_required(*VIEW_ROLES)
 def unit_page(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        unit = selectors.unit_detail(pk)
-    except selectors.Unit.DoesNotExist as exc:
-        raise Http404("单位不存在") from exc
+    unit = unit_for(request.user, pk)
     return render(
         request,
         "organization/unit.html",
@@ -41,7 +38,7 @@ def unit_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*VIEW_ROLES)
 def rules(request: HttpRequest) -> HttpResponse:
-    mechanism = selectors.current_mechanism()
-    document = selectors.rules_in_force(mechanism) if mechanism else None
+    mechanism = require_membership(request.user).unit.mechanism
+    document = selectors.rules_in_force(mechanism)
     clauses = list(selectors.clauses_of(document)) if document else []
     return render(request, "organization/rules.html", {"document": document, "clauses": clauses})

@@ -136,10 +136,13 @@ def rules_import(
     filename = file.name or ""
 
     parsed = parse_rules(data, filename=filename)
+    mechanism = membership.unit.mechanism
     if dry_run:
-        plan = rules_import_plan(parsed=parsed)
+        plan = rules_import_plan(parsed=parsed, into=mechanism)
     else:
-        plan = rules_import_apply(parsed=parsed, actor=membership, source_name=filename)
+        plan = rules_import_apply(
+            parsed=parsed, actor=membership, source_name=filename, into=mechanism
+        )
     return RulesImportOut(
         dry_run=dry_run, applied=not dry_run, parsed=_jsonable(parsed), plan=_jsonable(plan)
     )

@@ -312,7 +312,7 @@ def test_detail_is_404_for_units_not_invited_and_403_for_outsiders(
         meeting=other_meeting,
         title="材料",
         file=SimpleUploadedFile("a.txt", b"x"),
-        actor=other_meeting.created_by.membership,
+        actor=other_meeting.created_by.memberships.get(),
     )
     download = f"/api/v1/meetings/{other_meeting.pk}/materials/{material.pk}"
     assert api_as(observer_user).get(download).status_code == 404

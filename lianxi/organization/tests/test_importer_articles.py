@@ -793,12 +793,27 @@ def test_command_refuses_a_bad_table_with_its_row(tmp_path):
 URL = "/units/rules/import/"
 
 
+@pytest.fixture
+def baisha_clerk(db):
+    """The secretariat of Baisha district's joint meeting, opened before its annex is imported."""
+    from django.contrib.auth import get_user_model
+
+    from lianxi.conftest import PASSWORD
+    from lianxi.organization.models import Membership
+
+    mechanism = Mechanism.objects.create(name="白沙区职业病防治工作联席会议")
+    unit = Unit.objects.create(mechanism=mechanism, name="区卫生健康委", is_secretariat=True)
+    user = get_user_model().objects.create_user(username="baisha", password=PASSWORD)
+    Membership.objects.create(user=user, unit=unit, role=Membership.Role.SECRETARIAT)
+    return user
+
+
 @pytest.mark.django_db
-def test_upload_page_previews_and_imports_the_table_docx(login, clerk, settings, tmp_path):
+def test_upload_page_previews_and_imports_the_table_docx(login, baisha_clerk, settings, tmp_path):
     """附件; 四(一): the secretariat uploads the .docx with the table annex, sees the units and
     their duties before anything is written, then confirms."""
     settings.DATA_DIR = tmp_path
-    client = login(clerk)
+    client = login(baisha_clerk)
     file = SimpleUploadedFile(BAISHA.name, BAISHA.read_bytes())
     response = client.post(URL, {"file": file})
     assert response.status_code == 200
@@ -810,14 +825,29 @@ def test_upload_page_previews_and_imports_the_table_docx(login, clerk, settings,
     assert 'id="parsed-duties">24<' in page
     assert "区人力资源和社会保障局" in page
     assert "督促企业落实劳动防护用品配备。" in page
-    assert not Mechanism.objects.filter(name="白沙区职业病防治工作联席会议").exists()
+    mechanism = Mechanism.objects.get(name="白沙区职业病防治工作联席会议")
+    assert not Duty.objects.filter(unit__mechanism=mechanism).exists()
 
     token = client.session[SESSION_KEY]["token"]
     response = client.post(URL, {"token": token, "action": "confirm"})
     assert response.status_code == 302
-    mechanism = Mechanism.objects.get(name="白沙区职业病防治工作联席会议")
     assert Duty.objects.filter(unit__mechanism=mechanism).count() == 24
     assert RulesDocument.objects.get(mechanism=mechanism).source_name == BAISHA.name
+
+
+def test_a_secretariat_cannot_open_another_joint_meeting_by_importing_its_rules(
+    login, clerk, settings, tmp_path
+):
+    """四(六); tenancy: Xinyang's secretariat uploading Baisha's rules is refused in Chinese and
+    nothing is written — opening another joint meeting is the platform operator's."""
+    settings.DATA_DIR = tmp_path
+    client = login(clerk)
+    before = (Mechanism.objects.count(), Unit.objects.count(), Duty.objects.count())
+    file = SimpleUploadedFile(BAISHA.name, BAISHA.read_bytes())
+    response = client.post(URL, {"file": file})
+    assert response.status_code == 200
+    assert "不是本联席会议" in response.content.decode()
+    assert (Mechanism.objects.count(), Unit.objects.count(), Duty.objects.count()) == before
 
 
 def test_a_duplicate_anchor_is_refused_not_written(monkeypatch):

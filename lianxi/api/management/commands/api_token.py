@@ -26,6 +26,9 @@ class Command(BaseCommand):
         create = actions.add_parser("create", help="为账号签发新令牌（只显示一次）")
         create.add_argument("--user", required=True, help="账号（用户名）")
         create.add_argument("--name", default="", help="用途说明，例如对接的系统名称")
+        create.add_argument(
+            "--mechanism", default="", help="账号属于多个联席会议时，令牌用于哪一个（名称）"
+        )
         revoke = actions.add_parser("revoke", help="按前缀吊销令牌")
         revoke.add_argument("prefix", help="令牌前缀（见 list）")
         listing = actions.add_parser("list", help="列出令牌（不含令牌本身）")
@@ -39,11 +42,11 @@ class Command(BaseCommand):
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
 
-    def _create(self, *, user: str, name: str, **_: Any) -> None:
+    def _create(self, *, user: str, name: str, mechanism: str = "", **_: Any) -> None:
         account = get_user_model().objects.filter(username=user).first()
         if account is None:
             raise CommandError(f"账号 {user} 不存在，请先创建该账号。")
-        row, token = api_token_create(user=account, name=name)
+        row, token = api_token_create(user=account, name=name, mechanism_name=mechanism)
         self.stdout.write(f"已为账号 {user} 签发令牌（前缀 {row.prefix}）。")
         self.stdout.write("令牌只显示这一次，请妥善保存：")
         self.stdout.write(token)
