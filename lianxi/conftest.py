@@ -5,6 +5,11 @@
 - ``other_liaison``: the liaison of another unit (市人力资源和社会保障局)
 - ``gov_reader``: a reader at the city government office
 - ``outsider``: a logged-in account with no membership
+- ``second_clerk`` / ``second_liaison``: the secretariat clerk and a liaison of a second joint
+  meeting on the same platform (``second_mechanism``, Qingxi county's), who must see and change
+  nothing of the first
+- ``two_meetings_person``: one account with a membership in each joint meeting (the first's
+  liaison of the health commission, the second's secretariat clerk)
 """
 
 from collections.abc import Callable
@@ -126,6 +131,48 @@ def security_admin(unit_named: Callable[[str], Unit]) -> Any:
 @pytest.fixture
 def outsider(db: Any) -> Any:
     return _person("outsider", "路人", None, None)
+
+
+SECOND_MECHANISM = "青溪县职业病防治工作联席会议"
+
+
+@pytest.fixture
+def second_mechanism(mechanism: Any) -> Any:
+    """A second joint meeting beside the first (``mechanism``), with the same unit names."""
+    return make_mechanism(SECOND_MECHANISM)
+
+
+@pytest.fixture
+def second_unit_named(second_mechanism: Any) -> Callable[[str], Unit]:
+    def get(name: str) -> Unit:
+        return Unit.objects.get(mechanism=second_mechanism, name=name)
+
+    return get
+
+
+@pytest.fixture
+def second_clerk(second_unit_named: Callable[[str], Unit]) -> Any:
+    return _person(
+        "qx_clerk", "孙秘书", second_unit_named("市卫生健康委"), Membership.Role.SECRETARIAT
+    )
+
+
+@pytest.fixture
+def second_liaison(second_unit_named: Callable[[str], Unit]) -> Any:
+    return _person(
+        "qx_hrss", "钱联络", second_unit_named("市人力资源和社会保障局"), Membership.Role.LIAISON
+    )
+
+
+@pytest.fixture
+def two_meetings_person(
+    unit_named: Callable[[str], Unit], second_unit_named: Callable[[str], Unit]
+) -> Any:
+    user = _person("both", "郑两会", unit_named("市卫生健康委"), Membership.Role.LIAISON)
+    Membership.objects.create(
+        user=user, unit=second_unit_named("市卫生健康委"), role=Membership.Role.SECRETARIAT
+    )
+    return user
 
 
 @pytest.fixture
