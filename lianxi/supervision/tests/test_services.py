@@ -127,7 +127,7 @@ def test_supporting_units_report_to_the_lead_unit_and_the_secretariat_not_to_eac
 ) -> None:
     """四(二): a supporting unit reports its part to the lead unit and the secretariat."""
     union_liaison = django_user_model.objects.create_user(username="union", first_name="工会联络")
-    union_liaison.membership = union.memberships.create(user=union_liaison, role="liaison")
+    union.memberships.create(user=union_liaison, role="liaison")
     item = make_item(supporting=(hrss, union))
     services.progress_report_create(
         item=item, user=other_liaison, text="已完成参保扩面", submit=True
