@@ -4,7 +4,7 @@ from django.urls import include, path
 from lianxi.api.urls import api
 from lianxi.core import views as core_views
 from lianxi.core.forms import LoginForm
-from lianxi.organization import choose_views
+from lianxi.organization import choose_views, platform_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -18,6 +18,7 @@ urlpatterns = [
     path("account/choose/", choose_views.choose_membership, name="choose_membership"),
     path("account/", include("lianxi.core.account_urls")),
     path("core/", include("lianxi.core.urls")),
+    path("platform/", platform_views.platform, name="platform"),
     path("units/", include("lianxi.organization.urls")),
     path("messages/", include("lianxi.notifications.urls")),
     path("meetings/", include("lianxi.meetings.urls")),

@@ -27,6 +27,14 @@ def role_of(user: Any) -> str | None:
     return str(role) if role else None
 
 
+def scope_of(user: Any) -> int | None:
+    """The id of the joint meeting the person acts in (the organization app's Mechanism)."""
+    if role_of(user) is None:
+        return None
+    unit = getattr(user.membership, "unit", None)
+    return getattr(unit, "mechanism_id", None)
+
+
 def can_read_audit(user: Any) -> bool:
     """Only the auditor: the security administrator and the secretariat are kept apart."""
     return role_of(user) == AUDITOR

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection, models, transaction
 from django.utils import timezone
 
@@ -31,6 +32,7 @@ class Actor:
     unit_id: int | None = None
     unit_name: str = ""
     role: str = ""
+    scope_id: int | None = None
 
 
 SYSTEM = Actor()
@@ -49,6 +51,7 @@ def actor_of(who: Any) -> Actor:
             unit_id=who.unit_id,
             unit_name=who.unit.name,
             role=who.role,
+            scope_id=getattr(who.unit, "mechanism_id", None),
         )
     membership = getattr(who, "membership", None) if hasattr(who, "pk") else None
     if membership is not None:
@@ -57,6 +60,26 @@ def actor_of(who: Any) -> Actor:
         return SYSTEM
     name = getattr(who, "first_name", "") or who.get_username()
     return Actor(user_id=who.pk, name=name)
+
+
+def scope_of_target(target: Any) -> int | None:
+    """The joint meeting a record belongs to, read by duck typing (core knows no domain): its own
+    `mechanism_id`, or that of the unit, meeting, item or incident it hangs off."""
+    if target is None:
+        return None
+    scope = getattr(target, "mechanism_id", None)
+    if isinstance(scope, int):
+        return scope
+    for parent in ("unit", "meeting", "item", "incident", "document"):
+        if parent + "_id" in target.__dict__ or hasattr(type(target), parent):
+            try:
+                owner = getattr(target, parent, None)
+            except ObjectDoesNotExist:  # a missing relation means no scope, never a failure
+                owner = None
+            scope = scope_of_target(owner) if owner is not None else None
+            if scope is not None:
+                return scope
+    return None
 
 
 def _normalise(value: Any) -> Any:
@@ -97,6 +120,9 @@ def _canonical(event: AuditEvent) -> bytes:
         _normalise(event.data),
         event.ip,
     ]
+    # Appended only when set, so that events hashed before scopes existed still verify.
+    if event.scope_id is not None:
+        payload.append(event.scope_id)
     return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
@@ -145,6 +171,7 @@ def audit_record(
             target_repr=str(target)[:255] if target is not None else "",
             data=clean_data,
             ip=_normalise(ip if ip is not None else client_ip.get())[:45],
+            scope_id=who.scope_id if who.scope_id is not None else scope_of_target(target),
             prev_hash=last or GENESIS,
         )
         event.hash = compute_hash(event)

@@ -28,6 +28,10 @@ class AuditEvent(models.Model):
     target_repr = models.CharField("对象", max_length=255, blank=True)
     data = models.JSONField("详情", default=dict, blank=True)
     ip = models.CharField("来源地址", max_length=45, blank=True)
+    # The joint meeting the event belongs to (a plain id, like the unit): an auditor reads their
+    # own joint meeting's trail. None for events of the platform itself, and for those written
+    # before the platform hosted several joint meetings.
+    scope_id = models.BigIntegerField("联席会议ID", null=True, blank=True, db_index=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 

@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.apps import apps
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from .calendar import ScheduleDay, package_knows, year_schedule
@@ -28,9 +28,14 @@ def _day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def audit_events(filters: AuditFilters) -> QuerySet[AuditEvent]:
+def audit_events_in(scope_id: int | None) -> QuerySet[AuditEvent]:
+    """One joint meeting's trail, with the platform's own events (no scope) beside it."""
+    return AuditEvent.objects.filter(Q(scope_id=scope_id) | Q(scope_id__isnull=True))
+
+
+def audit_events(filters: AuditFilters, *, scope_id: int | None) -> QuerySet[AuditEvent]:
     """Events newest first, narrowed by the auditor's filters (dates are whole local days)."""
-    events = AuditEvent.objects.order_by("-id")
+    events = audit_events_in(scope_id).order_by("-id")
     if filters.date_from:
         events = events.filter(at__gte=_day_start(filters.date_from))
     if filters.date_to:
@@ -46,17 +51,18 @@ def audit_events(filters: AuditFilters) -> QuerySet[AuditEvent]:
     return events
 
 
-def audit_filter_choices() -> dict[str, list[tuple[Any, str]]]:
+def audit_filter_choices(*, scope_id: int | None) -> dict[str, list[tuple[Any, str]]]:
     """Units, actions and object types that occur in the trail (three small DISTINCT queries)."""
+    scoped = audit_events_in(scope_id)
     units = (
-        AuditEvent.objects.exclude(unit_id=None)
+        scoped.exclude(unit_id=None)
         .order_by("unit_name", "unit_id")
         .values_list("unit_id", "unit_name")
         .distinct()
     )
-    actions = AuditEvent.objects.order_by("action").values_list("action", flat=True).distinct()
+    actions = scoped.order_by("action").values_list("action", flat=True).distinct()
     types = (
-        AuditEvent.objects.exclude(target_type="")
+        scoped.exclude(target_type="")
         .order_by("target_type")
         .values_list("target_type", flat=True)
         .distinct()

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from lianxi.core.dashboard import dashboard_for
 
 from . import selectors
-from .access import allowed_by, can_manage_calendar, can_read_audit
+from .access import allowed_by, can_manage_calendar, can_read_audit, scope_of
 from .audit import audit_verify_report
 from .calendar import (
     ScheduleError,
@@ -44,7 +44,10 @@ def home(request: HttpRequest) -> HttpResponse:
 @allowed_by(can_read_audit)
 def audit_log(request: HttpRequest) -> HttpResponse:
     """审计日志: the auditor reads and filters who did what, when (issue 2 §3)."""
-    form = AuditFilterForm(request.GET or None, choices=selectors.audit_filter_choices())
+    scope_id = scope_of(request.user)
+    form = AuditFilterForm(
+        request.GET or None, choices=selectors.audit_filter_choices(scope_id=scope_id)
+    )
     filters = selectors.AuditFilters()
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -56,7 +59,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             action=data["action"],
             target_type=data["target_type"],
         )
-    paginator = Paginator(selectors.audit_events(filters), AUDIT_PAGE_SIZE)
+    paginator = Paginator(selectors.audit_events(filters, scope_id=scope_id), AUDIT_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     query = {k: v for k, v in request.GET.items() if k != "page" and v}
     filtered = filters != selectors.AuditFilters()

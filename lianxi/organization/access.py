@@ -309,3 +309,12 @@ def role_refusal(role: str) -> str:
             "（审计管理员与安全管理员职责分离）。"
         )
     return "您的角色无权管理人员账号。"
+
+
+def is_platform_operator(user: Any) -> bool:
+    """平台管理员: opens joint meetings; sees none of any joint meeting's records."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    from .models import PlatformOperator
+
+    return PlatformOperator.objects.filter(user_id=user.pk).exists()

@@ -21,6 +21,24 @@ from .services import rules_import_apply
 
 FIRST_ACCOUNT_TITLE = "联席会议办公室"
 
+DEFAULT_USERNAME = "mishu"
+
+
+def free_username(base: str = DEFAULT_USERNAME) -> str:
+    """`mishu`, else `mishu2`, `mishu3`…: a new account, never an existing person by accident."""
+    taken = set(
+        get_user_model()
+        .objects.filter(username__istartswith=base)
+        .values_list("username", flat=True)
+    )
+    taken = {name.lower() for name in taken}
+    if base not in taken:
+        return base
+    number = 2
+    while f"{base}{number}" in taken:
+        number += 1
+    return f"{base}{number}"
+
 
 @dataclass(frozen=True)
 class MechanismCreated:

@@ -94,7 +94,7 @@ def test_the_rules_page_is_the_joint_meeting_acted_in(
 
 
 def test_a_second_clerk_cannot_import_rules_into_the_first_through_the_api(mechanism, second_clerk):
-    """四(六) by token: the import names its joint meeting; another's is refused, nothing written."""
+    """四(六) by token: the import names its joint meeting; another's is refused, unwritten."""
     from django.conf import settings
 
     _, token = api_token_create(user=second_clerk)
@@ -163,7 +163,7 @@ def test_an_api_token_is_bound_to_one_membership(mechanism, second_mechanism, tw
     with pytest.raises(ApplicationError, match="属于多个联席会议"):
         api_token_create(user=two_meetings_person)
     row, token = api_token_create(user=two_meetings_person, mechanism_name=second_mechanism.name)
-    assert row.membership.unit.mechanism == second_mechanism
+    assert row.membership is not None and row.membership.unit.mechanism == second_mechanism
     client = Client(headers={"Authorization": f"Bearer {token}"})
     units = client.get("/api/v1/units").json()
     first_ids = set(Unit.objects.filter(mechanism=mechanism).values_list("pk", flat=True))
@@ -174,7 +174,8 @@ def test_a_token_stops_when_its_membership_ends_and_never_falls_back_to_another(
     mechanism, second_mechanism, two_meetings_person
 ):
     row, token = api_token_create(user=two_meetings_person, mechanism_name=second_mechanism.name)
-    Membership.objects.filter(pk=row.membership_id).update(active=False)
+    assert row.membership is not None
+    Membership.objects.filter(pk=row.membership.pk).update(active=False)
     client = Client(headers={"Authorization": f"Bearer {token}"})
     assert client.get("/api/v1/units").status_code == 403
 
@@ -239,3 +240,55 @@ def test_mechanism_create_is_all_or_nothing(mechanism, tmp_path):
     after = (Mechanism.objects.count(), Unit.objects.count(), get_user_model().objects.count())
     assert after[0] == before[0] + 1
     assert not get_user_model().objects.filter(username="new2").exists()
+
+
+# --- The audit trail and the platform page ---------------------------------------------------
+
+
+def test_an_auditor_reads_only_their_own_joint_meetings_trail(
+    mechanism, unit_named, second_unit_named, clerk, login
+):
+    """Who did what is the joint meeting's own record: the second's auditor does not see that
+    the first's clerk changed a person there."""
+    from lianxi.organization import people_services
+
+    target = _first_person(unit_named)
+    people_services.membership_change(
+        by=clerk.membership, membership=target, unit=target.unit, role="member", phone="1"
+    )
+    second_auditor = get_user_model().objects.create_user(username="qx_audit", password="x")
+    Membership.objects.create(
+        user=second_auditor, unit=second_unit_named("市卫生健康委"), role="auditor"
+    )
+    from lianxi.conftest import PASSWORD
+
+    second_auditor.set_password(PASSWORD)
+    second_auditor.save()
+    page = login(second_auditor).get("/core/audit/").content.decode()
+    assert "membership.change" not in page and "甲联络" not in page
+    auditor = get_user_model().objects.create_user(username="xy_audit", password=PASSWORD)
+    Membership.objects.create(user=auditor, unit=unit_named("市卫生健康委"), role="auditor")
+    assert "甲联络" in login(auditor).get("/core/audit/").content.decode()
+
+
+def test_the_platform_page_is_the_operators_only(mechanism, clerk, login, outsider):
+    from lianxi.organization.models import PlatformOperator
+
+    assert login(clerk).get("/platform/").status_code == 404
+    assert Client().get("/platform/").status_code == 302
+    PlatformOperator.objects.create(user=outsider)
+    client = login(outsider)
+    page = client.get("/platform/").content.decode()
+    assert mechanism.name in page
+    with QINGXI.open("rb") as fh:
+        response = client.post("/platform/", {"file": fh, "username": ""})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "青溪县职业病防治工作联席会议" in body and 'id="new-password"' in body
+    created = Mechanism.objects.get(name="青溪县职业病防治工作联席会议")
+    assert Membership.objects.filter(unit__mechanism=created, role="secretariat").count() == 1
+    # The operator acts in no joint meeting: none of their records.
+    assert client.get("/units/").status_code == 403
+    with QINGXI.open("rb") as fh:
+        again = client.post("/platform/", {"file": fh, "username": ""})
+    assert "已在平台上" in again.content.decode()

@@ -16,26 +16,8 @@ from django.db.models import Count, Q
 
 from lianxi.core.exceptions import ApplicationError
 from lianxi.organization.importer import parse_rules
-from lianxi.organization.mechanism_services import mechanism_create
+from lianxi.organization.mechanism_services import free_username, mechanism_create
 from lianxi.organization.models import Mechanism, PlatformOperator
-
-DEFAULT_USERNAME = "mishu"
-
-
-def free_username(base: str = DEFAULT_USERNAME) -> str:
-    """`mishu`, else `mishu2`, `mishu3`…: a new account, never an existing person by accident."""
-    taken = set(
-        get_user_model()
-        .objects.filter(username__istartswith=base)
-        .values_list("username", flat=True)
-    )
-    taken = {name.lower() for name in taken}
-    if base not in taken:
-        return base
-    number = 2
-    while f"{base}{number}" in taken:
-        number += 1
-    return f"{base}{number}"
 
 
 class Command(BaseCommand):
