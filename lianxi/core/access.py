@@ -9,7 +9,7 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
 AUDITOR = "auditor"
@@ -41,7 +41,18 @@ def can_read_audit(user: Any) -> bool:
 
 
 def can_manage_calendar(user: Any) -> bool:
-    return role_of(user) == SECRETARIAT
+    """The working-day calendar is the platform's, shared by every joint meeting on it: the
+    secretariat keeps it while its joint meeting is the platform's only one; once there are
+    several, the platform operator does, so no meeting moves another's deadlines."""
+    if role_of(user) == SECRETARIAT:
+        mechanism = user.membership.unit.mechanism
+        return bool(type(mechanism)._default_manager.count() == 1)
+    if not getattr(user, "is_authenticated", False):
+        return False
+    try:
+        return user.platform_operator is not None
+    except ObjectDoesNotExist:
+        return False
 
 
 def allowed_by(

@@ -292,3 +292,17 @@ def test_the_platform_page_is_the_operators_only(mechanism, clerk, login, outsid
     with QINGXI.open("rb") as fh:
         again = client.post("/platform/", {"file": fh, "username": ""})
     assert "已在平台上" in again.content.decode()
+
+
+def test_the_shared_working_day_calendar_passes_to_the_operator_once_there_are_two_meetings(
+    mechanism, clerk, login, outsider
+):
+    """Deadlines in working days (四(二)) are counted on one calendar for the whole platform: a
+    second joint meeting's clerk must not move the first's deadlines."""
+    from lianxi.organization.models import PlatformOperator
+
+    assert login(clerk).get("/core/calendar/").status_code == 200
+    Mechanism.objects.create(name="青溪县职业病防治工作联席会议")
+    assert login(clerk).get("/core/calendar/").status_code == 403
+    PlatformOperator.objects.create(user=outsider)
+    assert login(outsider).get("/core/calendar/").status_code == 200
