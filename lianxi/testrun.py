@@ -7,6 +7,7 @@ PostgreSQL run really happened.
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -33,13 +34,19 @@ def main() -> int:
     else:
         print(f"测试数据库：PostgreSQL（{url.split('@')[-1]}）", flush=True)
     counter = _Counter()
+    started = time.monotonic()
     code = pytest.main([*sys.argv[1:]], plugins=[counter])
+    seconds = round(time.monotonic() - started, 1)
+    print(f"测试用时：{seconds} 秒（{vendor}）", flush=True)
     data_dir = Path(
         os.environ.get("LIANXI_DATA_DIR", Path(__file__).resolve().parent.parent / "var")
     )
     data_dir.mkdir(parents=True, exist_ok=True)
     (data_dir / f"test-run-{vendor}.json").write_text(
-        json.dumps({"vendor": vendor, "exit_code": int(code), **counter.counts}), encoding="utf-8"
+        json.dumps(
+            {"vendor": vendor, "exit_code": int(code), "seconds": seconds, **counter.counts}
+        ),
+        encoding="utf-8",
     )
     return int(code)
 

@@ -31,11 +31,7 @@ def feed_owner(token: str) -> Membership | None:
     """The membership a feed token opens, or None (unknown, revoked, or no longer entitled)."""
     if not token or len(token) > MAX_TOKEN_LENGTH:
         return None
-    feed = (
-        CalendarFeed.objects.select_related("user")
-        .filter(token_hash=token_hash(token))
-        .first()
-    )
+    feed = CalendarFeed.objects.select_related("user").filter(token_hash=token_hash(token)).first()
     if feed is None:
         return None
     return feed_membership(feed.user)
