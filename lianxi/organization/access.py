@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
-from .models import Membership, Unit
+from .models import Clause, Duty, Membership, Unit
 from .selectors import catalogue_units_all
 
 Role = Membership.Role
@@ -200,12 +200,35 @@ def member_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
     return wrapped
 
 
-def visible_units(user: Any) -> QuerySet[Unit]:
-    """The units of the joint meeting the person acts in (its catalogue); none for outsiders."""
+def _catalogue_mechanism_id(user: Any) -> int | None:
     membership = membership_of(user)
     if membership is None or not can_view_catalogue(user):
+        return None
+    return membership.unit.mechanism_id
+
+
+def visible_units(user: Any) -> QuerySet[Unit]:
+    """The units of the joint meeting the person acts in (its catalogue); none for outsiders."""
+    mechanism_id = _catalogue_mechanism_id(user)
+    if mechanism_id is None:
         return Unit.objects.none()
-    return Unit.objects.filter(mechanism_id=membership.unit.mechanism_id)
+    return Unit.objects.filter(mechanism_id=mechanism_id)
+
+
+def visible_duties(user: Any) -> QuerySet[Duty]:
+    mechanism_id = _catalogue_mechanism_id(user)
+    if mechanism_id is None:
+        return Duty.objects.none()
+    return Duty.objects.filter(unit__mechanism_id=mechanism_id)
+
+
+def visible_clauses(user: Any) -> QuerySet[Clause]:
+    """The clauses of the joint meeting's rules (every imported version; search keeps the
+    newest in its index)."""
+    mechanism_id = _catalogue_mechanism_id(user)
+    if mechanism_id is None:
+        return Clause.objects.none()
+    return Clause.objects.filter(document__mechanism_id=mechanism_id)
 
 
 def unit_for(user: Any, pk: int) -> Unit:

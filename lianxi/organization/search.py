@@ -1,9 +1,8 @@
 """Units, their duties (annex) and the clauses of the rules in force, for the search box.
 
-Inside people see the catalogue and the rules (`can_view_catalogue`), so they find all three.
+Inside people see the catalogue and the rules, so they find all three (access.py says who).
 """
 
-from typing import Any
 from urllib.parse import quote
 
 from django.db.models import Max, QuerySet
@@ -12,36 +11,8 @@ from django.utils.timezone import localdate
 
 from lianxi.search.registry import register
 
-from .access import can_view_catalogue, membership_of
+from .access import visible_clauses, visible_duties, visible_units
 from .models import Clause, Duty, RulesDocument, Unit
-
-
-def _mechanism_id(user: Any) -> int | None:
-    membership = membership_of(user)
-    if membership is None or not can_view_catalogue(user):
-        return None
-    return membership.unit.mechanism_id
-
-
-def visible_units(user: Any) -> QuerySet[Unit]:
-    mechanism_id = _mechanism_id(user)
-    if mechanism_id is None:
-        return Unit.objects.none()
-    return Unit.objects.filter(mechanism_id=mechanism_id)
-
-
-def visible_duties(user: Any) -> QuerySet[Duty]:
-    mechanism_id = _mechanism_id(user)
-    if mechanism_id is None:
-        return Duty.objects.none()
-    return Duty.objects.filter(unit__mechanism_id=mechanism_id)
-
-
-def visible_clauses(user: Any) -> QuerySet[Clause]:
-    mechanism_id = _mechanism_id(user)
-    if mechanism_id is None:
-        return Clause.objects.none()
-    return Clause.objects.filter(document__mechanism_id=mechanism_id)
 
 
 def clauses_in_force() -> QuerySet[Clause]:
