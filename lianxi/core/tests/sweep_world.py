@@ -1,0 +1,273 @@
+"""The first joint meeting's world for the URL sweep: one record of every kind, made through the
+apps' own services, each carrying a marker so that a leak is visible in any response body.
+
+The markers are strings no second joint meeting could produce by itself: "甲方机密" in every
+title and text, the first meeting's name, its clerk's and a person's names and a phone number.
+The words a search or routing probe types (``PROBE_WORDS``) are deliberately not markers, so a
+page that echoes the query back is not mistaken for a leak.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from lianxi.conftest import PASSWORD
+from lianxi.incidents.models import Incident, IncidentNotice, IncidentUpdate
+from lianxi.incidents.services import (
+    IncidentInput,
+    incident_notify,
+    incident_register,
+    incident_update_add,
+)
+from lianxi.incidents.tests.conftest import VALID_CODE
+from lianxi.meetings import services as meetings
+from lianxi.meetings.models import (
+    AgendaItem,
+    Meeting,
+    MeetingMaterial,
+    Minutes,
+    MinutesSection,
+    Resolution,
+)
+from lianxi.meetings.tests.conftest import hold, soon
+from lianxi.notifications.models import Delivery
+from lianxi.notifications.services import notify
+from lianxi.organization.models import Mechanism, Membership, RulesDocument, Unit
+from lianxi.routing.models import ThesaurusEntry
+from lianxi.routing.services import thesaurus_entry_create
+from lianxi.search.services import search_index_refresh
+from lianxi.supervision.models import ActionItem, ExtensionRequest, ProgressReport
+from lianxi.supervision.services import (
+    action_item_create,
+    extension_request_create,
+    progress_report_create,
+)
+
+SECRET = "甲方机密"
+PERSON_NAME = "甲秘书"
+PHONE = "13900007001"
+CLERK_NAME = "王秘书"  # the shared `clerk` persona, who convenes everything below
+# What a probe types into search boxes and the routing page: words of the first meeting's
+# records that are not markers themselves (an echoed query must not count as a leak).
+PROBE_WORDS = "防尘口罩"
+
+
+def markers(mechanism: Mechanism) -> list[str]:
+    return [SECRET, PERSON_NAME, PHONE, CLERK_NAME, mechanism.name]
+
+
+@dataclass
+class World:
+    mechanism: Mechanism
+    second_mechanism: Mechanism
+    meeting: Meeting  # upcoming, still editable: agenda, materials, invitations
+    agenda_item: AgendaItem
+    material: MeetingMaterial
+    held_meeting: Meeting  # held, its minutes issued
+    minutes: Minutes
+    section: MinutesSection
+    resolution: Resolution
+    item: ActionItem  # lead: health commission, supporting: human resources
+    report: ProgressReport  # submitted, with an attachment
+    extension: ExtensionRequest  # pending
+    incident: Incident
+    notice: IncidentNotice  # to human resources, not yet acknowledged
+    update: IncidentUpdate
+    thesaurus_entry: ThesaurusEntry
+    person: Membership  # 甲秘书 of the trade union, with a phone number
+    inbox_delivery: Delivery  # to the first clerk
+    dead_letter: Delivery  # to the first clerk, failed for good
+    hrss_unit: Unit
+
+
+def _upload(name: str, text: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, text.encode("utf-8"), content_type="text/plain")
+
+
+def build_world(
+    *,
+    mechanism: Mechanism,
+    second_mechanism: Mechanism,
+    clerk: Any,
+    health_liaison: Any,
+    other_liaison: Any,
+) -> World:
+    """The first joint meeting's record; `clerk` is its secretariat, `health_liaison` and
+    `other_liaison` the liaisons of the health commission and of human resources."""
+
+    def unit(name: str) -> Unit:
+        return Unit.objects.get(mechanism=mechanism, name=name)
+
+    health, hrss, union = unit("市卫生健康委"), unit("市人力资源和社会保障局"), unit("市总工会")
+    sec = clerk.membership
+
+    # The second meeting's rules were made from the same template as the first's: give them
+    # their own title, so the first meeting's name in a body can only come from the first.
+    RulesDocument.objects.filter(mechanism=second_mechanism).update(
+        title="青溪县职业病防治工作联席会议制度工作规则",
+        issuer="青溪县卫生健康委员会",
+        document_number="青卫职健〔2024〕1号",
+    )
+
+    user = get_user_model().objects.create_user(
+        username="jia", first_name=PERSON_NAME, password=PASSWORD, email="jia@example.org"
+    )
+    person = Membership.objects.create(user=user, unit=union, role="liaison", phone=PHONE)
+
+    # --- meetings: one held with issued minutes, one in preparation -------------------------
+    held_meeting = meetings.meeting_schedule(
+        kind=Meeting.Kind.PLENARY,
+        title=f"{SECRET}全体会议",
+        starts_at=soon(10),
+        ends_at=soon(10, hour=11),
+        location=f"{SECRET}会议室",
+        observer_units=(),
+        actor=sec,
+    )
+    meetings.agenda_item_add(meeting=held_meeting, title=f"{SECRET}议题（已召开）", actor=sec)
+    meetings.meeting_notify(meeting=held_meeting, actor=sec)
+    hold(held_meeting, sec)
+    minutes = meetings.minutes_draft(meeting=held_meeting, actor=sec)
+    section = minutes.sections.order_by("order").first()
+    assert section is not None
+    meetings.minutes_update(
+        minutes=minutes,
+        intro=f"会议研究了{SECRET}事项（{PROBE_WORDS}配发）。",
+        sections={section.pk: (section.heading, f"{SECRET}：会议进行了讨论。")},
+        actor=sec,
+    )
+    resolution = meetings.resolution_add(
+        section=section,
+        text=f"{SECRET}议定事项：落实{PROBE_WORDS}配发",
+        lead_unit=hrss,
+        deadline_workdays=20,
+        actor=sec,
+    )
+    meetings.minutes_approve(minutes=minutes, actor=sec)
+    meetings.minutes_issue(minutes=minutes, actor=sec)
+    minutes.refresh_from_db()
+
+    meeting = meetings.meeting_schedule(
+        kind=Meeting.Kind.PLENARY,
+        title=f"{SECRET}筹备会议",
+        starts_at=soon(20),
+        ends_at=soon(20, hour=11),
+        location=f"{SECRET}第二会议室",
+        observer_units=(),
+        actor=sec,
+    )
+    agenda_item = meetings.agenda_item_add(meeting=meeting, title=f"{SECRET}议题", actor=sec)
+    meetings.agenda_item_add(meeting=meeting, title=f"{SECRET}第二议题", actor=sec)
+    material = meetings.meeting_material_add(
+        meeting=meeting,
+        title=f"{SECRET}会议材料",
+        file=_upload("cailiao.txt", f"{SECRET}材料内容"),
+        agenda_item=agenda_item,
+        actor=sec,
+    )
+    meetings.meeting_notify(meeting=meeting, actor=sec)
+    meeting.refresh_from_db()
+
+    # --- supervision: an item with a report (attached file) and a pending extension ----------
+    item = action_item_create(
+        mechanism=mechanism,
+        title=f"{SECRET}督办事项：{PROBE_WORDS}专项治理",
+        description=f"{SECRET}的督办要求。",
+        source=ActionItem.Source.GOVERNMENT,
+        source_label=f"{SECRET}交办函",
+        lead_unit=health,
+        supporting_units=(hrss,),
+        deadline_workdays=30,
+        actor=clerk,
+    )
+    report = progress_report_create(
+        item=item,
+        user=health_liaison,
+        text=f"{SECRET}进展：已配发{PROBE_WORDS}。",
+        attachment=_upload("fujian.txt", f"{SECRET}附件内容"),
+        submit=True,
+    )
+    extension = extension_request_create(
+        item=item,
+        user=health_liaison,
+        reason=f"{SECRET}延期理由",
+        new_deadline=item.deadline + timedelta(days=30),
+    )
+    item.refresh_from_db()
+
+    # --- incidents: registered, notified to human resources, a follow-up ---------------------
+    now = timezone.now()
+    incident, _ = incident_register(
+        mechanism=mechanism,
+        data=IncidentInput(
+            title=f"{SECRET}硫化氢中毒事故",
+            occurred_at=now - timedelta(hours=3),
+            first_reported_at=now - timedelta(hours=2),
+            location=f"{SECRET}工业园区",
+            enterprise_name=f"{SECRET}化工有限公司",
+            credit_code=VALID_CODE,
+            industry="化学原料和化学制品制造业",
+            address=f"{SECRET}路 8 号",
+            county="浉河区",
+            hazard=Incident.Hazard.CHEMICAL,
+            substance="硫化氢",
+            exposed_count=10,
+            poisoned_count=3,
+            death_count=0,
+            onset=f"{SECRET}：清理污水池时 3 人头晕（未配{PROBE_WORDS}）。",
+            probable_cause="未通风即进入有限空间作业。",
+            measures_taken="已停产。",
+            trend="平稳。",
+        ),
+        actor=sec,
+    )
+    (notice,) = incident_notify(incident=incident, units=[hrss], actor=sec)
+    update = incident_update_add(
+        incident=incident, kind=IncidentUpdate.Kind.FOLLOW_UP, text=f"{SECRET}续报", actor=sec
+    )
+    incident.refresh_from_db()
+
+    # --- routing, messages, search ---------------------------------------------------------
+    thesaurus_entry = thesaurus_entry_create(
+        mechanism=mechanism, term=PROBE_WORDS, targets=f"{SECRET} 尘肺", actor=sec
+    )
+    message = notify(
+        recipients=[clerk], kind="t", subject=f"{SECRET}消息", body=f"{SECRET}正文", url="/x/"
+    )
+    inbox_delivery = message.deliveries.get(channel="inbox")
+    failed = notify(recipients=[clerk], kind="t", subject=f"{SECRET}投递失败", body="")
+    dead_letter = failed.deliveries.get(channel="email")
+    Delivery.objects.filter(pk=dead_letter.pk).update(
+        status=Delivery.Status.DEAD, attempts=8, last_error=f"{SECRET}：SMTPRecipientsRefused"
+    )
+    dead_letter.refresh_from_db()
+    search_index_refresh()
+
+    return World(
+        mechanism=mechanism,
+        second_mechanism=second_mechanism,
+        meeting=meeting,
+        agenda_item=agenda_item,
+        material=material,
+        held_meeting=held_meeting,
+        minutes=minutes,
+        section=section,
+        resolution=resolution,
+        item=item,
+        report=report,
+        extension=extension,
+        incident=incident,
+        notice=notice,
+        update=update,
+        thesaurus_entry=thesaurus_entry,
+        person=person,
+        inbox_delivery=inbox_delivery,
+        dead_letter=dead_letter,
+        hrss_unit=hrss,
+    )
