@@ -1,12 +1,12 @@
 #!/bin/sh
-# Free CJK fonts for the official-document renderer (lianxi.documents), from Debian packages.
+# Free CJK fonts for the official-document renderer (lianxi.typesetting), from Debian packages.
 #
 #   仿宋  -> FandolFang     (only FandolFang-Regular.otf, taken out of texlive-lang-chinese)
 #   宋体 / 小标宋 -> Noto Serif CJK SC, 黑体 -> Noto Sans CJK SC   (fonts-noto-cjk)
 #   楷体  -> AR PL UKai     (fonts-arphic-ukai)
 #
 # The proprietary official fonts (方正小标宋, 仿宋_GB2312, 楷体_GB2312, 黑体) are preferred
-# when an install has them (see lianxi/documents/fonts.py); this script only adds the free ones.
+# when an install has them (see lianxi/typesetting/fonts.py); this script only adds the free ones.
 # Idempotent: run it as often as you like. Needs root (or sudo) and a Debian mirror.
 set -eu
 

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks_db",
     "lianxi.core",
+    "lianxi.typesetting",
     "lianxi.organization",
     "lianxi.notifications",
     "lianxi.routing",

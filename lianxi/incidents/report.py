@@ -98,7 +98,7 @@ def report_text(incident: Incident, *, recipient: str = "", at: datetime | None 
 
 
 def report_html(incident: Incident, *, at: datetime | None = None) -> str:
-    from lianxi.documents import fonts
+    from lianxi.typesetting import fonts
 
     at = at or timezone.now()
     return render_to_string(
@@ -119,6 +119,6 @@ def report_html(incident: Incident, *, at: datetime | None = None) -> str:
 
 
 def report_pdf(incident: Incident, *, at: datetime | None = None) -> bytes:
-    from lianxi.documents.pdf_render import html_to_pdf
+    from lianxi.typesetting.pdf_render import html_to_pdf
 
     return html_to_pdf(report_html(incident, at=at))

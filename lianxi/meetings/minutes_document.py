@@ -1,4 +1,4 @@
-"""Builds the neutral minutes structure (lianxi.documents.layout) from a Minutes, and renders it.
+"""Builds the neutral minutes structure (lianxi.typesetting.layout) from a Minutes, and renders it.
 
 Attendance lines (GB/T 9704 纪要): 出席 / 请假 / 列席, each entry "单位 姓名（职务）". A member on
 leave who entrusted a substitute (委托其他负责同志出席, 三(一)1) appears under 请假, and the
@@ -11,7 +11,7 @@ from datetime import date
 
 from django.utils import timezone
 
-from lianxi.documents.layout import AttendanceLine, MinutesDocument, MinutesSection
+from lianxi.typesetting.layout import AttendanceLine, MinutesDocument, MinutesSection
 
 from .models import Attendance, Meeting, Minutes
 from .selectors import minutes_detail
@@ -95,14 +95,14 @@ def build_minutes_document(minutes: Minutes) -> MinutesDocument:
 
 
 def render_docx(minutes: Minutes) -> bytes:
-    from lianxi.documents.docx_render import render_minutes_docx
+    from lianxi.typesetting.docx_render import render_minutes_docx
 
     return render_minutes_docx(build_minutes_document(minutes))
 
 
 def render_pdf(minutes: Minutes) -> bytes:
     # Imported here: WeasyPrint is heavy, and only a PDF download needs it.
-    from lianxi.documents.pdf_render import render_minutes_pdf
+    from lianxi.typesetting.pdf_render import render_minutes_pdf
 
     return render_minutes_pdf(build_minutes_document(minutes))
 

@@ -17,9 +17,9 @@ from django.views.decorators.http import require_POST
 
 from lianxi.core.downloads import download_response
 from lianxi.core.exceptions import ApplicationError
-from lianxi.documents.layout import resolution_label, section_label
 from lianxi.organization.access import membership_of, require_role
 from lianxi.organization.models import Membership
+from lianxi.typesetting.layout import resolution_label, section_label
 
 from . import access, selectors, services
 from .access import Role, can_convene, meeting_for, minutes_for

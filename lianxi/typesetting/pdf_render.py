@@ -1,6 +1,6 @@
 """Minutes (会议纪要) as PDF in the GB/T 9704-2012 纪要 layout, through WeasyPrint.
 
-The page is built from ``documents/minutes.html`` and the geometry in :mod:`layout`.  What the
+The page is built from ``typesetting/minutes.html`` and the geometry in :mod:`layout`.  What the
 CSS cannot say by itself is computed here:
 
 * The type area is *ink*: CSS puts half the leading above a line's characters, so the page box
@@ -150,7 +150,7 @@ def minutes_html(doc: MinutesDocument) -> str:
         },
         "masthead_weight": "bold" if fonts.is_bold("xiaobiaosong") else "normal",
     }
-    return render_to_string("documents/minutes.html", context)
+    return render_to_string("typesetting/minutes.html", context)
 
 
 def html_to_pdf(html: str) -> bytes:

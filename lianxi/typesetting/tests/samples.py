@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from lianxi.documents.layout import (
+from lianxi.typesetting.layout import (
     AttendanceLine,
     MinutesDocument,
     MinutesSection,

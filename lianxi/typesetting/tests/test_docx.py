@@ -18,8 +18,8 @@ from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
-from lianxi.documents import fonts
-from lianxi.documents.docx_render import (
+from lianxi.typesetting import fonts
+from lianxi.typesetting.docx_render import (
     LINE_TWIPS,
     PPR_ORDER,
     RPR_ORDER,

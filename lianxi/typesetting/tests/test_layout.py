@@ -6,8 +6,8 @@ import dataclasses
 
 import pytest
 
-from lianxi.documents import fonts
-from lianxi.documents.layout import (
+from lianxi.typesetting import fonts
+from lianxi.typesetting.layout import (
     CHAR_PITCH_MM,
     LINE_PITCH_MM,
     banji_lines,

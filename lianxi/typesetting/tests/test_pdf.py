@@ -19,9 +19,9 @@ import pdfplumber
 import pytest
 from pypdf import PdfReader
 
-from lianxi.documents import fonts
-from lianxi.documents.layout import MinutesDocument, MinutesSection
-from lianxi.documents.pdf_render import local_url_fetcher, render_minutes_pdf
+from lianxi.typesetting import fonts
+from lianxi.typesetting.layout import MinutesDocument, MinutesSection
+from lianxi.typesetting.pdf_render import local_url_fetcher, render_minutes_pdf
 
 from .conftest import mm, screenshots
 from .samples import plenary_minutes
