@@ -12,6 +12,7 @@ from . import errors
 from .auth import session_read_auth, token_auth
 from .routers.incidents import router as incidents_router
 from .routers.meetings import router as meetings_router
+from .routers.minutes import router as minutes_router
 from .routers.organization import router as organization_router
 from .routers.routing import router as routing_router
 from .routers.supervision import router as supervision_router
@@ -38,6 +39,7 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("", organization_router)
 api.add_router("", meetings_router)
+api.add_router("", minutes_router)
 api.add_router("", supervision_router)
 api.add_router("", incidents_router)
 api.add_router("", routing_router)
