@@ -32,6 +32,17 @@ class Message(models.Model):
         verbose_name="发送人",
     )
     actor_name = models.CharField("发送人", max_length=150, blank=True)
+    # The joint meeting the message belongs to: its inbox item and its dead letter are seen only
+    # while acting in that meeting. Null when it belongs to no one meeting (a tick's reminder to a
+    # person in two meetings): then it is in the recipient's inbox whichever is chosen.
+    mechanism = models.ForeignKey(
+        "organization.Mechanism",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="联席会议",
+    )
     # Who it was addressed to, as written (people and units), for display.
     addressed_to = models.CharField("收件对象", max_length=500, blank=True)
     created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)

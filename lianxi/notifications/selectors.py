@@ -2,8 +2,12 @@
 
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 
+from lianxi.organization.access import mechanism_id_of
+from lianxi.organization.models import Membership
+
+from .access import visible_inbox, visible_outbox
 from .models import Delivery
 
 INBOX = Delivery.Channel.INBOX
@@ -13,12 +17,12 @@ def unread_count(*, user: Any) -> int:
     """The number in the header: unread messages in this person's inbox (one query)."""
     if not getattr(user, "is_authenticated", False):
         return 0
-    return Delivery.objects.filter(user=user, channel=INBOX, read_at__isnull=True).count()
+    return visible_inbox(user).filter(read_at__isnull=True).count()
 
 
 def inbox_items(*, user: Any, unread_only: bool = False) -> QuerySet[Delivery]:
     """A person's inbox, newest first, each item with its message."""
-    items = Delivery.objects.filter(user=user, channel=INBOX).select_related("message")
+    items = visible_inbox(user).select_related("message")
     if unread_only:
         items = items.filter(read_at__isnull=True)
     return items.order_by("-message__created_at", "-id")
@@ -33,20 +37,29 @@ def newest_unread(*, user: Any, limit: int = 5) -> list[Delivery]:
     return list(inbox_items(user=user, unread_only=True)[:limit])
 
 
-def dead_letters() -> QuerySet[Delivery]:
-    """Deliveries that failed for good, for the secretariat's page, newest first."""
+def dead_letters(user: Any) -> QuerySet[Delivery]:
+    """Deliveries of this joint meeting that failed for good, newest first, each recipient with
+    their unit here (`user.units_here`)."""
+    units_here = (
+        Membership.objects.filter(unit__mechanism_id=mechanism_id_of(user), active=True)
+        .select_related("unit")
+        .order_by("id")
+    )
     return (
-        Delivery.objects.filter(status=Delivery.Status.DEAD)
+        visible_outbox(user)
+        .filter(status=Delivery.Status.DEAD)
         .select_related("message", "user")
+        .prefetch_related(Prefetch("user__memberships", units_here, to_attr="units_here"))
         .order_by("-updated_at", "-id")
     )
 
 
-def outbox_stats() -> dict[str, int]:
-    """How many external deliveries are in each state (one query)."""
+def outbox_stats(user: Any) -> dict[str, int]:
+    """How many external deliveries of this joint meeting are in each state (one query)."""
     counts = {status: 0 for status in Delivery.Status.values}
     rows = (
-        Delivery.objects.exclude(channel=INBOX)
+        visible_outbox(user)
+        .exclude(channel=INBOX)
         .values("status")
         .annotate(n=Count("id"))
         .order_by("status")

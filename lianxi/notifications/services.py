@@ -36,9 +36,11 @@ from django.utils import timezone
 
 from lianxi.core.audit import audit_record
 from lianxi.core.exceptions import ApplicationError
-from lianxi.organization.models import Membership, Unit
+from lianxi.organization.access import mechanism_id_of, user_of
+from lianxi.organization.models import Mechanism, Membership, Unit
 
 from . import webhooks
+from .access import visible_inbox
 from .models import Delivery, Message, MessageAttachment, NotificationSettings
 
 logger = logging.getLogger(__name__)
@@ -88,6 +90,34 @@ def _recipient_users(recipients: Sequence[Any]) -> tuple[list[Any], list[str]]:
         for membership in memberships:
             users.setdefault(membership.user_id, membership.user)
     return list(users.values()), names
+
+
+def _mechanism_id_for(
+    mechanism: Mechanism | None, recipients: Sequence[Any], users: Sequence[Any], actor: Any
+) -> int | None:
+    """The joint meeting a message belongs to, so that it is seen only while acting in it."""
+    if mechanism is not None:
+        return mechanism.pk
+    from_units = {r.mechanism_id for r in recipients if isinstance(r, Unit)}
+    if len(from_units) == 1:
+        return from_units.pop()
+    if isinstance(actor, Membership):
+        return actor.unit.mechanism_id
+    if user_of(actor) is not None:
+        acting = mechanism_id_of(actor)
+        if acting is not None:
+            return acting
+    shared = set(
+        Membership.objects.filter(user__in=[u.pk for u in users], active=True)
+        .values_list("unit__mechanism_id", flat=True)
+        .distinct()[:2]
+    )
+    if len(shared) == 1:
+        return shared.pop()
+    # Nobody to go by (a message to nobody, or to people without a membership): a platform that
+    # holds one joint meeting puts it there, as before there could be several.
+    only = list(Mechanism.objects.values_list("pk", flat=True)[:2])
+    return only[0] if len(only) == 1 else None
 
 
 def idempotency_key(message: Message, user_id: int, channel: str) -> str:
@@ -174,6 +204,7 @@ def notify(
     actor: Any = None,
     key: str | None = None,
     attachments: Sequence[Attachment] | None = None,
+    mechanism: Mechanism | None = None,
 ) -> Message:
     """Write a message to people and units, with its deliveries, in the caller's transaction.
 
@@ -184,6 +215,8 @@ def notify(
     `attachments` (optional): files (filename, content bytes, mimetype) that travel with the
     e-mail — e.g. a meeting's .ics as ``text/calendar; method=REQUEST; charset=UTF-8``; the inbox
     and the webhook leave them out.
+    `mechanism` (optional): the joint meeting the message belongs to; by default the one of the
+    units addressed, else of the actor, else the one all its recipients share.
     """
     subject = (subject or "").strip()
     kind = (kind or "").strip()
@@ -222,6 +255,7 @@ def notify(
                 actor=actor_user,
                 actor_name=actor_name,
                 addressed_to="、".join(names)[:500],
+                mechanism_id=_mechanism_id_for(mechanism, recipients, users, actor),
             )
     except IntegrityError:
         # Another transaction wrote the same key first.
@@ -333,9 +367,8 @@ def inbox_mark_read_about(*, user: Any, kinds: Sequence[str], url: str) -> int:
 
 @transaction.atomic
 def inbox_mark_all_read(*, user: Any) -> int:
-    count = Delivery.objects.filter(user=user, channel=Channel.INBOX, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+    # Only what the inbox shows: the other joint meeting's items stay unread until it is chosen.
+    count = visible_inbox(user).filter(read_at__isnull=True).update(read_at=timezone.now())
     if count:
         audit_record(actor=user, action="message.read_all", data={"count": count})
     return count

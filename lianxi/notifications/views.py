@@ -13,7 +13,7 @@ from lianxi.core.exceptions import ApplicationError
 from lianxi.organization.access import role_required
 
 from . import selectors, services
-from .access import DEAD_LETTER_ROLES
+from .access import DEAD_LETTER_ROLES, visible_outbox
 from .forms import NotificationSettingsForm
 from .models import Delivery
 
@@ -112,18 +112,19 @@ def send_test(request: HttpRequest) -> HttpResponse:
 @role_required(*DEAD_LETTER_ROLES)
 def dead_letters(request: HttpRequest) -> HttpResponse:
     """投递失败: deliveries that failed for good, with the reason; the secretariat can retry."""
-    page = Paginator(selectors.dead_letters(), PAGE_SIZE).get_page(request.GET.get("page"))
+    letters = selectors.dead_letters(request.user)
+    page = Paginator(letters, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "notifications/dead_letters.html",
-        {"page": page, "items": page.object_list, "stats": selectors.outbox_stats()},
+        {"page": page, "items": page.object_list, "stats": selectors.outbox_stats(request.user)},
     )
 
 
 @role_required(*DEAD_LETTER_ROLES)
 @require_POST
 def retry(request: HttpRequest, pk: int) -> HttpResponse:
-    delivery = get_object_or_404(Delivery, pk=pk)
+    delivery = get_object_or_404(visible_outbox(request.user), pk=pk)
     try:
         services.delivery_retry(delivery=delivery, actor=request.user)
     except ApplicationError as exc:
