@@ -540,6 +540,7 @@ def _bench_routing(database: str) -> None:
     """`routing_load`: ms to load jieba's dictionary, the thesaurus and the duty index from the
     database (cold: nothing cached); `routing_route`: ms per matter once loaded, over the
     labelled evaluation matters, through the selector (with its version check)."""
+    from lianxi import chinese_text
     from lianxi.organization.models import Unit
     from lianxi.routing import engine, selectors
     from lianxi.routing.eval import load_matters
@@ -548,7 +549,7 @@ def _bench_routing(database: str) -> None:
     loads = []
     for _ in range(ROUTING_LOAD_ROUNDS):
         engine._tokenizer.cache_clear()
-        engine._general_words.cache_clear()
+        chinese_text.general_words.cache_clear()
         selectors.clear_cache()
         start = time.perf_counter()
         selectors.router_for(mechanism)

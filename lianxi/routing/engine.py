@@ -6,8 +6,9 @@ one straight from the rules file.
 
 How a matter is scored:
 
-1. Words. jieba (search mode) with a domain dictionary: the shipped thesaurus' terms and the
-   annex's own phrases are whole words, so "最低生活保障" is one word, not three.
+1. Words. jieba (search mode) with the domain words of `lianxi.chinese_text`: the shipped
+   thesaurus' terms and the annex's own phrases are whole words, so "最低生活保障" is one word,
+   not three.
 2. Bridge. Everyday words lead through the thesaurus to the duties' vocabulary
    (血铅 → 铅中毒 → 职业中毒 → 化学因素 …), at most `MAX_HOPS` steps, each step worth
    `DECAY` of the one before. A thesaurus term found anywhere in the text counts even when
@@ -21,10 +22,7 @@ How a matter is scored:
    says so and suggests no lead.
 """
 
-import io
-import logging
 import math
-import os
 import re
 import threading
 from collections import Counter
@@ -34,13 +32,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from lianxi import chinese_text
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 THESAURUS_FILE = DATA_DIR / "thesaurus.txt"
-DOMAIN_WORDS_FILE = DATA_DIR / "domain_words.txt"
 
 # jieba's general dictionary, without its rarest words: loads in a fraction of the time.
 MIN_WORD_FREQ = 5
-DOMAIN_WORD_FREQ = 200_000
 
 MAX_HOPS = 3
 DECAY = 0.7
@@ -99,67 +97,34 @@ def link_of(target: str) -> tuple[str, float]:
     return target, DECAY
 
 
-def read_domain_words(path: Path = DOMAIN_WORDS_FILE) -> list[str]:
-    words = []
-    for raw in path.read_text(encoding="utf-8").splitlines():
-        line = raw.strip()
-        if line and not line.startswith("#"):
-            words.extend(line.split())
-    return words
-
-
 # --- segmentation ---------------------------------------------------------------------------
 
 _tokenizer_lock = threading.Lock()
 
 
 @cache
-def _general_words() -> bytes:
-    import jieba
-
-    source = Path(os.path.dirname(jieba.__file__)) / "dict.txt"
-    return b"\n".join(
-        line
-        for line in source.read_bytes().split(b"\n")
-        if line and int(line.split(b" ", 2)[1]) >= MIN_WORD_FREQ
-    )
-
-
-@cache
 def _tokenizer() -> Any:
-    """One jieba tokenizer for routing, separate from jieba's global one (search has its own)."""
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    tokenizer = jieba.Tokenizer()
-    tokenizer.FREQ, tokenizer.total = tokenizer.gen_pfdict(io.BytesIO(_general_words()))
-    tokenizer.initialized = True
-    for word in read_domain_words():
-        tokenizer.add_word(word, DOMAIN_WORD_FREQ)
-    for term, targets in read_thesaurus_file().items():
-        for word in (term, *targets):
-            tokenizer.add_word(link_of(word)[0], DOMAIN_WORD_FREQ)
-    return tokenizer
+    """Routing's tokenizer: the lean dictionary, the domain words and every thesaurus term."""
+    thesaurus = (
+        link_of(word)[0]
+        for term, targets in read_thesaurus_file().items()
+        for word in (term, *targets)
+    )
+    return chinese_text.new_tokenizer(
+        min_freq=MIN_WORD_FREQ, words=(*chinese_text.read_domain_words(), *thesaurus)
+    )
 
 
 @cache
 def _plain_tokenizer() -> Any:
     """jieba with its own dictionary only: the baseline's segmentation."""
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    tokenizer = jieba.Tokenizer()
-    tokenizer.FREQ, tokenizer.total = tokenizer.gen_pfdict(io.BytesIO(_general_words()))
-    tokenizer.initialized = True
-    return tokenizer
+    return chinese_text.new_tokenizer(min_freq=MIN_WORD_FREQ)
 
 
 def add_words(words: Iterable[str]) -> None:
     tokenizer = _tokenizer()
     with _tokenizer_lock:
-        for word in words:
-            if word not in tokenizer.FREQ or not tokenizer.FREQ[word]:
-                tokenizer.add_word(word, DOMAIN_WORD_FREQ)
+        chinese_text.add_new_words(tokenizer, words)
 
 
 def tokenize(
@@ -172,8 +137,7 @@ def tokenize(
     """Content words of `text`; in search mode also the words inside long words."""
     words = []
     tokenizer = _plain_tokenizer() if plain else _tokenizer()
-    cut = tokenizer.lcut_for_search if search else tokenizer.lcut
-    for word in cut(text or ""):
+    for word in chinese_text.segments(tokenizer, text, search=search):
         word = word.strip()
         if not word or word in STOPWORDS or not _WORDLIKE.search(word):
             continue
@@ -298,7 +262,7 @@ class Router:
         self._long_terms = sorted((t for t in self.thesaurus if len(t) > 1), key=len)
         self._known_terms = sorted(
             {w for t, v in self.thesaurus.items() for w in (t, *v) if len(w) > 1}
-            | (set(read_domain_words()) if use_thesaurus else set()),
+            | (set(chinese_text.read_domain_words()) if use_thesaurus else set()),
             key=len,
         )
         # duties

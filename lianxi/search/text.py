@@ -6,23 +6,22 @@ full-width ＡＢＣ and ① become abc and 1; lower case) and kept only if it i
 digits only): the two databases' full-text parsers then see the same words and find the same
 rows. Function words (的, 和, ...) are dropped on both sides.
 
-The routing app's domain dictionary (`lianxi/routing/data/domain_words.txt`: the annex's
-special terms, such as 放射诊疗许可) is added to jieba's, so that those terms are whole words
-here as they are there. A digest of that file is part of the tokenizer's signature: when the
-secretariat's dictionary changes, the next tick rebuilds the index with the new words.
+The domain words of :mod:`lianxi.chinese_text` (the annex's special terms, such as
+放射诊疗许可) are added to jieba's whole dictionary, so that those terms are whole words here as
+they are in routing. A digest of that file is part of the tokenizer's signature: when the
+domain words change, the next tick rebuilds the index with the new words.
 """
 
-import hashlib
 import html
-import logging
 import re
 import threading
 import unicodedata
 from collections.abc import Iterable
-from pathlib import Path
 
 import jieba
 from django.utils.safestring import SafeString, mark_safe
+
+from lianxi import chinese_text
 
 STOPWORDS = frozenset("的了和与及或在是对等把被也并之其于为以由将就都而有")
 MAX_QUERY_TOKENS = 12
@@ -32,40 +31,17 @@ _tokenizer: jieba.Tokenizer | None = None
 _signature = ""
 
 
-def _domain_words() -> tuple[list[str], int, str]:
-    """The routing app's domain dictionary (the annex's special terms), if it has one: the
-    words, their jieba frequency and a digest of the file."""
-    try:
-        from lianxi.routing.engine import (  # type: ignore[attr-defined,unused-ignore]
-            DOMAIN_WORD_FREQ,
-            DOMAIN_WORDS_FILE,
-            read_domain_words,
-        )
-    except ImportError:
-        return [], 0, ""
-    path = Path(DOMAIN_WORDS_FILE)
-    if not path.is_file():
-        return [], 0, ""
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
-    return list(read_domain_words(path)), int(DOMAIN_WORD_FREQ), digest
-
-
 def tokenizer() -> jieba.Tokenizer:
     global _tokenizer, _signature
     if _tokenizer is None:
         with _lock:
             if _tokenizer is None:
-                jieba.setLogLevel(logging.WARNING)
-                made = jieba.Tokenizer()
-                made.initialize()
-                signature = f"jieba-{jieba.__version__}"
-                words, freq, digest = _domain_words()
-                for word in words:
-                    made.add_word(word, freq)
-                if digest:
-                    signature += f"+routing-{digest}"
-                _signature = signature
-                _tokenizer = made
+                # "+routing-": the words lived in the routing app when indexes were first
+                # signed; a new name would rebuild every index for the same cuts.
+                _signature = (
+                    f"jieba-{jieba.__version__}+routing-{chinese_text.domain_words_digest()}"
+                )
+                _tokenizer = chinese_text.new_tokenizer(words=chinese_text.read_domain_words())
     return _tokenizer
 
 
@@ -85,7 +61,7 @@ def words(text: str) -> list[str]:
     if not text:
         return []
     flat = unicodedata.normalize("NFKC", text)
-    return [w for w in map(normalise, tokenizer().cut_for_search(flat)) if w]
+    return [w for w in map(normalise, chinese_text.segments(tokenizer(), flat, search=True)) if w]
 
 
 def tokens_of(text: str) -> str:
