@@ -28,7 +28,7 @@ lint: install
 	$(BIN)/mypy .
 
 bench: install
-	$(BIN)/python -m lianxi.bench
+	$(BIN)/python -m bench.run
 
 eval-routing: install
 	$(BIN)/python -m lianxi.routing.eval

@@ -1,4 +1,5 @@
-"""`make bench`: page timings on SQLite and on PostgreSQL, one JSON object per figure per line.
+"""`make bench` (`python -m bench.run` from the repository root): page timings on SQLite and on
+PostgreSQL, one JSON object per figure per line.
 
 Each figure: {"name", "database", "n", "median_ms", "p95_ms", "items", "queries"}. The trivial
 view `/healthz` is measured in the same run, before and after, as the framework's floor. The home
@@ -20,8 +21,12 @@ import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 from typing import Any
 
+# Each database runs in a fresh process, started from the repository root so that `bench` is
+# importable there whatever directory `make bench` was called from.
+ROOT = Path(__file__).resolve().parent.parent
 ROUNDS = int(os.environ.get("LIANXI_BENCH_ROUNDS", "200"))
 PG_URL = os.environ.get("LIANXI_BENCH_PG", "postgres://postgres@127.0.0.1:5432/lianxi_bench")
 
@@ -635,10 +640,11 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as data_dir:
         env = {**os.environ, "LIANXI_DATA_DIR": data_dir}
         env.pop("DATABASE_URL", None)
-        failures += subprocess.call([sys.executable, "-m", "lianxi.bench", "--one"], env=env)
+        one = [sys.executable, "-m", "bench.run", "--one"]
+        failures += subprocess.call(one, env=env, cwd=ROOT)
         if _pg_available():
             env["DATABASE_URL"] = PG_URL
-            failures += subprocess.call([sys.executable, "-m", "lianxi.bench", "--one"], env=env)
+            failures += subprocess.call(one, env=env, cwd=ROOT)
     return 1 if failures else 0
 
 
