@@ -8,21 +8,20 @@ A panel is a function (user) -> dict | None with keys ``title``, ``items`` (list
 from collections.abc import Callable
 from typing import Any
 
+from .registry import Registry
+
 Panel = Callable[[Any], dict[str, Any] | None]
-_panels: list[tuple[int, str, Panel]] = []
+panels: Registry[Panel] = Registry("home panel")
 
 
 def register_panel(name: str, panel: Panel, *, order: int = 100) -> None:
-    global _panels
-    _panels = [p for p in _panels if p[1] != name]
-    _panels.append((order, name, panel))
-    _panels.sort(key=lambda p: (p[0], p[1]))
+    panels.register(name, panel, order=order)
 
 
 def dashboard_for(user: Any) -> list[dict[str, Any]]:
-    panels = []
-    for _, name, panel in _panels:
+    shown = []
+    for name, panel in panels.items():
         result = panel(user)
         if result is not None:
-            panels.append({"name": name, **result})
-    return panels
+            shown.append({"name": name, **result})
+    return shown

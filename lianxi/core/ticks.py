@@ -10,25 +10,27 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from .registry import Registry
+
 logger = logging.getLogger(__name__)
 
 TickHandler = Callable[[datetime], object]
-_handlers: dict[str, TickHandler] = {}
+ticks: Registry[TickHandler] = Registry("tick")
 
 
 def register_tick(name: str, handler: TickHandler) -> None:
-    _handlers[name] = handler
+    ticks.register(name, handler)
 
 
 def registered_ticks() -> dict[str, TickHandler]:
-    return dict(_handlers)
+    return dict(ticks.items())
 
 
 def run_tick(now: datetime | None = None) -> dict[str, object]:
     """Run every handler; one failing handler is logged and does not stop the others."""
     moment = now or timezone.now()
     results: dict[str, object] = {}
-    for name, handler in sorted(_handlers.items()):
+    for name, handler in ticks.items():
         try:
             results[name] = handler(moment)
         except Exception:

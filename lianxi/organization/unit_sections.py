@@ -7,20 +7,19 @@ Organization knows no meeting or action item; those apps register a function
 from collections.abc import Callable
 from typing import Any
 
+from lianxi.core.registry import Registry
+
 Section = Callable[[Any, Any], dict[str, Any] | None]
-_sections: list[tuple[int, str, Section]] = []
+sections: Registry[Section] = Registry("unit-page section")
 
 
 def register_unit_section(name: str, section: Section, *, order: int = 100) -> None:
-    global _sections
-    _sections = [s for s in _sections if s[1] != name]
-    _sections.append((order, name, section))
-    _sections.sort(key=lambda s: (s[0], s[1]))
+    sections.register(name, section, order=order)
 
 
 def unit_sections(unit: Any, viewer: Any) -> list[dict[str, Any]]:
     result = []
-    for _, name, section in _sections:
+    for name, section in sections.items():
         rendered = section(unit, viewer)
         if rendered is not None:
             result.append({"name": name, **rendered})

@@ -21,6 +21,9 @@ every installed app that has one:
   as a subquery, so access is always current.
 - `changed(since)`: a filter for rows changed since a moment, for the incremental reindex; None
   means the kind is small and is compared in full on every tick.
+
+A kind is registered once: a second app registering the same kind fails at start-up
+(`lianxi.core.registry`); a test adds one with `register` and removes it with `unregister`.
 """
 
 from collections.abc import Callable, Iterable
@@ -29,6 +32,8 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db.models import Model, Q, QuerySet
+
+from lianxi.core.registry import Registry
 
 
 @dataclass(frozen=True)
@@ -47,7 +52,7 @@ class Registration:
     order: int
 
 
-_registry: dict[str, Registration] = {}
+kinds: Registry[Registration] = Registry("search kind")
 
 
 def register(
@@ -81,20 +86,19 @@ def register(
         changed=changed,
         order=order,
     )
-    _registry[kind] = registration
-    return registration
+    return kinds.register(kind, registration, order=order, origin=model)
 
 
 def unregister(kind: str) -> None:
-    _registry.pop(kind, None)
+    kinds.unregister(kind)
 
 
 def registrations() -> list[Registration]:
-    return sorted(_registry.values(), key=lambda r: (r.order, r.kind))
+    return list(kinds)
 
 
 def registration(kind: str) -> Registration | None:
-    return _registry.get(kind)
+    return kinds.get(kind)
 
 
 def autodiscover() -> None:

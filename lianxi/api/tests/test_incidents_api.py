@@ -247,7 +247,7 @@ def test_detail_is_audited_and_hidden_from_other_units(
     posted: Incident, login: Callable[[Any], Client],
 ) -> None:  # fmt: skip
     """三(四)2 privacy: every view of an incident's details is in the audit trail; a unit not
-    notified gets 403 (as for an incident that does not exist)."""
+    notified gets 404, as for an incident that does not exist."""
     url = f"{LIST}/{posted.pk}"
     views = AuditEvent.objects.filter(action="incident.view", target_id=str(posted.pk))
     response = api_as(gov_reader).get(url)
@@ -257,8 +257,8 @@ def test_detail_is_audited_and_hidden_from_other_units(
     assert login(clerk).get(url).status_code == 200  # a session may read
     assert views.count() == 2
     for user in (other_liaison, outsider):
-        assert api_as(user).get(url).status_code == 403
-    assert api_as(other_liaison).get(f"{LIST}/999999").status_code == 403
+        assert api_as(user).get(url).status_code == 404
+    assert api_as(other_liaison).get(f"{LIST}/999999").status_code == 404
     assert Client().get(url).status_code == 401
     assert views.count() == 2
 
@@ -348,16 +348,16 @@ def test_the_notices_json_reads_a_fixed_number_of_queries_三_四_2(
     assert [len(u["cap"]["references"]) for u in body["updates"]] == [1, 2, 3, 4, 5, 6]
 
 
-def test_cap_of_an_incident_a_unit_was_not_notified_of_is_forbidden(
+def test_cap_of_an_incident_a_unit_was_not_notified_of_is_not_found(
     api_as: Api, clerk: Any, emergency_liaison: Any, gov_reader: Any, posted: Incident,
     unit_of: Callable[[str], Unit],
 ) -> None:  # fmt: skip
     """三(四)2: a notice (and its CAP) is for the units notified, the secretariat and the
-    government office."""
+    government office; for another unit the incident does not exist (404)."""
     notify_units(posted, clerk, unit_of("市人力资源和社会保障局"))
     notice = posted.notices.get()
     url = f"{LIST}/{posted.pk}/notices/{notice.pk}/cap"
-    assert api_as(emergency_liaison).get(url).status_code == 403
-    assert api_as(emergency_liaison).get(f"{LIST}/{posted.pk}/notices").status_code == 403
+    assert api_as(emergency_liaison).get(url).status_code == 404
+    assert api_as(emergency_liaison).get(f"{LIST}/{posted.pk}/notices").status_code == 404
     assert api_as(gov_reader).get(url).status_code == 200
     assert api_as(gov_reader).get(f"{LIST}/{posted.pk}/notices/999999/cap").status_code == 404
