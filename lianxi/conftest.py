@@ -10,19 +10,39 @@
   nothing of the first
 - ``two_meetings_person``: one account with a membership in each joint meeting (the first's
   liaison of the health commission, the second's secretariat clerk)
+- ``union_liaison`` / ``safety_liaison`` / ``finance_liaison``: the liaisons of the trade union,
+  the emergency management bureau and the finance bureau, for tests that need a third unit
+
+The fixtures an app's tests share with the API tests live beside that app's tests, in
+``<app>/tests/fixtures.py``, and are plugged in here (``pytest_plugins``), so that each is
+defined once.
 """
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django.utils import timezone
 
 from lianxi.organization.models import Membership, Unit
 from lianxi.organization.tests.factories import make_mechanism
 
+# pytest accepts pytest_plugins only in the root conftest.
+pytest_plugins = [
+    "lianxi.meetings.tests.fixtures",
+    "lianxi.supervision.tests.fixtures",
+    "lianxi.notifications.tests.fixtures",
+]
+
 PASSWORD = "Lianxi-test-2026!"
+
+
+def aware(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> datetime:
+    """A time of day in the platform's time zone (Asia/Shanghai)."""
+    return timezone.make_aware(datetime(year, month, day, hour, minute))
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -131,6 +151,21 @@ def security_admin(unit_named: Callable[[str], Unit]) -> Any:
 @pytest.fixture
 def outsider(db: Any) -> Any:
     return _person("outsider", "路人", None, None)
+
+
+@pytest.fixture
+def union_liaison(unit_named: Callable[[str], Unit]) -> Any:
+    return _person("union", "工会联络", unit_named("市总工会"), Membership.Role.LIAISON)
+
+
+@pytest.fixture
+def safety_liaison(unit_named: Callable[[str], Unit]) -> Any:
+    return _person("safety", "孙联络", unit_named("市应急管理局"), Membership.Role.LIAISON)
+
+
+@pytest.fixture
+def finance_liaison(unit_named: Callable[[str], Unit]) -> Any:
+    return _person("finance", "财政联络", unit_named("市财政局"), Membership.Role.LIAISON)
 
 
 SECOND_MECHANISM = "青溪县职业病防治工作联席会议"

@@ -5,6 +5,8 @@ import pytest
 from django.test import Client
 
 from lianxi.api.services import api_token_create
+from lianxi.organization.models import Unit
+from lianxi.supervision.models import ActionItem
 
 
 @pytest.fixture
@@ -30,3 +32,9 @@ def api_as(token_for: Callable[[Any], str]) -> Callable[[Any], Client]:
 
 def bearer(token: str) -> Client:
     return Client(headers={"Authorization": f"Bearer {token}"})
+
+
+@pytest.fixture
+def item(make_item: Callable[..., ActionItem], hrss: Unit, union: Unit) -> ActionItem:
+    """Led by the health commission, supported by the HRSS bureau and the trade union."""
+    return make_item(supporting=(hrss, union))

@@ -18,13 +18,12 @@ from django.test import Client
 from django.utils import timezone
 from lxml import etree
 
-from lianxi.conftest import _person
 from lianxi.core.models import AuditEvent
 from lianxi.incidents import cap, services
-from lianxi.incidents.credit_code import check_character
 from lianxi.incidents.models import Enterprise, Incident, IncidentUpdate
+from lianxi.incidents.tests.conftest import credit_code
 from lianxi.organization.access import membership_of
-from lianxi.organization.models import Membership, Unit
+from lianxi.organization.models import Unit
 
 pytestmark = pytest.mark.django_db
 
@@ -34,8 +33,7 @@ SCHEMA = Path(__file__).resolve().parents[2] / "incidents" / "tests" / "data" / 
 CAP_NS = {"cap": "urn:oasis:names:tc:emergency:cap:1.2"}
 
 
-def credit_code(body: str = "91411500MA3X12345") -> str:
-    return body + check_character(body)
+CODE = credit_code("91411500MA3X12345")
 
 
 def report(**changes: Any) -> dict[str, Any]:
@@ -48,7 +46,7 @@ def report(**changes: Any) -> dict[str, Any]:
         "location": "平桥区工业园区纬二路8号 合成车间",
         "enterprise": {
             "name": "信阳某化工有限公司",
-            "credit_code": credit_code(),
+            "credit_code": CODE,
             "industry": "化学原料和化学制品制造业",
             "address": "工业园区纬二路8号",
             "county": "平桥区",
@@ -77,16 +75,6 @@ def post(client: Client, data: dict[str, Any], key: str | None = "hospital-0001"
 
 
 @pytest.fixture
-def unit_of(unit_named: Callable[[str], Unit]) -> Callable[[str], Unit]:
-    return unit_named
-
-
-@pytest.fixture
-def emergency_liaison(unit_named: Callable[[str], Unit]) -> Any:
-    return _person("ema", "应急联络", unit_named("市应急管理局"), Membership.Role.LIAISON)
-
-
-@pytest.fixture
 def posted(api_as: Api, clerk: Any) -> Incident:
     response = post(api_as(clerk), report())
     assert response.status_code == 201, response.content.decode()
@@ -111,7 +99,7 @@ def test_intake_registers_and_grades_an_incident(api_as: Api, clerk: Any) -> Non
     assert body["grade"] == "major"
     assert body["grade_display"] == "重大"
     assert body["poisoned_count"] == 12
-    assert body["enterprise"]["credit_code"] == credit_code()
+    assert body["enterprise"]["credit_code"] == CODE
     assert body["probable_cause"] == "煤气管道泄漏"
     assert body["url"].endswith(f"/api/v1/incidents/{body['id']}")
     incident = Incident.objects.get()
@@ -212,18 +200,18 @@ def test_who_may_report_an_incident(
 
 
 def test_list_shows_what_the_pages_show(
-    api_as: Api, clerk: Any, gov_reader: Any, other_liaison: Any, emergency_liaison: Any,
-    auditor: Any, posted: Incident, unit_of: Callable[[str], Unit],
+    api_as: Api, clerk: Any, gov_reader: Any, other_liaison: Any, safety_liaison: Any,
+    auditor: Any, posted: Incident, unit_named: Callable[[str], Unit],
 ) -> None:  # fmt: skip
     """三(四)2 privacy: secretariat and government see all; a unit only what it was notified of."""
     for user in (clerk, gov_reader):
         assert [i["id"] for i in api_as(user).get(LIST).json()] == [posted.pk]
     assert api_as(other_liaison).get(LIST).json() == []
-    notify_units(posted, clerk, unit_of("市人力资源和社会保障局"))
+    notify_units(posted, clerk, unit_named("市人力资源和社会保障局"))
     listed = api_as(other_liaison).get(LIST).json()
     assert [i["id"] for i in listed] == [posted.pk]
     assert "probable_cause" not in listed[0]  # details only in the audited detail
-    assert api_as(emergency_liaison).get(LIST).json() == []
+    assert api_as(safety_liaison).get(LIST).json() == []
     assert api_as(auditor).get(LIST).status_code == 403
     assert Client().get(LIST).status_code == 401
 
@@ -267,13 +255,13 @@ def test_detail_is_audited_and_hidden_from_other_units(
 
 
 def test_notices_as_json_and_cap_xml_valid_against_the_schema(
-    api_as: Api, clerk: Any, other_liaison: Any, emergency_liaison: Any, posted: Incident,
-    unit_of: Callable[[str], Unit],
+    api_as: Api, clerk: Any, other_liaison: Any, safety_liaison: Any, posted: Incident,
+    unit_named: Callable[[str], Unit],
 ) -> None:  # fmt: skip
     """三(四)2 / issue 4 §4: every notice as CAP 1.2 (Alert; 续报/终报 Update chained to the
     first alert by `references`), valid against the OASIS schema, and as JSON."""
     schema = etree.XMLSchema(etree.parse(str(SCHEMA)))
-    hrss, ema = unit_of("市人力资源和社会保障局"), unit_of("市应急管理局")
+    hrss, ema = unit_named("市人力资源和社会保障局"), unit_named("市应急管理局")
     assert api_as(clerk).get(f"{LIST}/{posted.pk}/cap").status_code == 404  # nothing sent yet
     notify_units(posted, clerk, hrss)
     notify_units(posted, clerk, ema)
@@ -310,7 +298,7 @@ def test_notices_as_json_and_cap_xml_valid_against_the_schema(
     assert first["cap_identifier"] in document.findtext("cap:references", namespaces=CAP_NS)
 
     # A notified unit gets its own notice by default; a unit not notified gets nothing.
-    own = etree.fromstring(api_as(emergency_liaison).get(f"{LIST}/{posted.pk}/cap").content)
+    own = etree.fromstring(api_as(safety_liaison).get(f"{LIST}/{posted.pk}/cap").content)
     assert own.findtext("cap:identifier", namespaces=CAP_NS) == body["notices"][1]["cap_identifier"]
     assert api_as(other_liaison).get(first["cap_url"]).status_code == 200
     assert Client().get(first["cap_url"]).status_code == 401
@@ -318,14 +306,14 @@ def test_notices_as_json_and_cap_xml_valid_against_the_schema(
 
 
 def test_the_notices_json_reads_a_fixed_number_of_queries_三_四_2(
-    api_as: Api, clerk: Any, posted: Incident, unit_of: Callable[[str], Unit],
+    api_as: Api, clerk: Any, posted: Incident, unit_named: Callable[[str], Unit],
 ) -> None:  # fmt: skip
     """三(四)2 续报: each update's CAP chain equals its own CAP file's, built from the updates in
     hand: the page's queries do not grow with the follow-up reports."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    notify_units(posted, clerk, unit_of("市人力资源和社会保障局"))
+    notify_units(posted, clerk, unit_named("市人力资源和社会保障局"))
     client = api_as(clerk)
     url = f"{LIST}/{posted.pk}/notices"
     client.get(url)  # the token's first use is recorded once: not part of the count
@@ -349,15 +337,15 @@ def test_the_notices_json_reads_a_fixed_number_of_queries_三_四_2(
 
 
 def test_cap_of_an_incident_a_unit_was_not_notified_of_is_not_found(
-    api_as: Api, clerk: Any, emergency_liaison: Any, gov_reader: Any, posted: Incident,
-    unit_of: Callable[[str], Unit],
+    api_as: Api, clerk: Any, safety_liaison: Any, gov_reader: Any, posted: Incident,
+    unit_named: Callable[[str], Unit],
 ) -> None:  # fmt: skip
     """三(四)2: a notice (and its CAP) is for the units notified, the secretariat and the
     government office; for another unit the incident does not exist (404)."""
-    notify_units(posted, clerk, unit_of("市人力资源和社会保障局"))
+    notify_units(posted, clerk, unit_named("市人力资源和社会保障局"))
     notice = posted.notices.get()
     url = f"{LIST}/{posted.pk}/notices/{notice.pk}/cap"
-    assert api_as(emergency_liaison).get(url).status_code == 404
-    assert api_as(emergency_liaison).get(f"{LIST}/{posted.pk}/notices").status_code == 404
+    assert api_as(safety_liaison).get(url).status_code == 404
+    assert api_as(safety_liaison).get(f"{LIST}/{posted.pk}/notices").status_code == 404
     assert api_as(gov_reader).get(url).status_code == 200
     assert api_as(gov_reader).get(f"{LIST}/{posted.pk}/notices/999999/cap").status_code == 404

@@ -7,7 +7,7 @@ to another role is 403, no token is 401, the rules' refusals are 400 with a Chin
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -15,19 +15,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
-from lianxi.conftest import _person
 from lianxi.meetings import services
 from lianxi.meetings.models import Attendance, Meeting, Minutes, MinutesReceipt
+from lianxi.meetings.tests.fixtures import hold, move_to_day, soon
 from lianxi.organization.models import Membership, Unit
 
 pytestmark = pytest.mark.django_db
 
 Api = Callable[[Any], Client]
-
-
-def soon(days: int = 10, hour: int = 9) -> datetime:
-    day = timezone.localtime() + timedelta(days=days)
-    return day.replace(hour=hour, minute=0, second=0, microsecond=0)
 
 
 def unit(name: str) -> Unit:
@@ -36,74 +31,6 @@ def unit(name: str) -> Unit:
 
 def post(client: Client, url: str, data: Any = None) -> Any:
     return client.post(url, data if data is not None else {}, content_type="application/json")
-
-
-@pytest.fixture
-def sec(clerk: Any) -> Membership:
-    return clerk.membership
-
-
-@pytest.fixture
-def observer_unit(mechanism: Any) -> Unit:
-    return Unit.objects.create(
-        mechanism=mechanism, name="市职业病防治院", kind=Unit.Kind.INVITED, order=200
-    )
-
-
-@pytest.fixture
-def observer_user(observer_unit: Unit) -> Any:
-    return _person("ocdi", "钱列席", observer_unit, Membership.Role.OBSERVER)
-
-
-@pytest.fixture
-def make_plenary(sec: Membership) -> Callable[..., Meeting]:
-    def make(
-        *, days: int = 10, observers: tuple[Unit, ...] = (), notify: bool = True, title: str = ""
-    ) -> Meeting:
-        meeting = services.meeting_schedule(
-            kind=Meeting.Kind.PLENARY,
-            title=title or "联席会议全体会议",
-            starts_at=soon(days),
-            ends_at=soon(days, hour=11),
-            location="市卫生健康委三楼会议室",
-            observer_units=observers,
-            actor=sec,
-        )
-        services.agenda_item_add(meeting=meeting, title="通报全市职业病防治工作形势", actor=sec)
-        services.agenda_item_add(meeting=meeting, title="审议年度工作要点", actor=sec)
-        if notify:
-            services.meeting_notify(meeting=meeting, actor=sec)
-        meeting.refresh_from_db()
-        return meeting
-
-    return make
-
-
-@pytest.fixture
-def plenary(make_plenary: Callable[..., Meeting], observer_unit: Unit) -> Meeting:
-    return make_plenary(observers=(observer_unit,))
-
-
-@pytest.fixture
-def other_meeting(make_plenary: Callable[..., Meeting]) -> Meeting:
-    """A plenary to which the observer unit is NOT invited."""
-    return make_plenary(title="另一次全体会议", days=20)
-
-
-def start_this_morning(meeting: Meeting) -> Meeting:
-    start = timezone.localtime().replace(hour=0, minute=1, second=0, microsecond=0)
-    Meeting.objects.filter(pk=meeting.pk).update(
-        starts_at=start, ends_at=start + timedelta(hours=2)
-    )
-    meeting.refresh_from_db()
-    return meeting
-
-
-def hold(meeting: Meeting, sec: Membership) -> Meeting:
-    start_this_morning(meeting)
-    attendances = list(meeting.attendances.all())
-    actual = {a.pk: services.default_actual(a)[0] for a in attendances}
-    return services.attendance_record(meeting=meeting, actual=actual, actor=sec)
 
 
 @pytest.fixture
@@ -380,11 +307,10 @@ def test_a_naive_time_is_local_time(clerk: Any, api_as: Api) -> None:
 
 
 def test_the_secretariat_entrusts_a_topical_meeting_and_the_chair_convenes_三_一_2(
-    clerk: Any, api_as: Api, mechanism: Any
+    clerk: Any, api_as: Api, mechanism: Any, safety_liaison: Any
 ) -> None:
     """三(一)2: a member unit chairs the topical meeting; its people then run it."""
     safety = unit("市应急管理局")
-    safety_liaison = _person("safety", "孙联络", safety, Membership.Role.LIAISON)
     body = plenary_body(
         kind="topical",
         title="尘肺病防治专题会议",
@@ -560,7 +486,7 @@ def test_leave_after_the_start_is_refused_三_一_1(
     plenary: Meeting, other_liaison: Any, api_as: Api
 ) -> None:
     """三(一)1: leave must be asked before the meeting starts; after the start → 400."""
-    start_this_morning(plenary)
+    move_to_day(plenary)
     body = {"answer": "leave", "attendee_name": "刘副局长", "substitute_name": "周处长"}
     response = post(api_as(other_liaison), answer_url(plenary), body)
     assert response.status_code == 400

@@ -10,17 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
-from lianxi.conftest import _person
 from lianxi.core.models import AuditEvent
 from lianxi.meetings import services
 from lianxi.meetings.models import Meeting, Minutes, MinutesReceipt, Resolution
+from lianxi.meetings.tests.fixtures import hold, soon
 from lianxi.organization.models import Membership, Unit
 from lianxi.supervision.models import ActionItem
 
@@ -29,11 +28,6 @@ pytestmark = pytest.mark.django_db
 Api = Callable[[Any], Client]
 IN_90_DAYS = date.today() + timedelta(days=90)
 TWO_DEADLINES = "请填写办结时限：一个日期，或印发后若干个工作日（二选一）。"
-
-
-def soon(days: int = 10, hour: int = 9) -> datetime:
-    day = timezone.localtime() + timedelta(days=days)
-    return day.replace(hour=hour, minute=0, second=0, microsecond=0)
 
 
 def send(client: Client, method: str, url: str, data: Any = None) -> Any:
@@ -45,40 +39,11 @@ def post(client: Client, url: str, data: Any = None) -> Any:
     return send(client, "post", url, data)
 
 
-def hold(meeting: Meeting, convener: Membership) -> Meeting:
-    """The meeting took place this morning and the convener recorded who came."""
-    start = timezone.localtime().replace(hour=0, minute=1, second=0, microsecond=0)
-    Meeting.objects.filter(pk=meeting.pk).update(
-        starts_at=start, ends_at=start + timedelta(hours=2)
-    )
-    meeting.refresh_from_db()
-    actual = {a.pk: services.default_actual(a)[0] for a in meeting.attendances.all()}
-    services.attendance_record(meeting=meeting, actual=actual, actor=convener)
-    meeting.refresh_from_db()
-    return meeting
-
-
 @pytest.fixture
-def sec(clerk: Any) -> Membership:
-    return clerk.membership
-
-
-@pytest.fixture
-def plenary(sec: Membership) -> Meeting:
-    """A plenary with two agenda items, notified (every member unit invited), not yet held."""
-    meeting = services.meeting_schedule(
-        kind=Meeting.Kind.PLENARY,
-        title="联席会议全体会议",
-        starts_at=soon(),
-        ends_at=soon(hour=11),
-        location="市卫生健康委三楼会议室",
-        actor=sec,
-    )
-    services.agenda_item_add(meeting=meeting, title="通报全市职业病防治工作形势", actor=sec)
-    services.agenda_item_add(meeting=meeting, title="审议年度工作要点", actor=sec)
-    services.meeting_notify(meeting=meeting, actor=sec)
-    meeting.refresh_from_db()
-    return meeting
+def plenary(make_plenary: Callable[..., Meeting]) -> Meeting:
+    """The shared plenary without its observer unit: the receipts asserted here are the member
+    units' and the government office's copy only."""
+    return make_plenary()
 
 
 @pytest.fixture
@@ -277,12 +242,13 @@ def test_the_chair_unit_writes_the_minutes_of_its_topical_meeting_三_一_2(
     unit_named: Callable[[str], Unit],
     other_liaison: Any,
     health_liaison: Any,
+    safety_liaison: Any,
     api_as: Api,
 ) -> None:
     """三(一)2: a topical meeting is run by the member unit the secretariat entrusted; its people
     write and issue the minutes, the units the topic concerns do not."""
     safety = unit_named("市应急管理局")
-    chair = _person("safety", "孙联络", safety, Membership.Role.LIAISON)
+    chair = safety_liaison
     meeting = services.topical_meeting_entrust(
         title="尘肺病防治专题会议",
         topic="尘肺病患者救治救助",

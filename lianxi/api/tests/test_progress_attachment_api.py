@@ -15,11 +15,8 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.utils import timezone
 
-from lianxi.conftest import _person
 from lianxi.core.models import AuditEvent
-from lianxi.organization.models import Membership, Unit
 from lianxi.supervision import services
 from lianxi.supervision.models import ActionItem, ProgressReport
 from lianxi.supervision.services import MAX_ATTACHMENT_BYTES
@@ -47,32 +44,6 @@ def upload(
 ) -> Any:
     data = {"text": text, "attachment": SimpleUploadedFile(name, content), **extra}
     return client.post(upload_url(item), data)
-
-
-@pytest.fixture
-def union_liaison(union: Unit) -> Any:
-    return _person("union", "工会联络", union, Membership.Role.LIAISON)
-
-
-@pytest.fixture
-def finance_liaison(unit_named: Callable[[str], Unit]) -> Any:
-    return _person("finance", "财政联络", unit_named("市财政局"), Membership.Role.LIAISON)
-
-
-@pytest.fixture
-def item(mechanism: Any, clerk: Any, health: Unit, hrss: Unit, union: Unit) -> ActionItem:
-    """Led by the health commission, supported by the HRSS bureau and the trade union."""
-    return services.action_item_create(
-        mechanism=mechanism,
-        title="开展重点行业职业病危害专项治理",
-        source=ActionItem.Source.GOVERNMENT,
-        source_label="市政府交办函",
-        lead_unit=health,
-        supporting_units=[hrss, union],
-        deadline_workdays=30,
-        actor=clerk,
-        today=timezone.localdate(),
-    )
 
 
 def test_the_lead_unit_sends_progress_with_an_attachment_and_asks_for_closure_四_二(

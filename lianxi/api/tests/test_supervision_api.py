@@ -16,10 +16,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
-from lianxi.conftest import _person
-from lianxi.organization.models import Membership, Unit
+from lianxi.organization.models import Unit
 from lianxi.supervision import services
 from lianxi.supervision.models import ActionItem, ExtensionRequest, ProgressReport, Review
+from lianxi.supervision.tests.fixtures import bulk_items
 
 pytestmark = pytest.mark.django_db
 
@@ -35,49 +35,6 @@ def post(client: Client, url: str, data: Any = None) -> Any:
 @pytest.fixture
 def finance(unit_named: Callable[[str], Unit]) -> Unit:
     return unit_named("市财政局")
-
-
-@pytest.fixture
-def union_liaison(union: Unit) -> Any:
-    return _person("union", "工会联络", union, Membership.Role.LIAISON)
-
-
-@pytest.fixture
-def finance_liaison(finance: Unit) -> Any:
-    return _person("finance", "财政联络", finance, Membership.Role.LIAISON)
-
-
-@pytest.fixture
-def make_item(mechanism: Any, clerk: Any, health: Unit) -> Callable[..., ActionItem]:
-    def make(
-        title: str = "开展重点行业职业病危害专项治理",
-        *,
-        lead: Unit | None = None,
-        supporting: tuple[Unit, ...] = (),
-        deadline: date | None = None,
-        today: date | None = None,
-        source: str = ActionItem.Source.GOVERNMENT,
-    ) -> ActionItem:
-        return services.action_item_create(
-            mechanism=mechanism,
-            title=title,
-            source=source,
-            source_label="市政府交办函",
-            lead_unit=lead or health,
-            supporting_units=supporting,
-            deadline=deadline,
-            deadline_workdays=None if deadline else 30,
-            actor=clerk,
-            today=today or TODAY,
-        )
-
-    return make
-
-
-@pytest.fixture
-def item(make_item: Callable[..., ActionItem], hrss: Unit, union: Unit) -> ActionItem:
-    """Led by the health commission, supported by the HRSS bureau and the trade union."""
-    return make_item(supporting=(hrss, union))
 
 
 # --- GET /action-items --------------------------------------------------------------------------
@@ -192,31 +149,6 @@ def test_bad_ledger_filters_are_refused_in_chinese(
     response = api_as(clerk).get(f"{LIST}?{query}")
     assert response.status_code == status
     assert response.json()["detail"] == detail
-
-
-def bulk_items(mechanism: Any, units: list[Unit], n: int) -> None:
-    rows = []
-    for i in range(n):
-        deadline = TODAY + timedelta(days=(i % 40) - 10)
-        rows.append(
-            ActionItem(
-                mechanism=mechanism,
-                title=f"批量事项{i:05d}",
-                source=ActionItem.Source.values[i % 5],
-                lead_unit=units[i % len(units)],
-                deadline=deadline,
-                original_deadline=deadline,
-                status=ActionItem.Status.CLOSED if i % 7 == 0 else ActionItem.Status.OPEN,
-            )
-        )
-    created = ActionItem.objects.bulk_create(rows)
-    through = ActionItem.supporting_units.through
-    through.objects.bulk_create(
-        [
-            through(actionitem_id=it.pk, unit_id=units[(k + 1) % len(units)].pk)
-            for k, it in enumerate(created)
-        ]
-    )
 
 
 def test_the_ledger_query_count_does_not_grow_with_items(

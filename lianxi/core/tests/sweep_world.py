@@ -35,7 +35,7 @@ from lianxi.meetings.models import (
     MinutesSection,
     Resolution,
 )
-from lianxi.meetings.tests.conftest import hold, soon
+from lianxi.meetings.tests.fixtures import hold, soon
 from lianxi.notifications.models import Delivery
 from lianxi.notifications.services import notify
 from lianxi.organization.models import Mechanism, Membership, RulesDocument, Unit

@@ -23,10 +23,6 @@ def credit_code(body: str = "91411500MA4" + "0AB12") -> str:
 VALID_CODE = credit_code("91411502MA45X8K2P")  # 信阳市浉河区, a limited company
 
 
-def aware(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> datetime:
-    return timezone.make_aware(datetime(year, month, day, hour, minute))
-
-
 @pytest.fixture
 def data() -> IncidentInput:
     now = timezone.now()

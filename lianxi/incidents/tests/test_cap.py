@@ -17,9 +17,10 @@ from django.contrib.auth import get_user_model
 from lxml import etree
 
 from lianxi.incidents import cap
-from lianxi.incidents.credit_code import check_character
 from lianxi.incidents.models import Enterprise, Incident, IncidentNotice, IncidentUpdate
 from lianxi.organization.models import Unit
+
+from .conftest import credit_code
 
 pytestmark = pytest.mark.django_db
 
@@ -33,10 +34,6 @@ SENT_PATTERN = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[-+]\d\d:\d\d$")
 @pytest.fixture(scope="module")
 def schema() -> etree.XMLSchema:
     return etree.XMLSchema(etree.parse(str(SCHEMA_PATH)))
-
-
-def valid_code(body: str = "91411500MA3X12345") -> str:
-    return body + check_character(body)
 
 
 def assert_valid(schema: etree.XMLSchema, xml: bytes) -> Any:
@@ -54,7 +51,7 @@ def text(document: Any, path: str) -> str:
 def make_incident(mechanism: Any, *, grade: str = "major", poisoned: int = 12) -> Incident:
     enterprise = Enterprise.objects.create(
         name="信阳某化工有限公司",
-        credit_code=valid_code(),
+        credit_code=credit_code("91411500MA3X12345"),
         industry="化学原料和化学制品制造业",
         address="工业园区纬二路8号",
         county="平桥区",

@@ -5,9 +5,8 @@ from typing import Any
 
 import pytest
 
+from lianxi.conftest import aware
 from lianxi.incidents import grading
-
-from .conftest import aware
 
 
 @pytest.mark.parametrize(

@@ -14,15 +14,9 @@ from lianxi.meetings import services
 from lianxi.meetings.models import Meeting, Minutes
 from lianxi.organization.models import Unit
 
-from .conftest import hold
+from .fixtures import hold
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def other_meeting(make_plenary: Any) -> Meeting:
-    """A plenary to which the observer unit is NOT invited."""
-    return make_plenary(title="另一次全体会议", days=20)
 
 
 @pytest.fixture
@@ -75,7 +69,7 @@ def test_schedule_and_entrust_forms_are_for_the_secretariat_三_一_1(
 
 def test_schedule_form_creates_a_plenary_with_a_new_observer_unit(clerk: Any, login: Any) -> None:
     """三(一)1: the schedule page invites a new unit to attend as an observer (列席)."""
-    from .conftest import soon
+    from .fixtures import soon
 
     response = login(clerk).post(
         "/meetings/new/",

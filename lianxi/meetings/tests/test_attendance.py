@@ -16,7 +16,7 @@ from lianxi.meetings.selectors import meeting_attendances, roll_of
 from lianxi.notifications.models import Message
 from lianxi.organization.models import Unit
 
-from .conftest import attendance_of, hold, move_to_day
+from .fixtures import attendance_of, hold, move_to_day
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from lianxi.meetings import services
 from lianxi.meetings.models import Attendance, Meeting
 from lianxi.organization.models import Unit
 
-from .conftest import attendance_of, hold
+from .fixtures import attendance_of, hold
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

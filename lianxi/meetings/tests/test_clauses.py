@@ -15,21 +15,13 @@ from lianxi.conftest import _person
 from lianxi.core.exceptions import ApplicationError
 from lianxi.meetings import services
 from lianxi.meetings.models import Attendance, Meeting
-from lianxi.notifications.models import Delivery
+from lianxi.notifications.tests.fixtures import inbox_of
 from lianxi.organization.models import Membership, Unit
 from lianxi.supervision.services import action_item_close, action_item_create
 
-from .conftest import attendance_of, soon
+from .fixtures import attendance_of, soon
 
 pytestmark = pytest.mark.django_db
-
-
-def inbox_of(user: Any) -> list[str]:
-    return list(
-        Delivery.objects.filter(user=user, channel="inbox").values_list(
-            "message__subject", flat=True
-        )
-    )
 
 
 def test_the_city_government_is_copied_on_the_minutes_not_invited_to_the_meeting_三_一_1(

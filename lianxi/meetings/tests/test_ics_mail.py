@@ -3,7 +3,6 @@ with two independent parsers."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from email.message import EmailMessage
 from typing import Any
 
@@ -18,16 +17,6 @@ from lianxi.notifications.tests.servers import SmtpServer
 from .test_ics import both, invite, make_meeting
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def smtp(settings: Any) -> Iterator[SmtpServer]:
-    server = SmtpServer().start()
-    settings.MAILERS = server.mailers_setting()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def params(value: str) -> tuple[str, dict[str, str]]:

@@ -17,7 +17,7 @@ from lianxi.notifications.models import Delivery
 from lianxi.organization.models import Unit
 from lianxi.supervision.models import ActionItem
 
-from .conftest import attendance_of, hold
+from .fixtures import attendance_of, hold
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from lianxi.meetings.models import Meeting
 from lianxi.organization.models import Unit
 from lianxi.supervision.models import ActionItem
 
-from .conftest import attendance_of, hold
+from .fixtures import attendance_of, hold
 
 pytestmark = pytest.mark.django_db
 

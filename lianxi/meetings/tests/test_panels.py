@@ -11,7 +11,7 @@ from lianxi.meetings import services
 from lianxi.meetings.models import Meeting
 from lianxi.meetings.panels import secretariat_meetings_panel, unit_meetings_panel
 
-from .conftest import attendance_of, soon
+from .fixtures import attendance_of, soon
 
 pytestmark = pytest.mark.django_db
 

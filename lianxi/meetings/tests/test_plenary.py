@@ -12,20 +12,13 @@ from lianxi.core.exceptions import ApplicationError
 from lianxi.core.models import AuditEvent
 from lianxi.meetings import services
 from lianxi.meetings.models import AgendaItem, Attendance, Meeting
-from lianxi.notifications.models import Delivery, Message
+from lianxi.notifications.models import Message
+from lianxi.notifications.tests.fixtures import inbox_of
 from lianxi.organization.models import Unit
 
-from .conftest import hold, soon
+from .fixtures import hold, soon
 
 pytestmark = pytest.mark.django_db
-
-
-def inbox_of(user: Any) -> list[str]:
-    return list(
-        Delivery.objects.filter(user=user, channel="inbox").values_list(
-            "message__subject", flat=True
-        )
-    )
 
 
 def test_plenary_invites_every_active_member_unit_and_the_observers_三_一_1(

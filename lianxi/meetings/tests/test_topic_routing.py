@@ -16,7 +16,7 @@ from lianxi.organization.models import Membership, Unit
 from lianxi.routing import selectors as routing
 from lianxi.routing.models import RoutingExample
 
-from .conftest import hold, soon
+from .fixtures import hold, soon
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("annex_duties")]
 

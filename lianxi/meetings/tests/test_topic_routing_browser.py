@@ -14,7 +14,7 @@ from lianxi.meetings import services
 from lianxi.meetings.models import Meeting
 from lianxi.organization.models import Unit
 
-from .conftest import hold
+from .fixtures import hold
 
 pytestmark = [
     pytest.mark.browser,

@@ -12,7 +12,7 @@ from lianxi.meetings.models import Attendance, Meeting, MinutesReceipt
 from lianxi.notifications.models import Delivery
 from lianxi.organization.models import Unit
 
-from .conftest import hold, soon
+from .fixtures import hold, soon
 
 pytestmark = pytest.mark.django_db
 

@@ -3,18 +3,9 @@ from typing import Any
 
 import pytest
 
-from .servers import SmtpServer, WebhookServer
+from .servers import WebhookServer
 
-
-@pytest.fixture
-def smtp(settings: Any) -> Iterator[SmtpServer]:
-    """A real SMTP server on 127.0.0.1 (random port), and the default mailer pointed at it."""
-    server = SmtpServer().start()
-    settings.MAILERS = server.mailers_setting()
-    try:
-        yield server
-    finally:
-        server.stop()
+# `smtp` is in fixtures.py: the meetings tests send invitations through it too.
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from lianxi.incidents.services import IncidentInput, incident_notify, incident_r
 from lianxi.incidents.tests.conftest import VALID_CODE
 from lianxi.meetings import services as meetings
 from lianxi.meetings.models import Meeting, Minutes
-from lianxi.meetings.tests.conftest import hold, soon
+from lianxi.meetings.tests.fixtures import hold, soon
 from lianxi.organization.models import Clause, Duty, Membership, RulesDocument, Unit
 from lianxi.search.services import search_index_refresh
 from lianxi.supervision.models import ActionItem, ProgressReport
@@ -38,16 +38,6 @@ class Record:
     incident: Incident
     duty: Duty
     clause: Clause
-
-
-@pytest.fixture
-def union_liaison(unit_named: Callable[[str], Unit]) -> Any:
-    return _person("union", "工会联络", unit_named("市总工会"), Membership.Role.LIAISON)
-
-
-@pytest.fixture
-def safety_liaison(unit_named: Callable[[str], Unit]) -> Any:
-    return _person("safety", "孙联络", unit_named("市应急管理局"), Membership.Role.LIAISON)
 
 
 @pytest.fixture

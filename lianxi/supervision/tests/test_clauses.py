@@ -9,12 +9,11 @@ from typing import Any
 
 import pytest
 
+from lianxi.conftest import aware
 from lianxi.core.exceptions import ApplicationError
 from lianxi.supervision import services
 from lianxi.supervision.models import ActionItem, ProgressReport, Reminder
 from lianxi.supervision.reminders import send_reminders
-
-from .conftest import aware
 
 pytestmark = pytest.mark.django_db
 

@@ -7,12 +7,11 @@ from typing import Any
 
 import pytest
 
+from lianxi.conftest import aware
 from lianxi.organization.models import Mechanism
 from lianxi.supervision.lights import LIGHTS, Cutoffs
 from lianxi.supervision.models import ActionItem
 from lianxi.supervision.selectors import item_light, unfinished_items, with_lights
-
-from .conftest import aware
 
 MON = date(2026, 3, 9)
 

@@ -20,33 +20,9 @@ from lianxi.organization.models import Membership, Unit
 from lianxi.supervision import services
 from lianxi.supervision.models import ActionItem, ExtensionRequest, ProgressReport
 
+from .fixtures import bulk_items
+
 TODAY = timezone.localdate()
-
-
-def bulk_items(mechanism: Any, units: list[Unit], n: int, start: int = 0) -> None:
-    """n items spread over units, deadlines and lights, written in bulk."""
-    rows = []
-    for i in range(start, start + n):
-        deadline = TODAY + timedelta(days=(i % 40) - 10)
-        rows.append(
-            ActionItem(
-                mechanism=mechanism,
-                title=f"批量事项{i:05d}",
-                source=ActionItem.Source.values[i % 5],
-                lead_unit=units[i % len(units)],
-                deadline=deadline,
-                original_deadline=deadline,
-                status=ActionItem.Status.CLOSED if i % 7 == 0 else ActionItem.Status.OPEN,
-            )
-        )
-    created = ActionItem.objects.bulk_create(rows)
-    through = ActionItem.supporting_units.through
-    through.objects.bulk_create(
-        [
-            through(actionitem_id=item.pk, unit_id=units[(k + 1) % len(units)].pk)
-            for k, item in enumerate(created)
-        ]
-    )
 
 
 @pytest.fixture

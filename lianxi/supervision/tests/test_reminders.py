@@ -5,14 +5,13 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from lianxi.conftest import aware
 from lianxi.core.ticks import registered_ticks, run_tick
 from lianxi.notifications.models import Delivery, Message
 from lianxi.organization.models import Membership, Unit
 from lianxi.supervision import services
 from lianxi.supervision.models import ActionItem, Reminder
 from lianxi.supervision.reminders import send_reminders, send_weekly_digest
-
-from .conftest import aware
 
 MON = date(2026, 3, 9)
 

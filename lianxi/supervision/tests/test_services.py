@@ -7,25 +7,17 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from lianxi.conftest import aware
 from lianxi.core.exceptions import ApplicationError
 from lianxi.core.models import AuditEvent
-from lianxi.notifications.models import Delivery, Message
+from lianxi.notifications.models import Message
+from lianxi.notifications.tests.fixtures import inbox_of
 from lianxi.organization.models import Unit
 from lianxi.supervision import services
 from lianxi.supervision.access import visible_reports_q
 from lianxi.supervision.models import ActionItem, ExtensionRequest, ProgressReport, Review
 
-from .conftest import aware
-
 MON = date(2026, 3, 9)  # a Monday with no holiday near
-
-
-def inbox_of(user: Any) -> list[str]:
-    return list(
-        Delivery.objects.filter(user=user, channel="inbox").values_list(
-            "message__subject", flat=True
-        )
-    )
 
 
 # --- creating -----------------------------------------------------------------------------

@@ -1,7 +1,8 @@
-"""Fixtures of the supervision tests: units by name and an action-item maker."""
+"""Supervision fixtures shared by the supervision tests and the API tests (plugged in from
+``lianxi/conftest.py``): an action-item maker and a bulk writer of many items."""
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -10,10 +11,6 @@ from django.utils import timezone
 from lianxi.organization.models import Unit
 from lianxi.supervision.models import ActionItem
 from lianxi.supervision.services import action_item_create
-
-
-def aware(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> datetime:
-    return timezone.make_aware(datetime(year, month, day, hour, minute))
 
 
 @pytest.fixture
@@ -54,3 +51,31 @@ def make_item(mechanism: Any, clerk: Any, health: Unit) -> Callable[..., ActionI
         return item
 
     return make
+
+
+def bulk_items(mechanism: Any, units: list[Unit], n: int, start: int = 0) -> None:
+    """n items spread over units, deadlines and lights, written in bulk (bypassing the service,
+    for volume: no notifications, no audit)."""
+    today = timezone.localdate()
+    rows = []
+    for i in range(start, start + n):
+        deadline = today + timedelta(days=(i % 40) - 10)
+        rows.append(
+            ActionItem(
+                mechanism=mechanism,
+                title=f"批量事项{i:05d}",
+                source=ActionItem.Source.values[i % 5],
+                lead_unit=units[i % len(units)],
+                deadline=deadline,
+                original_deadline=deadline,
+                status=ActionItem.Status.CLOSED if i % 7 == 0 else ActionItem.Status.OPEN,
+            )
+        )
+    created = ActionItem.objects.bulk_create(rows)
+    through = ActionItem.supporting_units.through
+    through.objects.bulk_create(
+        [
+            through(actionitem_id=item.pk, unit_id=units[(k + 1) % len(units)].pk)
+            for k, item in enumerate(created)
+        ]
+    )
