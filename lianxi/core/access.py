@@ -35,6 +35,11 @@ def scope_of(user: Any) -> int | None:
     return getattr(unit, "mechanism_id", None)
 
 
+def is_signed_in(user: Any) -> bool:
+    """Anyone logged in: the home page, the catalogue's and the rules' entries, message settings."""
+    return bool(getattr(user, "is_authenticated", False))
+
+
 def can_read_audit(user: Any) -> bool:
     """Only the auditor: the security administrator and the secretariat are kept apart."""
     return role_of(user) == AUDITOR

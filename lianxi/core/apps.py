@@ -38,6 +38,27 @@ class CoreConfig(AppConfig):
     verbose_name = "核心"
 
     def ready(self) -> None:
+        from .access import can_manage_calendar, can_read_audit, is_signed_in
         from .dashboard import register_panel
+        from .navigation import register_nav
 
         register_panel("calendar", calendar_warning_panel, order=5)
+        register_nav("home", label="工作台", url_name="home", order=10, visible=is_signed_in)
+        register_nav(
+            "calendar",
+            label="节假日",
+            url_name="core:calendar",
+            order=120,
+            visible=can_manage_calendar,
+            active=(),
+            side="end",
+        )
+        register_nav(
+            "audit",
+            label="审计日志",
+            url_name="core:audit",
+            order=140,
+            visible=can_read_audit,
+            active=(),
+            side="end",
+        )

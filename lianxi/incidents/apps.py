@@ -8,10 +8,20 @@ class IncidentsConfig(AppConfig):
 
     def ready(self) -> None:
         from lianxi.core.dashboard import register_panel
+        from lianxi.core.navigation import register_nav
         from lianxi.core.ticks import register_tick
 
         from . import panels, services
+        from .access import can_list_incidents
 
         register_panel("incidents_secretariat", panels.secretariat_incidents, order=10)
         register_panel("incidents_unit", panels.unit_notices, order=10)
         register_tick("incidents.escalation", services.escalate_notices)
+        register_nav(
+            "incidents",
+            label="事故通报",
+            url_name="incidents:list",
+            order=60,
+            visible=can_list_incidents,
+            active=("incidents:",),
+        )

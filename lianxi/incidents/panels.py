@@ -6,22 +6,17 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
-from lianxi.organization.access import membership_of
-
 from . import access, grading, selectors
 
 PANEL_MAX = 12
 
 
 def secretariat_incidents(user: Any) -> dict[str, Any] | None:
-    membership = membership_of(user)
-    if not access.is_secretariat(membership):
+    if not access.handles_incidents(user):
         return None
-    assert membership is not None
-    mechanism_id = membership.unit.mechanism_id
     now = timezone.now()
     entries: list[dict[str, Any]] = []
-    for notice in selectors.red_alerts(mechanism_id)[:PANEL_MAX]:
+    for notice in selectors.red_alerts(user)[:PANEL_MAX]:
         entries.append(
             {
                 "text": f"红色警示：{notice.unit.name}未确认通报",
@@ -33,7 +28,7 @@ def secretariat_incidents(user: Any) -> dict[str, Any] | None:
                 "level": "danger",
             }
         )
-    for incident in selectors.running_clocks(mechanism_id)[:PANEL_MAX]:
+    for incident in selectors.running_clocks(user)[:PANEL_MAX]:
         clock = selectors.clock(incident, now)
         entries.append(
             {
@@ -46,7 +41,7 @@ def secretariat_incidents(user: Any) -> dict[str, Any] | None:
                 "level": "danger" if clock.late else "warning",
             }
         )
-    for incident in selectors.late_reports(mechanism_id)[:PANEL_MAX]:
+    for incident in selectors.late_reports(user)[:PANEL_MAX]:
         entries.append(
             {
                 "text": f"{incident.title}：逾期报告",
@@ -66,12 +61,8 @@ def secretariat_incidents(user: Any) -> dict[str, Any] | None:
 
 
 def unit_notices(user: Any) -> dict[str, Any] | None:
-    membership = membership_of(user)
-    if not access.acts_for_unit(membership):
-        return None
-    assert membership is not None
     now = timezone.now()
-    notices = list(selectors.waiting_for_unit(membership.unit_id)[:PANEL_MAX])
+    notices = list(selectors.waiting_for_unit(user)[:PANEL_MAX])
     if not notices:
         return None
     return {

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from lianxi.organization.models import Unit
@@ -68,27 +68,30 @@ def notices(incident: Incident) -> QuerySet[IncidentNotice]:
     return incident.notices.select_related("unit", "acknowledged_by").order_by("unit__order", "id")
 
 
-def running_clocks(mechanism_id: int) -> QuerySet[Incident]:
-    return Incident.objects.filter(
-        mechanism_id=mechanism_id, reported_at=None, status=Incident.Status.OPEN
-    ).order_by("report_due_at", "id")
+def running_clocks(user: Any) -> QuerySet[Incident]:
+    """The open incidents the person sees whose report up is not yet made."""
+    return (
+        access.visible_incidents(user)
+        .filter(reported_at=None, status=Incident.Status.OPEN)
+        .order_by("report_due_at", "id")
+    )
 
 
-def late_reports(mechanism_id: int) -> QuerySet[Incident]:
+def late_reports(user: Any) -> QuerySet[Incident]:
     """Reported after the clock ran out, in the last 30 days (still-unreported late ones are
     among the running clocks)."""
-    from django.db.models import F
-
     since = timezone.now() - timedelta(days=30)
-    return Incident.objects.filter(
-        mechanism_id=mechanism_id, reported_at__gt=F("report_due_at"), reported_at__gte=since
-    ).order_by("-reported_at")
-
-
-def red_alerts(mechanism_id: int) -> QuerySet[IncidentNotice]:
     return (
-        IncidentNotice.objects.filter(
-            incident__mechanism_id=mechanism_id,
+        access.visible_incidents(user)
+        .filter(reported_at__gt=F("report_due_at"), reported_at__gte=since)
+        .order_by("-reported_at")
+    )
+
+
+def red_alerts(user: Any) -> QuerySet[IncidentNotice]:
+    return (
+        access.visible_notices(user)
+        .filter(
             incident__status=Incident.Status.OPEN,
             acknowledged_at=None,
             level=IncidentNotice.Level.RED_ALERT,
@@ -98,11 +101,11 @@ def red_alerts(mechanism_id: int) -> QuerySet[IncidentNotice]:
     )
 
 
-def waiting_for_unit(unit_id: int) -> QuerySet[IncidentNotice]:
+def waiting_for_unit(user: Any) -> QuerySet[IncidentNotice]:
+    """The notices to the person's unit still waiting for its acknowledgement."""
     return (
-        IncidentNotice.objects.filter(
-            unit_id=unit_id, acknowledged_at=None, incident__status=Incident.Status.OPEN
-        )
+        access.own_notices(user)
+        .filter(acknowledged_at=None, incident__status=Incident.Status.OPEN)
         .select_related("incident")
         .order_by("ack_due_at", "id")
     )

@@ -5,6 +5,8 @@ from typing import Any
 
 from django import forms as django_forms
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,18 +15,18 @@ from django.views.decorators.http import require_POST
 
 from lianxi.core.downloads import download_response
 from lianxi.core.exceptions import ApplicationError
-from lianxi.organization.access import membership_of, role_required
+from lianxi.organization.access import membership_of
 from lianxi.organization.models import Unit
 
 from . import access, grading, selectors, services
 from .forms import CloseForm, IncidentForm, NotifyForm, UpdateForm, UpReportForm, WithdrawForm
-from .models import Incident, IncidentNotice, IncidentUpdate
+from .models import Incident, IncidentNotice
 from .report import report_pdf, report_text
 
 
-@role_required(*access.LIST_ROLES)
+@login_required
 def incident_list(request: HttpRequest) -> HttpResponse:
-    membership = membership_of(request.user)
+    access.require_list(request.user)
     page = Paginator(selectors.incident_list(request.user), selectors.LIST_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -39,16 +41,16 @@ def incident_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "rows": rows,
-            "scope_all": access.sees_all(membership),
-            "can_register": membership is not None and membership.role in access.REGISTER_ROLES,
+            "scope_all": access.sees_all_incidents(request.user),
+            "can_register": access.can_register_incident(request.user),
         },
     )
 
 
-@role_required(*access.REGISTER_ROLES)
+@login_required
 def incident_create(request: HttpRequest) -> HttpResponse:
-    membership = membership_of(request.user)
-    assert membership is not None
+    """三(四)2 intake; who may register is access.require_register, as for the API."""
+    membership = access.require_register(request.user)
     form = IncidentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = services.IncidentInput(**form.cleaned_data)
@@ -86,12 +88,9 @@ def _notify_form(incident: Incident, data: Any = None) -> tuple[NotifyForm, dict
 def _detail(
     request: HttpRequest, incident: Incident, status: int = 200, **forms: Any
 ) -> HttpResponse:
-    membership = membership_of(request.user)
-    secretariat = access.is_secretariat(membership)
+    perms = access.incident_permissions(request.user, incident)
     services.incident_view_record(incident=incident, viewer=request.user)
     now = timezone.now()
-    has_final = incident.updates.filter(kind=IncidentUpdate.Kind.FINAL).exists()
-    open_ = incident.status == Incident.Status.OPEN
     context: dict[str, Any] = {
         "incident": incident,
         "grade": grading.grade_label(incident.grade),
@@ -101,31 +100,35 @@ def _detail(
         "notices": selectors.notices(incident),
         "updates": incident.updates.select_related("author", "unit"),
         "timeline": incident.timeline.select_related("unit", "actor"),
-        "is_secretariat": secretariat,
-        "own_notice": access.own_notice(membership, incident),
-        "has_final": has_final,
-        "is_open": open_,
+        "perms": perms,
+        "is_secretariat": perms.is_secretariat,
+        "own_notice": perms.own_notice,
+        "has_final": perms.has_final,
+        "is_open": perms.is_open,
     }
-    if secretariat and open_:
+    if perms.can_notify:
         notify_form, reasons = _notify_form(incident)
         context.update(
-            notify_form=forms.get("notify_form", notify_form),
-            proposed_count=len(reasons),
-            up_report_form=forms.get("up_report_form", UpReportForm()),
-            update_form=forms.get("update_form", UpdateForm()) if not has_final else None,
-            close_form=forms.get("close_form", CloseForm()) if has_final else None,
-            withdraw_form=forms.get("withdraw_form", WithdrawForm()),
+            notify_form=forms.get("notify_form", notify_form), proposed_count=len(reasons)
         )
+    if perms.can_report_up:
+        context["up_report_form"] = forms.get("up_report_form", UpReportForm())
+    if perms.can_add_update:
+        context["update_form"] = forms.get("update_form", UpdateForm())
+    if perms.can_close:
+        context["close_form"] = forms.get("close_form", CloseForm())
+    if perms.can_withdraw:
+        context["withdraw_form"] = forms.get("withdraw_form", WithdrawForm())
     context["error"] = forms.get("error", "")
     return render(request, "incidents/detail.html", context, status=status)
 
 
-@role_required(*access.LIST_ROLES)
+@login_required
 def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, access.incident_for(request.user, pk))
 
 
-@role_required(*access.LIST_ROLES)
+@login_required
 def incident_timeline(request: HttpRequest, pk: int) -> HttpResponse:
     incident = access.incident_for(request.user, pk)
     services.incident_view_record(incident=incident, viewer=request.user, what="timeline")
@@ -140,7 +143,7 @@ def incident_timeline(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@role_required(*access.LIST_ROLES)
+@login_required
 def incident_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     incident = access.incident_for(request.user, pk)
     services.incident_view_record(incident=incident, viewer=request.user, what="report_pdf")
@@ -153,7 +156,7 @@ def incident_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(access.Role.SECRETARIAT)
+@login_required
 def up_report_create(request: HttpRequest, pk: int) -> HttpResponse:
     incident = access.incident_for(request.user, pk)
     membership = access.require_secretariat(request.user, incident)
@@ -175,7 +178,7 @@ def up_report_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(access.Role.SECRETARIAT)
+@login_required
 def notify_units(request: HttpRequest, pk: int) -> HttpResponse:
     incident = access.incident_for(request.user, pk)
     membership = access.require_secretariat(request.user, incident)
@@ -199,22 +202,20 @@ def notify_units(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(*access.UNIT_ROLES)
+@login_required
 def notice_ack(request: HttpRequest, pk: int, notice_pk: int) -> HttpResponse:
     incident = access.incident_for(request.user, pk)
     notice = get_object_or_404(IncidentNotice, pk=notice_pk, incident=incident)
     try:
         services.notice_acknowledge(notice=notice, by=membership_of(request.user))
     except ApplicationError as exc:
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied(exc.message) from exc
     messages.success(request, "已确认收到事故通报。")
     return redirect("incidents:detail", pk=incident.pk)
 
 
 @require_POST
-@role_required(access.Role.SECRETARIAT)
+@login_required
 def update_create(request: HttpRequest, pk: int) -> HttpResponse:
     incident = access.incident_for(request.user, pk)
     membership = access.require_secretariat(request.user, incident)
@@ -256,7 +257,7 @@ def _secretariat_form_post(
 
 
 @require_POST
-@role_required(access.Role.SECRETARIAT)
+@login_required
 def incident_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     """撤销: an incident registered in error; the notified units receive a CAP Cancel."""
     return _secretariat_form_post(
@@ -272,7 +273,7 @@ def incident_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(access.Role.SECRETARIAT)
+@login_required
 def incident_close(request: HttpRequest, pk: int) -> HttpResponse:
     return _secretariat_form_post(
         request,

@@ -28,6 +28,12 @@ CHAIR_ROLES = (Role.MEMBER, Role.LIAISON)
 MEETING_ROLES = (Role.SECRETARIAT, *UNIT_ROLES, Role.GOVERNMENT)
 
 
+def can_list_meetings(user: Any) -> bool:
+    """The meetings list (and its entry in the header): the roles that may see any meeting."""
+    membership = membership_of(user)
+    return membership is not None and membership.role in MEETING_ROLES
+
+
 def can_convene(membership: Membership | None, meeting: Meeting) -> bool:
     """The secretariat for any meeting; the chair unit's people for a topical one (三(一)2)."""
     if membership is None:

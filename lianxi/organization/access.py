@@ -125,10 +125,13 @@ INSIDE_ROLES = (
 PEOPLE_MANAGERS = (Role.SECRETARIAT, Role.SECURITY_ADMIN)
 
 # The records the units carry out together (action items, incidents): the secretariat and the
-# city government office see all of their joint meeting's; a unit's member and liaison, those
-# that concern their unit.
+# city government office see all of their joint meeting's; a unit's member and liaison, who act
+# for their unit, those that concern their unit. (An observer attends for its unit but acts for
+# it in nothing; who receives a unit's messages is notifications' UNIT_RECIPIENT_ROLES.)
 SEE_ALL_ROLES = (Role.SECRETARIAT, Role.GOVERNMENT)
-UNIT_ROLES = (Role.MEMBER, Role.LIAISON)
+UNIT_ACTING_ROLES = (Role.MEMBER, Role.LIAISON)
+# Transitional: supervision/access.py still imports the old name (another helper's file).
+UNIT_ROLES = UNIT_ACTING_ROLES
 
 
 def sees_all(membership: Membership | None) -> bool:
@@ -140,14 +143,15 @@ def is_secretariat(membership: Membership | None) -> bool:
 
 
 def acts_for_unit(membership: Membership | None) -> bool:
-    return membership is not None and membership.role in UNIT_ROLES
+    return membership is not None and membership.role in UNIT_ACTING_ROLES
 
 
 def scoped_to_unit[M: Model](
     user: Any, records: QuerySet[M], unit_q: Callable[[int], Q]
 ) -> QuerySet[M]:
     """`records` (with a `mechanism` field) as `user` may see them: all of the joint meeting's
-    for SEE_ALL_ROLES, those matching `unit_q(unit_id)` for UNIT_ROLES, none for anyone else."""
+    for SEE_ALL_ROLES, those matching `unit_q(unit_id)` for UNIT_ACTING_ROLES, none for anyone
+    else."""
     membership = membership_of(user)
     if membership is None:
         return records.none()

@@ -2,7 +2,9 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from .access import SESSION_CHOICE_KEY, membership_of
+from lianxi.core.navigation import nav_for
+
+from .access import SESSION_CHOICE_KEY, membership_of, needs_choice
 from .selectors import sole_mechanism_name
 
 
@@ -25,4 +27,20 @@ def organization(request: HttpRequest) -> dict[str, Any]:
         "membership": membership,
         # Only a person with several memberships is ever asked to choose.
         "can_switch_mechanism": session is not None and SESSION_CHOICE_KEY in session,
+        "nav": _navigation(request, user, membership),
     }
+
+
+def _navigation(request: HttpRequest, user: Any, membership: Any) -> dict[str, Any]:
+    """The header's registered entries this person sees (core.navigation).
+
+    None while a joint meeting is to be chosen, nor on the choice page itself: every entry's
+    page belongs to the meeting acted in, and the middleware sends an undecided person back.
+    """
+    if user is None or not user.is_authenticated:
+        return {}
+    match = request.resolver_match
+    view_name = match.view_name if match is not None else ""
+    if view_name == "choose_membership" or (membership is None and needs_choice(user)):
+        return {}
+    return nav_for(user, view_name)

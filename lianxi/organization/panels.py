@@ -65,16 +65,3 @@ def my_unit_duties(user: Any) -> dict[str, Any] | None:
         "more_url": reverse("organization:unit", args=[membership.unit_id]),
         "more_text": "查看本单位页面",
     }
-
-
-def coming_capabilities(user: Any) -> dict[str, Any] | None:
-    if membership_of(user) is None:
-        return None
-    return {
-        "title": "待办事项",
-        "items": [],
-        "empty": (
-            "公文会签、征求意见和年度报送上线后，需要您或本单位处理的事项也会列在这里，"
-            "并标明期限。会议、督办和事故通报见本页其他栏目。"
-        ),
-    }

@@ -31,6 +31,12 @@ from .models import ActionItem, ProgressReport
 LEDGER_ROLES = (*SEE_ALL_ROLES, *UNIT_ROLES)
 
 
+def can_see_ledger(user: Any) -> bool:
+    """The ledger (and its entry in the header): the roles that may see any action item."""
+    membership = membership_of(user)
+    return membership is not None and membership.role in LEDGER_ROLES
+
+
 def unit_items_q(unit_id: int) -> Q:
     """Items a unit leads or supports, without a join that would repeat rows."""
     through = ActionItem.supporting_units.through

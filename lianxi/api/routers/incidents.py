@@ -6,18 +6,18 @@ database's unique constraint on ``Incident.idempotency_key`` decides between con
 requests, and the loser reads the winner's row. Keys are per caller (two systems may use the same
 key for different incidents); the same key with a different incident is refused (409).
 
-Reading: the same visibility as the pages (lianxi.incidents.access) — the secretariat and the
-government office see every incident of their joint meeting, a member unit those it was notified
-of or registered; an incident the caller may not see is 403 whether or not it exists. Every
-view of an incident's details (detail, notices, CAP) writes ``incident.view`` to the audit.
+Who may report and who sees what is lianxi.incidents.access, as on the pages: the secretariat
+or any unit's member or liaison (a member unit's or an invited unit's) reports; the secretariat
+and the government office see every incident of their joint meeting, a unit those it was
+notified of or registered; an incident the caller may not see is 404 whether or not it exists.
+Every view of an incident's details (detail, notices, CAP) writes ``incident.view`` to the audit.
 """
 
 from datetime import datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Header, Router, Status
@@ -27,8 +27,8 @@ from lianxi.core.downloads import download_response
 from lianxi.core.exceptions import ApplicationError
 from lianxi.incidents import access, cap, grading, selectors, services
 from lianxi.incidents.models import Incident, IncidentNotice, IncidentUpdate
-from lianxi.organization.access import require_membership
-from lianxi.organization.models import Membership, Unit
+from lianxi.organization.access import membership_of
+from lianxi.organization.models import Membership
 
 from ..auth import token_auth
 from ..errors import NotFound
@@ -46,44 +46,22 @@ from ..schemas_meetings import UnitRef
 
 router = Router(tags=["职业病危害事故"])
 
-Role = Membership.Role
 READ_ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
-# 三(四)2: the secretariat, or any member unit that learns of an incident, registers it.
-INTAKE_ROLES = access.REGISTER_ROLES
 MAX_KEY_LENGTH = 150
 RETRIES = 3
-HIDDEN = "您无权查看该事故：事故信息仅限联席会议办公室、被通报单位和市政府办公室查看。"
 
 
-# --- who may do what (lianxi.incidents.access, as the pages) ---------------------------------
-
-
-def _reader(request: HttpRequest) -> Membership:
-    membership = require_membership(request.user)
-    if membership.role not in access.LIST_ROLES:
-        raise PermissionDenied(HIDDEN)
-    return membership
+# --- who may do what: lianxi.incidents.access, as on the pages --------------------------------
 
 
 def _incident(request: HttpRequest, incident_id: int, *, what: str) -> Incident:
-    """The incident if the caller may see it (403 otherwise), its view recorded in the audit."""
-    membership = _reader(request)
+    """The incident if the caller may see it (404 otherwise), its view recorded in the audit."""
     try:
         incident = access.incident_for(request.user, incident_id)
-    except PermissionDenied:
-        raise PermissionDenied(HIDDEN) from None
-    services.incident_view_record(incident=incident, viewer=membership, what=what)
+    except Http404:
+        raise NotFound(access.NOT_FOUND) from None
+    services.incident_view_record(incident=incident, viewer=membership_of(request.user), what=what)
     return incident
-
-
-def _intake_membership(request: HttpRequest) -> Membership:
-    membership = require_membership(request.user)
-    allowed = membership.role == Role.SECRETARIAT or (
-        membership.role in INTAKE_ROLES and membership.unit.kind == Unit.Kind.MEMBER
-    )
-    if not allowed:
-        raise PermissionDenied("只有联席会议办公室和成员单位可以报告职业病危害事故。")
-    return membership
 
 
 # --- building the answers ----------------------------------------------------------------------
@@ -121,7 +99,7 @@ def _summary(request: HttpRequest, incident: Incident, now: datetime) -> dict[st
 def _detail(request: HttpRequest, incident: Incident) -> IncidentDetailOut:
     enterprise = incident.enterprise
     unit = incident.registering_unit
-    has_notice = incident.notices.exists()
+    perms = access.incident_permissions(request.user, incident)
     return IncidentDetailOut(
         **_summary(request, incident, timezone.now()),
         location=incident.location,
@@ -142,7 +120,7 @@ def _detail(request: HttpRequest, incident: Incident) -> IncidentDetailOut:
         registering_unit=UnitRef(id=unit.pk, name=unit.name) if unit else None,
         closed_at=incident.closed_at,
         investigation_result=incident.investigation_result,
-        cap_url=_abs(request, "api:incident_cap", incident.pk) if has_notice else "",
+        cap_url=_abs(request, "api:incident_cap", incident.pk) if perms.can_export_cap else "",
         notices_url=_abs(request, "api:incident_notices", incident.pk),
     )
 
@@ -285,12 +263,12 @@ def incident_create(
         description="必填。每起事故一个唯一的键（例如 UUID）；重试时用同一个键，只登记一起事故。",
     ),
 ) -> Any:
-    """三(四)2：联席会议办公室或成员单位（及其对接的医院、区县平台）报告事故。
+    """三(四)2：联席会议办公室或成员单位、邀请单位（及其对接的医院、区县平台）报告事故。
 
     新登记返回 201；同一 Idempotency-Key 的重试返回 200 和第一次登记的事故，绝不重复登记。
     数据有误（人数为负、时间晚于现在、统一社会信用代码无效、死亡人数多于中毒人数等）返回 400
     和中文说明，不登记任何内容。"""
-    membership = _intake_membership(request)
+    membership = access.require_register(request.user)
     key = _idempotency_key(idempotency_key, membership)
     data = _input(payload)
     token = getattr(request, "api_token", None)
@@ -318,7 +296,7 @@ def incident_create(
 )
 def incident_list(request: HttpRequest, status: str | None = None) -> list[IncidentOut]:
     """三(四)2：不含个人信息的概要；详情、通报和 CAP 的每次查看都记入审计。"""
-    _reader(request)
+    access.require_list(request.user)
     incidents = selectors.incident_list(request.user)
     if status:
         incidents = incidents.filter(status=status)
@@ -364,14 +342,13 @@ def incident_notices(request: HttpRequest, incident_id: int) -> IncidentMessages
 def incident_cap(request: HttpRequest, incident_id: int) -> HttpResponse:
     """CAP 1.2 Alert：被通报单位得到向本单位的通报，其他可查看者得到首条通报。"""
     incident = _incident(request, incident_id, what="api.cap")
-    membership = _reader(request)
-    notices = incident.notices.select_related("unit", "incident__enterprise", "incident__mechanism")
-    notice = (
-        notices.filter(unit_id=membership.unit_id).first()
-        or notices.order_by("sent_at", "id").first()
-    )
-    if notice is None:
+    perms = access.incident_permissions(request.user, incident)
+    if not perms.can_export_cap:
         raise NotFound("该事故尚未向任何单位通报，没有 CAP 消息。")
+    notices = incident.notices.select_related("unit", "incident__enterprise", "incident__mechanism")
+    own = perms.own_notice
+    notice = notices.get(pk=own.pk) if own else notices.order_by("sent_at", "id").first()
+    assert notice is not None
     return _cap_response(cap.notice_cap(notice))
 
 

@@ -11,7 +11,6 @@ One module per stage of an incident; callers keep `from lianxi.incidents import 
 from ._helpers import incident_url
 from .intake import (
     MAX_COUNT,
-    REGISTER_ROLES,
     TITLE_MAX,
     IncidentInput,
     incident_input_errors,
@@ -31,7 +30,6 @@ from .updates import incident_close, incident_update_add, incident_view_record, 
 __all__ = [
     "ESCALATION_TEXT",
     "MAX_COUNT",
-    "REGISTER_ROLES",
     "TITLE_MAX",
     "IncidentInput",
     "escalate_notices",

@@ -15,7 +15,7 @@ from lianxi.organization.access import Role, user_of
 from lianxi.organization.models import Mechanism, Unit
 from lianxi.organization.selectors import secretariat_users
 
-from .. import grading, routing
+from .. import access, grading, routing
 from ..credit_code import credit_code_error, normalise
 from ..models import Enterprise, Incident
 from ._helpers import (
@@ -28,7 +28,6 @@ from ._helpers import (
 
 TITLE_MAX = 200
 MAX_COUNT = 1_000_000
-REGISTER_ROLES = (Role.SECRETARIAT, Role.MEMBER, Role.LIAISON)
 
 
 @dataclass
@@ -178,8 +177,8 @@ def incident_register(
             return existing, False
     membership = _membership(actor)
     if membership is not None:
-        if membership.role not in REGISTER_ROLES:
-            raise ApplicationError("只有联席会议办公室和成员单位可以登记职业病危害事故。")
+        if not access.may_register(membership):
+            raise ApplicationError(access.REGISTER_REFUSED)
         if membership.unit.mechanism_id != mechanism.pk:
             raise ApplicationError("您不属于该联席会议，不能登记事故。")
     elif user_of(actor) is not None:

@@ -14,7 +14,7 @@ from lianxi.organization.access import Role
 from lianxi.organization.models import Unit
 from lianxi.organization.selectors import secretariat_users
 
-from .. import grading
+from .. import access, grading
 from ..models import Incident, IncidentNotice
 from ._helpers import (
     _local,
@@ -141,11 +141,7 @@ def notice_acknowledge(
         .select_related("unit", "incident")
         .get(pk=notice.pk)
     )
-    if (
-        membership is None
-        or membership.unit_id != notice.unit_id
-        or membership.role not in (Role.MEMBER, Role.LIAISON)
-    ):
+    if membership is None or not access.may_acknowledge(membership, notice):
         raise ApplicationError("只有被通报单位的联席会议成员或联络员可以确认收到。")
     if notice.acknowledged_at is not None:
         return notice

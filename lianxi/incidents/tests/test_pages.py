@@ -50,8 +50,8 @@ def test_incident_pages_privacy(
     suffix: str,
 ) -> None:
     """三(四)2 privacy: the secretariat, the government role and the notified unit see the
-    incident (each view audited); another unit, the auditor and outsiders get 403; anonymous
-    visitors go to the login page."""
+    incident (each view audited); another unit, the auditor and outsiders get 404, as for an
+    incident that does not exist; anonymous visitors go to the login page."""
     url = f"/incidents/{notified.pk}/{suffix}"
     union_liaison = person("union_l", unit("市总工会"), "liaison")
     for user in (clerk, gov_reader, other_liaison):
@@ -60,7 +60,8 @@ def test_incident_pages_privacy(
         assert response.status_code == 200, user
         assert views_of(notified) == before + 1
     for user in (union_liaison, auditor, outsider):
-        assert login(user).get(url).status_code == 403, user
+        assert login(user).get(url).status_code == 404, user
+    assert login(clerk).get(f"/incidents/999999/{suffix}").status_code == 404
     response = client.get(url)
     assert response.status_code == 302 and "/account/login/" in response["Location"]
 
@@ -72,7 +73,7 @@ def test_registering_unit_sees_its_incident(
     incident = make_incident(actor=other_liaison)
     assert login(other_liaison).get(f"/incidents/{incident.pk}/").status_code == 200
     union_liaison = person("union_l", unit("市总工会"), "liaison")
-    assert login(union_liaison).get(f"/incidents/{incident.pk}/").status_code == 403
+    assert login(union_liaison).get(f"/incidents/{incident.pk}/").status_code == 404
 
 
 def test_list_scope_and_query_count(
@@ -181,14 +182,14 @@ def test_notify_page_preselects_proposals_and_only_the_secretariat_sends(
     client: Any,
 ) -> None:  # fmt: skip
     """三(四)2: the page proposes units (checked) and the secretariat confirms or changes the
-    list; nobody else may send."""
+    list; nobody else may send (a unit not notified does not see the incident: 404)."""
     incident = make_incident()
     page = login(clerk).get(f"/incidents/{incident.pk}/").content.decode()
     union = unit("市总工会")
     assert f'value="{union.pk}"' in page and "checked" in page
     url = f"/incidents/{incident.pk}/notify/"
     assert login(gov_reader).post(url, {"units": [union.pk]}).status_code == 403
-    assert login(other_liaison).post(url, {"units": [union.pk]}).status_code == 403
+    assert login(other_liaison).post(url, {"units": [union.pk]}).status_code == 404
     assert client.post(url, {"units": [union.pk]}).status_code == 302
     assert not IncidentNotice.objects.exists()
     response = login(clerk).post(url, {"units": [union.pk, unit("市应急管理局").pk]})
@@ -206,14 +207,15 @@ def test_acknowledge_from_the_page(
     client: Any,
 ) -> None:  # fmt: skip
     """三(四)2: the notified unit acknowledges on the incident's page (the inbox links there);
-    another unit and the secretariat cannot acknowledge for it."""
+    another unit (which does not see the incident: 404) and the secretariat cannot acknowledge
+    for it."""
     notice = notified.notices.get()
     url = f"/incidents/{notified.pk}/notices/{notice.pk}/ack/"
     page = login(other_liaison).get(f"/incidents/{notified.pk}/").content.decode()
     assert "确认收到" in page and url in page
     assert login(clerk).post(url).status_code == 403
     union_liaison = person("union_l", unit("市总工会"), "liaison")
-    assert login(union_liaison).post(url).status_code == 403
+    assert login(union_liaison).post(url).status_code == 404
     assert client.post(url).status_code == 302
     notice.refresh_from_db()
     assert notice.acknowledged_at is None

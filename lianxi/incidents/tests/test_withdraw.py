@@ -63,11 +63,11 @@ def test_withdraw_needs_a_reason_and_an_open_incident(make_incident: Any, clerk:
 def test_withdraw_page_access(
     login: Any, client: Any, make_incident: Any, clerk: Any, other_liaison: Any
 ) -> None:
-    """三(四)2: the secretariat withdraws an incident; another unit may not."""
+    """三(四)2: the secretariat withdraws an incident; a unit that does not see it gets 404."""
     incident = make_incident()
     url = f"/incidents/{incident.pk}/withdraw/"
     assert client.post(url, {"reason": "误报"}).status_code == 302  # anonymous → login
-    assert login(other_liaison).post(url, {"reason": "误报"}).status_code == 403
+    assert login(other_liaison).post(url, {"reason": "误报"}).status_code == 404
     response = login(clerk).post(url, {"reason": "误报"})
     assert response.status_code == 302
     incident.refresh_from_db()
