@@ -49,7 +49,7 @@ Channel = Delivery.Channel
 Status = Delivery.Status
 
 # The roles of a unit that a message to the unit reaches (DESIGN.md: its member and liaison).
-UNIT_ROLES = (Membership.Role.MEMBER, Membership.Role.LIAISON)
+UNIT_RECIPIENT_ROLES = (Membership.Role.MEMBER, Membership.Role.LIAISON)
 CLAIM_BATCH = 10
 MAX_BACKOFF_SECONDS = 24 * 3600
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024  # all of one message's attachments together
@@ -81,7 +81,7 @@ def _recipient_users(recipients: Sequence[Any]) -> tuple[list[Any], list[str]]:
     if unit_ids:
         memberships = (
             Membership.objects.filter(
-                unit_id__in=unit_ids, unit__active=True, active=True, role__in=UNIT_ROLES
+                unit_id__in=unit_ids, unit__active=True, active=True, role__in=UNIT_RECIPIENT_ROLES
             )
             .filter(user__is_active=True)
             .select_related("user")
