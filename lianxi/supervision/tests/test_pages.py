@@ -16,25 +16,13 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from lianxi.organization.models import Membership, Unit
+from lianxi.organization.models import Unit
 from lianxi.supervision import services
 from lianxi.supervision.models import ActionItem, ExtensionRequest, ProgressReport
 
 from .fixtures import bulk_items
 
 TODAY = timezone.localdate()
-
-
-@pytest.fixture
-def observer(mechanism: Any, django_user_model: Any) -> Any:
-    unit = Unit.objects.create(
-        mechanism=mechanism, name="市信访局", kind=Unit.Kind.INVITED, order=50
-    )
-    user = django_user_model.objects.create_user(
-        username="observer", password="Lianxi-test-2026!", first_name="列席人"
-    )
-    Membership.objects.create(user=user, unit=unit, role="observer")
-    return user
 
 
 @pytest.fixture
@@ -63,7 +51,7 @@ def test_ledger_access_and_scope(
     auditor: Any,
     security_admin: Any,
     outsider: Any,
-    observer: Any,
+    observer_user: Any,
     led_by_health: ActionItem,
     led_by_union: ActionItem,
 ) -> None:
@@ -76,7 +64,7 @@ def test_ledger_access_and_scope(
     assert "卫健委牵头事项" in page and "总工会牵头事项" not in page
     page = login(other_liaison).get("/supervision/").content.decode()  # supports it
     assert "卫健委牵头事项" in page and "总工会牵头事项" not in page
-    for user in (auditor, security_admin, outsider, observer):
+    for user in (auditor, security_admin, outsider, observer_user):
         assert login(user).get("/supervision/").status_code == 403, user.username
     assert_login_redirect(Client().get("/supervision/"))
 
@@ -263,7 +251,7 @@ def test_item_page_access(
     other_liaison: Any,
     auditor: Any,
     outsider: Any,
-    observer: Any,
+    observer_user: Any,
     led_by_health: ActionItem,
     led_by_union: ActionItem,
 ) -> None:
@@ -274,7 +262,7 @@ def test_item_page_access(
         response = login(user).get(url)
         assert response.status_code == 200, user.username
         assert "卫健委牵头事项" in response.content.decode()
-    for user in (auditor, outsider, observer):
+    for user in (auditor, outsider, observer_user):
         assert login(user).get(url).status_code == 403, user.username
     assert login(health_liaison).get(f"/supervision/{led_by_union.pk}/").status_code == 403
     assert login(clerk).get("/supervision/999999/").status_code == 403
