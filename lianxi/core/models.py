@@ -95,3 +95,26 @@ class CalendarYear(models.Model):
 
     def __str__(self) -> str:
         return str(self.year)
+
+
+class Serial(models.Model):
+    """The last number taken in a series, per scope and year: 纪要〔2026〕3号 of one joint meeting.
+
+    One row per (series, scope, year), incremented under its row lock by `core.serials`; the next
+    number never repeats, even when two clerks issue at the same moment.
+    """
+
+    series = models.CharField("序列", max_length=60)
+    scope_id = models.BigIntegerField("范围ID")
+    year = models.PositiveSmallIntegerField("年度")
+    last = models.PositiveIntegerField("已用到", default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["series", "scope_id", "year"], name="serial_once")
+        ]
+        verbose_name = "编号序列"
+        verbose_name_plural = "编号序列"
+
+    def __str__(self) -> str:
+        return f"{self.series}/{self.scope_id}/{self.year}: {self.last}"

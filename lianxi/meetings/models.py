@@ -169,6 +169,14 @@ class Minutes(TimeStampedModel):
         ISSUED = "issued", "已印发"
 
     meeting = models.OneToOneField(Meeting, on_delete=models.PROTECT, related_name="minutes")
+    # The meeting's joint meeting, kept here too so that the number is unique per joint meeting
+    # (a constraint cannot reach through the meeting).
+    mechanism = models.ForeignKey(
+        "organization.Mechanism",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="联席会议",
+    )
     year = models.PositiveSmallIntegerField("年度")
     serial = models.PositiveSmallIntegerField("期号序号", null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
@@ -189,7 +197,7 @@ class Minutes(TimeStampedModel):
         ordering = ["-year", "-serial", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["year", "serial"], condition=Q(serial__isnull=False),
+                fields=["mechanism", "year", "serial"], condition=Q(serial__isnull=False),
                 name="minutes_number_unique",
             )
         ]  # fmt: skip

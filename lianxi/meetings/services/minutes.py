@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from lianxi.core.audit import audit_record
 from lianxi.core.exceptions import ApplicationError
+from lianxi.core.serials import next_number
 from lianxi.notifications.services import inbox_mark_read_about, notify
-from lianxi.organization.models import Mechanism, Membership, Unit
+from lianxi.organization.models import Membership, Unit
 from lianxi.supervision.models import MAX_DEADLINE_WORKDAYS, MAX_FEEDBACK_WORKDAYS
 
 from ..access import UNIT_ROLES
@@ -25,6 +26,8 @@ from ..models import (
     Resolution,
 )
 from .common import Role, _clean, _local, _require_convener, minutes_url, unit_recipients
+
+MINUTES_SERIES = "minutes"
 
 
 def _require_minutes_draft(minutes: Minutes) -> None:
@@ -49,6 +52,7 @@ def minutes_draft(*, meeting: Meeting, actor: Membership) -> Minutes:
     chair = "联席会议办公室" if meeting.kind == Meeting.Kind.PLENARY else meeting.chair_unit.name
     minutes = Minutes.objects.create(
         meeting=meeting,
+        mechanism_id=meeting.mechanism_id,
         year=start.year,
         drafted_by=actor.user,
         intro=(
@@ -298,17 +302,13 @@ def minutes_issue(*, minutes: Minutes, actor: Membership, now: datetime | None =
     meeting = minutes.meeting
     _require_convener(actor, meeting)
     now = now or timezone.now()
-    # Serialise issuing within the mechanism so two minutes never take the same number.
-    Mechanism.objects.select_for_update().get(pk=meeting.mechanism_id)
     minutes = Minutes.objects.select_for_update().select_related("meeting").get(pk=minutes.pk)
     if minutes.status != Minutes.Status.APPROVED:
         raise ApplicationError("会议纪要审定后才能印发。")
     year = _local(now).year
-    last = (
-        Minutes.objects.filter(year=year, serial__isnull=False).aggregate(m=Max("serial"))["m"] or 0
-    )
     minutes.year = year
-    minutes.serial = last + 1
+    # Numbered per joint meeting and year: 〔2026〕1号 is each joint meeting's first of the year.
+    minutes.serial = next_number(series=MINUTES_SERIES, scope_id=meeting.mechanism_id, year=year)
     minutes.status = Minutes.Status.ISSUED
     minutes.issued_by = actor.user
     minutes.issued_at = now
