@@ -17,7 +17,7 @@ from django.db.models import Q, QuerySet
 
 from lianxi.organization.access import (
     SEE_ALL_ROLES,
-    UNIT_ROLES,
+    UNIT_ACTING_ROLES,
     acts_for_unit,
     is_secretariat,
     membership_of,
@@ -28,7 +28,7 @@ from lianxi.organization.models import Membership
 
 from .models import ActionItem, ProgressReport
 
-LEDGER_ROLES = (*SEE_ALL_ROLES, *UNIT_ROLES)
+LEDGER_ROLES = (*SEE_ALL_ROLES, *UNIT_ACTING_ROLES)
 
 
 def can_see_ledger(user: Any) -> bool:
