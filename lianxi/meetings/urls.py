@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import minutes_views, views
 
 app_name = "meetings"
 
@@ -31,23 +31,27 @@ urlpatterns = [
     path("<int:pk>/answer/", views.attendance_answer, name="answer"),
     path("<int:pk>/record/", views.attendance_record, name="record"),
     path("<int:pk>/minutes/", views.minutes_draft, name="minutes_draft"),
-    path("minutes/<int:pk>/", views.minutes_detail, name="minutes"),
-    path("minutes/<int:pk>/edit/", views.minutes_edit, name="minutes_edit"),
-    path("minutes/<int:pk>/sections/", views.section_add, name="section_add"),
+    path("minutes/<int:pk>/", minutes_views.minutes_detail, name="minutes"),
+    path("minutes/<int:pk>/edit/", minutes_views.minutes_edit, name="minutes_edit"),
+    path("minutes/<int:pk>/sections/", minutes_views.section_add, name="section_add"),
     path(
         "minutes/<int:pk>/sections/<int:section_pk>/resolutions/",
-        views.resolution_add,
+        minutes_views.resolution_add,
         name="resolution_add",
     ),
     path(
         "minutes/<int:pk>/resolutions/<int:resolution_pk>/remove/",
-        views.resolution_remove,
+        minutes_views.resolution_remove,
         name="resolution_remove",
     ),
-    path("minutes/<int:pk>/approve/", views.minutes_approve, name="minutes_approve"),
-    path("minutes/<int:pk>/reopen/", views.minutes_reopen, name="minutes_reopen"),
-    path("minutes/<int:pk>/issue/", views.minutes_issue, name="minutes_issue"),
-    path("minutes/<int:pk>/acknowledge/", views.minutes_acknowledge, name="minutes_acknowledge"),
-    path("minutes/<int:pk>/minutes.docx", views.minutes_docx, name="minutes_docx"),
-    path("minutes/<int:pk>/minutes.pdf", views.minutes_pdf, name="minutes_pdf"),
+    path("minutes/<int:pk>/approve/", minutes_views.minutes_approve, name="minutes_approve"),
+    path("minutes/<int:pk>/reopen/", minutes_views.minutes_reopen, name="minutes_reopen"),
+    path("minutes/<int:pk>/issue/", minutes_views.minutes_issue, name="minutes_issue"),
+    path(
+        "minutes/<int:pk>/acknowledge/",
+        minutes_views.minutes_acknowledge,
+        name="minutes_acknowledge",
+    ),
+    path("minutes/<int:pk>/minutes.docx", minutes_views.minutes_docx, name="minutes_docx"),
+    path("minutes/<int:pk>/minutes.pdf", minutes_views.minutes_pdf, name="minutes_pdf"),
 ]
