@@ -179,19 +179,23 @@ def test_the_list_query_count_does_not_grow_with_meetings(
     django_assert_max_num_queries: Any,
 ) -> None:  # fmt: skip
     make_plenary(title="会议1")
-    for client in (login(clerk), login(other_liaison)):
+    # Each person against their own first count: the header's entries cost the secretariat
+    # one query more than a liaison (can_manage_calendar), whatever the number of meetings.
+    clients = {"clerk": login(clerk), "liaison": login(other_liaison)}
+    baselines = {}
+    for who, client in clients.items():
         with django_assert_max_num_queries(8) as few:
             assert client.get("/meetings/").status_code == 200
-        baseline = len(few.captured_queries)
+        baselines[who] = len(few.captured_queries)
     for n in range(2, 8):
         make_plenary(title=f"会议{n}", days=n)
     meeting = Meeting.objects.all()[0]
     Meeting.objects.filter(pk=meeting.pk).update(starts_at=meeting.starts_at - timedelta(days=30))
-    for client in (login(clerk), login(other_liaison)):
+    for who, client in clients.items():
         with django_assert_max_num_queries(8) as many:
             response = client.get("/meetings/")
         assert response.content.decode().count("会议") > 7
-        assert len(many.captured_queries) <= baseline
+        assert len(many.captured_queries) <= baselines[who]
 
 
 def test_minutes_downloads_and_edit_endpoints_follow_the_minutes_access(
