@@ -35,6 +35,7 @@ def visible_inbox(user: Any) -> QuerySet[Delivery]:
 
 def visible_outbox(user: Any) -> QuerySet[Delivery]:
     """The deliveries the secretariat sees on 投递失败: its own joint meeting's messages."""
-    if not can_see_dead_letters(user):
+    mechanism_id = mechanism_id_of(user)
+    if mechanism_id is None or not can_see_dead_letters(user):
         return Delivery.objects.none()
-    return Delivery.objects.filter(message__mechanism_id=mechanism_id_of(user))
+    return Delivery.objects.filter(message__mechanism_id=mechanism_id)

@@ -59,10 +59,13 @@ class Message(models.Model):
 class Delivery(models.Model):
     """One message to one person through one channel; the row is the outbox entry."""
 
-    class Channel(models.TextChoices):
-        INBOX = "inbox", "站内消息"
-        EMAIL = "email", "电子邮件"
-        WEBHOOK = "webhook", "Webhook"
+    class Channel:
+        """The names of the three channels this app registers (notifications.channels); another
+        app's channel is just its registered name."""
+
+        INBOX = "inbox"
+        EMAIL = "email"
+        WEBHOOK = "webhook"
 
     class Status(models.TextChoices):
         PENDING = "pending", "待投递"
@@ -77,7 +80,7 @@ class Delivery(models.Model):
         related_name="deliveries",
         verbose_name="收件人",
     )
-    channel = models.CharField("渠道", max_length=10, choices=Channel.choices)
+    channel = models.CharField("渠道", max_length=20)
     # Derived from the message's uuid, the person and the channel; the e-mail Message-ID and the
     # webhook's Idempotency-Key header carry it, so receivers can drop a repeat too.
     idempotency_key = models.CharField(max_length=120, unique=True)
@@ -115,7 +118,13 @@ class Delivery(models.Model):
         verbose_name_plural = "投递"
 
     def __str__(self) -> str:
-        return f"{self.get_channel_display()} → {self.user} : {self.message_id}"
+        return f"{self.channel_label} → {self.user} : {self.message_id}"
+
+    @property
+    def channel_label(self) -> str:
+        from .channels import label_of
+
+        return label_of(self.channel)
 
 
 class NotificationSettings(models.Model):
@@ -126,6 +135,8 @@ class NotificationSettings(models.Model):
     )
     email_enabled = models.BooleanField("接收电子邮件", default=True)
     webhook_url = models.URLField("Webhook 地址", max_length=500, blank=True)
+    # Settings of channels other apps register (SMS, a messaging app), by field name.
+    extra = models.JSONField("其他渠道设置", default=dict, blank=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:

@@ -41,7 +41,7 @@ def dead_letters(user: Any) -> QuerySet[Delivery]:
     """Deliveries of this joint meeting that failed for good, newest first, each recipient with
     their unit here (`user.units_here`)."""
     units_here = (
-        Membership.objects.filter(unit__mechanism_id=mechanism_id_of(user), active=True)
+        Membership.objects.filter(unit__mechanism_id=mechanism_id_of(user) or 0, active=True)
         .select_related("unit")
         .order_by("id")
     )

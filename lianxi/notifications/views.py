@@ -69,27 +69,25 @@ def mark_all_read(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def settings_page(request: HttpRequest) -> HttpResponse:
-    """消息设置: e-mail on/off and a webhook for a chat robot."""
+    """消息设置: what each channel asks (e-mail on/off, a webhook for a chat robot, …)."""
     prefs = services.notification_settings_of(request.user)
     if request.method == "POST":
         form = NotificationSettingsForm(request.POST)
         if form.is_valid():
             try:
-                services.notification_settings_update(
-                    user=request.user,
-                    email_enabled=form.cleaned_data["email_enabled"],
-                    webhook_url=form.cleaned_data["webhook_url"],
-                )
+                services.notification_settings_update(user=request.user, **form.cleaned_data)
             except ApplicationError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             else:
                 messages.success(request, "消息设置已保存。")
                 return redirect("notifications:settings")
     else:
-        form = NotificationSettingsForm(
-            initial={"email_enabled": prefs.email_enabled, "webhook_url": prefs.webhook_url}
-        )
-    return render(request, "notifications/settings.html", {"form": form, "prefs": prefs})
+        form = NotificationSettingsForm(initial=NotificationSettingsForm.initial_from(prefs))
+    return render(
+        request,
+        "notifications/settings.html",
+        {"form": form, "prefs": prefs, "sections": form.sections(request.user)},
+    )
 
 
 @login_required
