@@ -1,14 +1,20 @@
-"""Reads for the calendar feed: whose feed a token opens, and what that person's unit sees."""
+"""Reads for the calendar feed: whose feed a token opens, and what that person sees.
+
+The feed is the person's own calendar: of the meetings and action items they may see
+(`access.visible_meetings`, `supervision.access.visible_items`), those their unit takes part in.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
+from lianxi.organization.access import act_in
 from lianxi.organization.models import Membership
 
+from .access import visible_meetings
 from .feed_services import feed_membership, token_hash
 from .models import AgendaItem, Attendance, CalendarFeed, Meeting
 
@@ -23,33 +29,50 @@ FEED_MEETING_STATUSES = (
 )
 
 
+class FeedOwner(NamedTuple):
+    """The person a feed token opens, bound to the feed's membership (act_in), and that
+    membership."""
+
+    user: Any
+    membership: Membership
+
+
 def calendar_feed_of(user: Any) -> CalendarFeed | None:
     return CalendarFeed.objects.filter(user=user).first()
 
 
-def feed_owner(token: str) -> Membership | None:
-    """The membership a feed token opens, or None (unknown, revoked, or no longer entitled)."""
+def feed_owner(token: str) -> FeedOwner | None:
+    """Whose feed a token opens, or None (unknown, revoked, or no longer entitled).
+
+    The feed acts in the joint meeting it was issued in, as an API token does: one query reads
+    the feed, its owner and that membership.
+    """
     if not token or len(token) > MAX_TOKEN_LENGTH:
         return None
-    feed = CalendarFeed.objects.select_related("user").filter(token_hash=token_hash(token)).first()
+    feed = (
+        CalendarFeed.objects.select_related("user", "membership__unit__mechanism")
+        .filter(token_hash=token_hash(token))
+        .first()
+    )
     if feed is None:
         return None
-    return feed_membership(feed.user)
+    act_in(feed.user, feed.membership)
+    membership = feed_membership(feed.user)
+    return None if membership is None else FeedOwner(feed.user, membership)
 
 
-def feed_meetings(*, membership: Membership, now: datetime) -> QuerySet[Meeting]:
-    """三(一): the meetings the person's unit is invited to or chairs; the secretariat's: all.
-
-    Only meetings whose notice went out (notified, held, or cancelled after notice).
+def feed_meetings(*, user: Any, now: datetime) -> QuerySet[Meeting]:
+    """三(一): of the meetings the person sees, those whose notice went out (notified, held, or
+    cancelled after notice) and that their unit is invited to or chairs; the secretariat's: all.
     """
-    meetings = Meeting.objects.filter(
-        mechanism_id=membership.unit.mechanism_id,
+    meetings = visible_meetings(user).filter(
         status__in=FEED_MEETING_STATUSES,
         ends_at__gte=now - timedelta(days=FEED_PAST_DAYS),
     )
-    if membership.role != Membership.Role.SECRETARIAT:
-        invited = Attendance.objects.filter(meeting=OuterRef("pk"), unit_id=membership.unit_id)
-        meetings = meetings.filter(Q(Exists(invited)) | Q(chair_unit_id=membership.unit_id))
+    owner = feed_membership(user)
+    if owner is not None and owner.role != Membership.Role.SECRETARIAT:
+        invited = Attendance.objects.filter(meeting=OuterRef("pk"), unit_id=owner.unit_id)
+        meetings = meetings.filter(Q(Exists(invited)) | Q(chair_unit_id=owner.unit_id))
     return (
         meetings.select_related("chair_unit")
         .prefetch_related(
@@ -63,18 +86,21 @@ def feed_meetings(*, membership: Membership, now: datetime) -> QuerySet[Meeting]
     )
 
 
-def feed_action_items(*, membership: Membership, now: datetime) -> QuerySet[Any]:
-    """四(二): the open action items the person's unit leads or supports, for their deadlines."""
-    from lianxi.supervision.access import unit_items_q
+def feed_action_items(*, user: Any, now: datetime) -> QuerySet[Any]:
+    """四(二): of the action items the person sees, the open ones their unit leads or supports,
+    for their deadlines."""
+    from lianxi.supervision.access import unit_items_q, visible_items
     from lianxi.supervision.models import ActionItem
 
+    items = visible_items(user).filter(
+        status__in=[ActionItem.Status.OPEN, ActionItem.Status.CLOSURE_REQUESTED],
+        deadline__gte=(now - timedelta(days=FEED_PAST_DAYS)).date(),
+    )
+    owner = feed_membership(user)
+    if owner is None:
+        return items.none()
     return (
-        ActionItem.objects.filter(
-            mechanism_id=membership.unit.mechanism_id,
-            status__in=[ActionItem.Status.OPEN, ActionItem.Status.CLOSURE_REQUESTED],
-            deadline__gte=(now - timedelta(days=FEED_PAST_DAYS)).date(),
-        )
-        .filter(unit_items_q(membership.unit_id))
+        items.filter(unit_items_q(owner.unit_id))
         .select_related("lead_unit")
         .order_by("deadline", "id")
     )

@@ -49,7 +49,8 @@ def feed_membership(user: Any) -> Membership | None:
 def calendar_feed_issue(*, user: Any) -> tuple[CalendarFeed, str]:
     """Create the person's feed URL, or replace it; returns the feed and the new token.
 
-    The token is returned once, to be shown to its owner; it is never stored.
+    The feed shows the joint meeting the person acts in now (its membership), whatever else they
+    hold later. The token is returned once, to be shown to its owner; it is never stored.
     """
     membership = feed_membership(user)
     if membership is None:
@@ -64,10 +65,13 @@ def calendar_feed_issue(*, user: Any) -> tuple[CalendarFeed, str]:
             data={"reason": "regenerated", "issued_at": feed.created_at.isoformat()},
         )
         feed.token_hash = token_hash(token)
+        feed.membership = membership
         feed.created_at = timezone.now()
-        feed.save(update_fields=["token_hash", "created_at"])
+        feed.save(update_fields=["token_hash", "membership", "created_at"])
     else:
-        feed = CalendarFeed.objects.create(user=user, token_hash=token_hash(token))
+        feed = CalendarFeed.objects.create(
+            user=user, membership=membership, token_hash=token_hash(token)
+        )
     audit_record(actor=membership, action="calendar_feed.create", target=feed)
     return feed, token
 

@@ -72,16 +72,16 @@ def feed_page(request: HttpRequest) -> HttpResponse:
 @never_cache
 def feed(request: HttpRequest, token: str) -> HttpResponse:
     """The .ics feed: the unit's meetings and the deadlines of its action items."""
-    membership = feed_selectors.feed_owner(token)
-    if membership is None:
+    owner = feed_selectors.feed_owner(token)
+    if owner is None:
         raise Http404("订阅地址无效或已停用。")
     now = timezone.now()
-    unit = membership.unit
+    membership, unit = owner.membership, owner.membership.unit
     body = feed_ics(
         name=f"联席会议 · {unit.name} · {membership.display_name}",
         unit=unit,
-        meetings=feed_selectors.feed_meetings(membership=membership, now=now),
-        action_items=list(feed_selectors.feed_action_items(membership=membership, now=now)),
+        meetings=feed_selectors.feed_meetings(user=owner.user, now=now),
+        action_items=list(feed_selectors.feed_action_items(user=owner.user, now=now)),
         now=now,
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")

@@ -300,6 +300,16 @@ class CalendarFeed(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
     )
+    # The joint meeting the feed shows, as an API token is bound to one: the membership the
+    # person acted in when they issued it (null only for a feed whose owner had none then).
+    membership = models.ForeignKey(
+        "organization.Membership",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="calendar_feeds",
+        verbose_name="身份",
+    )
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

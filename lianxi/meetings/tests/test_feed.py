@@ -317,3 +317,33 @@ def test_feed_page_query_count(
     client.post("/calendar/", {"action": "issue"})
     with django_assert_max_num_queries(10):
         assert client.get("/calendar/").status_code == 200
+
+
+def test_a_feed_shows_the_joint_meeting_it_was_issued_in(
+    mechanism: Any, second_mechanism: Any, clerk: Any, second_clerk: Any,
+    unit_named: Any, second_unit_named: Any, two_meetings_person: Any,
+) -> None:  # fmt: skip
+    """A person in two joint meetings: the feed acts in the one chosen when it was issued (as an
+    API token does), never the other."""
+    from lianxi.organization.access import act_as
+
+    first = make_meeting(mechanism, created_by=clerk, title="第一个联席会议的全体会议")
+    invite(first, unit_named("市卫生健康委"))
+    second = make_meeting(second_mechanism, created_by=second_clerk, title="青溪县全体会议")
+    invite(second, second_unit_named("市卫生健康委"))
+    in_second = two_meetings_person.memberships.get(unit__mechanism=second_mechanism)
+    act_as(two_meetings_person, in_second.pk)
+    feed, token = calendar_feed_issue(user=two_meetings_person)
+    assert feed.membership == in_second
+    events = feed_events(Client().get(f"/calendar/feed/{token}.ics").content)
+    assert second.ical_uid in events and first.ical_uid not in events
+
+    in_first = two_meetings_person.memberships.get(unit__mechanism=mechanism)
+    act_as(two_meetings_person, in_first.pk)
+    _, token = calendar_feed_issue(user=two_meetings_person)  # replaces the first URL
+    events = feed_events(Client().get(f"/calendar/feed/{token}.ics").content)
+    assert first.ical_uid in events and second.ical_uid not in events
+    # Once that membership ends, the feed shows nothing rather than the other joint meeting.
+    in_first.active = False
+    in_first.save(update_fields=["active"])
+    assert Client().get(f"/calendar/feed/{token}.ics").status_code == 404
