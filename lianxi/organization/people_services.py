@@ -73,8 +73,8 @@ def _check_password(password: str, user: Any) -> None:
         raise ApplicationError(" ".join(exc.messages), field="password") from exc
 
 
-def _check_unit(unit: Unit, by: Membership) -> None:
-    if unit.mechanism_id != by.unit.mechanism_id:
+def _check_unit(unit: Unit, actor: Membership) -> None:
+    if unit.mechanism_id != actor.unit.mechanism_id:
         raise ApplicationError("所选单位不属于本联席会议。", field="unit")
     if not unit.active:
         raise ApplicationError(f"“{unit.name}”已不在册，不能再为其登记人员。", field="unit")
@@ -83,7 +83,7 @@ def _check_unit(unit: Unit, by: Membership) -> None:
 @transaction.atomic
 def person_create(
     *,
-    by: Membership,
+    actor: Membership,
     username: str,
     name: str,
     unit: Unit,
@@ -97,8 +97,8 @@ def person_create(
 
     Without a typed password one is generated; it is returned once and never stored in clear.
     """
-    require_role_grant(by, role)
-    _check_unit(unit, by)
+    require_role_grant(actor, role)
+    _check_unit(unit, actor)
     username = username.strip()
     name = name.strip()
     if not username:
@@ -120,7 +120,7 @@ def person_create(
         user=user, unit=unit, role=role, title=title.strip(), phone=phone.strip()
     )
     audit_record(
-        actor=by,
+        actor=actor,
         action="person.create",
         target=membership,
         data={
@@ -137,7 +137,7 @@ def person_create(
 @transaction.atomic
 def membership_change(
     *,
-    by: Membership,
+    actor: Membership,
     membership: Membership,
     unit: Unit,
     role: str,
@@ -150,10 +150,10 @@ def membership_change(
     membership = (
         Membership.objects.select_for_update().select_related("user", "unit").get(pk=membership.pk)
     )
-    require_manage(by, membership)
-    require_role_grant(by, role)
+    require_manage(actor, membership)
+    require_role_grant(actor, role)
     if unit.pk != membership.unit_id:
-        _check_unit(unit, by)
+        _check_unit(unit, actor)
     user = membership.user
     before = {
         "unit": membership.unit.name,
@@ -186,17 +186,19 @@ def membership_change(
         return membership
     membership.save()
     user.save(update_fields=["first_name", "email"])
-    audit_record(actor=by, action="membership.change", target=membership, data={"changes": changes})
+    audit_record(
+        actor=actor, action="membership.change", target=membership, data={"changes": changes}
+    )
     return membership
 
 
 @transaction.atomic
-def person_deactivate(*, by: Membership, membership: Membership) -> Membership:
+def person_deactivate(*, actor: Membership, membership: Membership) -> Membership:
     """Stops a person from logging in and acting for the unit; their history stays."""
     membership = (
         Membership.objects.select_for_update().select_related("user", "unit").get(pk=membership.pk)
     )
-    require_manage(by, membership)
+    require_manage(actor, membership)
     if not membership.active and not membership.user.is_active:
         raise ApplicationError("该人员已停用。")
     membership.active = False
@@ -205,35 +207,35 @@ def person_deactivate(*, by: Membership, membership: Membership) -> Membership:
     if not acts_elsewhere(membership):
         membership.user.is_active = False
         membership.user.save(update_fields=["is_active"])
-    audit_record(actor=by, action="person.deactivate", target=membership)
+    audit_record(actor=actor, action="person.deactivate", target=membership)
     return membership
 
 
 @transaction.atomic
-def person_reactivate(*, by: Membership, membership: Membership) -> Membership:
+def person_reactivate(*, actor: Membership, membership: Membership) -> Membership:
     membership = (
         Membership.objects.select_for_update().select_related("user", "unit").get(pk=membership.pk)
     )
-    require_manage(by, membership)
+    require_manage(actor, membership)
     if membership.active and membership.user.is_active:
         raise ApplicationError("该人员已在用。")
-    _check_unit(membership.unit, by)
+    _check_unit(membership.unit, actor)
     membership.active = True
     membership.save(update_fields=["active", "updated_at"])
     membership.user.is_active = True
     membership.user.save(update_fields=["is_active"])
-    audit_record(actor=by, action="person.reactivate", target=membership)
+    audit_record(actor=actor, action="person.reactivate", target=membership)
     return membership
 
 
 @transaction.atomic
 def person_password_reset(
-    *, by: Membership, membership: Membership, password: str | None = None
+    *, actor: Membership, membership: Membership, password: str | None = None
 ) -> str:
     """Sets a new password (typed, or generated and returned once). The person's open sessions
     end, because Django ties a session to the password hash."""
     membership = Membership.objects.select_related("user", "unit").get(pk=membership.pk)
-    require_account_manage(by, membership)
+    require_account_manage(actor, membership)
     user = membership.user
     if password:
         _check_password(password, user)
@@ -243,7 +245,7 @@ def person_password_reset(
     user.set_password(new)
     user.save(update_fields=["password"])
     audit_record(
-        actor=by,
+        actor=actor,
         action="person.password_reset",
         target=membership,
         data={"password": "typed" if password else "generated"},
@@ -252,25 +254,25 @@ def person_password_reset(
 
 
 @transaction.atomic
-def person_unlock(*, by: Membership, membership: Membership) -> int:
+def person_unlock(*, actor: Membership, membership: Membership) -> int:
     """Lifts a lockout after repeated failed logins (django-axes); returns the records removed."""
     membership = Membership.objects.select_related("user", "unit").get(pk=membership.pk)
-    require_account_manage(by, membership)
+    require_account_manage(actor, membership)
     removed = axes_reset(username=membership.user.get_username())
     audit_record(
-        actor=by, action="person.unlock", target=membership, data={"attempts_removed": removed}
+        actor=actor, action="person.unlock", target=membership, data={"attempts_removed": removed}
     )
     return removed
 
 
 @transaction.atomic
-def person_otp_reset(*, by: Membership, membership: Membership) -> int:
+def person_otp_reset(*, actor: Membership, membership: Membership) -> int:
     """Removes a person's authenticators (a lost or changed phone); at the next login a
     privileged role sets one up again. Returns how many were removed."""
     membership = Membership.objects.select_related("user", "unit").get(pk=membership.pk)
-    require_account_manage(by, membership)
+    require_account_manage(actor, membership)
     removed, _ = TOTPDevice.objects.filter(user=membership.user).delete()
     audit_record(
-        actor=by, action="person.otp_reset", target=membership, data={"devices_removed": removed}
+        actor=actor, action="person.otp_reset", target=membership, data={"devices_removed": removed}
     )
     return removed

@@ -119,7 +119,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             membership, password = services.person_create(
-                by=manager,
+                actor=manager,
                 username=data["username"],
                 name=data["name"],
                 unit=data["unit"],
@@ -161,7 +161,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.membership_change(
-                by=manager,
+                actor=manager,
                 membership=membership,
                 unit=data["unit"],
                 role=data["role"],
@@ -196,7 +196,7 @@ def person_password_reset(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             password = services.person_password_reset(
-                by=manager, membership=membership, password=form.cleaned_data["password"] or None
+                actor=manager, membership=membership, password=form.cleaned_data["password"] or None
             )
         except ApplicationError as exc:
             messages.error(request, f"密码未重置：{exc.message}")
@@ -214,7 +214,7 @@ def person_password_reset(request: HttpRequest, pk: int) -> HttpResponse:
 def person_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     manager, membership = _person(request, pk)
     try:
-        services.person_deactivate(by=manager, membership=membership)
+        services.person_deactivate(actor=manager, membership=membership)
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
@@ -227,7 +227,7 @@ def person_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 def person_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
     manager, membership = _person(request, pk)
     try:
-        services.person_reactivate(by=manager, membership=membership)
+        services.person_reactivate(actor=manager, membership=membership)
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
@@ -239,7 +239,7 @@ def person_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*PEOPLE_MANAGERS)
 def person_unlock(request: HttpRequest, pk: int) -> HttpResponse:
     manager, membership = _person(request, pk)
-    removed = services.person_unlock(by=manager, membership=membership)
+    removed = services.person_unlock(actor=manager, membership=membership)
     if removed:
         messages.success(request, f"已解除 {membership.display_name} 的登录锁定。")
     else:
@@ -251,7 +251,7 @@ def person_unlock(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*PEOPLE_MANAGERS)
 def person_otp_reset(request: HttpRequest, pk: int) -> HttpResponse:
     manager, membership = _person(request, pk)
-    if services.person_otp_reset(by=manager, membership=membership):
+    if services.person_otp_reset(actor=manager, membership=membership):
         messages.success(
             request, f"已重置 {membership.display_name} 的身份验证器，其下次登录时需重新设置。"
         )

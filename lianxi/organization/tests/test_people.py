@@ -41,7 +41,7 @@ def test_secretariat_creates_a_liaison_with_a_generated_password_and_an_audit_ev
 ) -> None:  # 四(一): each unit has its member and liaison
     unit = unit_named("市应急管理局")
     membership, password = services.person_create(
-        by=m(clerk),
+        actor=m(clerk),
         username="yingji",
         name="孙联络",
         unit=unit,
@@ -68,7 +68,7 @@ def test_a_typed_password_must_pass_the_validators_and_nothing_is_written(
     before = (User.objects.count(), AuditEvent.objects.count())
     with pytest.raises(ApplicationError) as exc:
         services.person_create(
-            by=m(clerk),
+            actor=m(clerk),
             username="weak",
             name="弱密码",
             unit=unit_named("市财政局"),
@@ -93,7 +93,7 @@ def test_password_minimum_length_is_configurable(
 ) -> None:
     with pytest.raises(ApplicationError) as exc:
         services.person_create(
-            by=m(clerk),
+            actor=m(clerk),
             username="short",
             name="短密码",
             unit=unit_named("市财政局"),
@@ -102,7 +102,7 @@ def test_password_minimum_length_is_configurable(
         )
     assert "16" in exc.value.message
     _, generated = services.person_create(
-        by=m(clerk), username="long", name="长密码", unit=unit_named("市财政局"), role="member"
+        actor=m(clerk), username="long", name="长密码", unit=unit_named("市财政局"), role="member"
     )
     assert len(generated) >= 16
 
@@ -112,7 +112,11 @@ def test_username_taken_is_refused_in_chinese(
 ) -> None:
     with pytest.raises(ApplicationError, match="已被使用"):
         services.person_create(
-            by=m(clerk), username="HEALTH", name="重名", unit=unit_named("市财政局"), role="member"
+            actor=m(clerk),
+            username="HEALTH",
+            name="重名",
+            unit=unit_named("市财政局"),
+            role="member",
         )
 
 
@@ -122,10 +126,10 @@ def test_only_the_security_admin_creates_auditor_and_security_admin_accounts(
 ) -> None:
     unit = unit_named("市卫生健康委")
     with pytest.raises(PermissionDenied, match="安全管理员"):
-        services.person_create(by=m(clerk), username="x1", name="甲", unit=unit, role=role)
+        services.person_create(actor=m(clerk), username="x1", name="甲", unit=unit, role=role)
     assert not User.objects.filter(username="x1").exists()
     membership, _ = services.person_create(
-        by=m(security_admin), username="x2", name="乙", unit=unit, role=role
+        actor=m(security_admin), username="x2", name="乙", unit=unit, role=role
     )
     assert membership.role == role
 
@@ -136,10 +140,10 @@ def test_the_auditor_manages_nobody(
     assert services.roles_manageable_by(m(auditor)) == []
     with pytest.raises(PermissionDenied):
         services.person_create(
-            by=m(auditor), username="x", name="甲", unit=unit_named("市财政局"), role="liaison"
+            actor=m(auditor), username="x", name="甲", unit=unit_named("市财政局"), role="liaison"
         )
     with pytest.raises(PermissionDenied):
-        services.person_deactivate(by=m(auditor), membership=m(health_liaison))
+        services.person_deactivate(actor=m(auditor), membership=m(health_liaison))
 
 
 def test_secretariat_cannot_change_an_auditor_or_promote_someone_to_security_admin(
@@ -147,17 +151,17 @@ def test_secretariat_cannot_change_an_auditor_or_promote_someone_to_security_adm
 ) -> None:
     with pytest.raises(PermissionDenied):
         services.membership_change(
-            by=m(clerk), membership=m(auditor), unit=m(auditor).unit, role=Role.LIAISON
+            actor=m(clerk), membership=m(auditor), unit=m(auditor).unit, role=Role.LIAISON
         )
     with pytest.raises(PermissionDenied):
         services.membership_change(
-            by=m(clerk),
+            actor=m(clerk),
             membership=m(health_liaison),
             unit=m(health_liaison).unit,
             role=Role.SECURITY_ADMIN,
         )
     with pytest.raises(PermissionDenied):
-        services.person_password_reset(by=m(clerk), membership=m(auditor))
+        services.person_password_reset(actor=m(clerk), membership=m(auditor))
     assert m(health_liaison).role == Role.LIAISON
     assert m(auditor).role == Role.AUDITOR
 
@@ -168,9 +172,9 @@ def test_nobody_gives_themselves_a_role_or_changes_their_own_account(
 ) -> None:
     me = m(request.getfixturevalue(who))
     with pytest.raises(PermissionDenied, match="自己"):
-        services.membership_change(by=me, membership=me, unit=me.unit, role=Role.SECURITY_ADMIN)
+        services.membership_change(actor=me, membership=me, unit=me.unit, role=Role.SECURITY_ADMIN)
     with pytest.raises(PermissionDenied, match="自己"):
-        services.person_deactivate(by=me, membership=me)
+        services.person_deactivate(actor=me, membership=me)
     assert m(me.user).role == me.role
 
 
@@ -179,7 +183,7 @@ def test_membership_change_records_what_changed(
 ) -> None:
     target = m(health_liaison)
     services.membership_change(
-        by=m(clerk),
+        actor=m(clerk),
         membership=target,
         unit=unit_named("市总工会"),
         role=Role.MEMBER,
@@ -198,14 +202,14 @@ def test_deactivate_keeps_the_person_and_their_history_and_stops_login(
     clerk: Any, health_liaison: Any
 ) -> None:
     target = m(health_liaison)
-    services.person_deactivate(by=m(clerk), membership=target)
+    services.person_deactivate(actor=m(clerk), membership=target)
     target.refresh_from_db()
     health_liaison.refresh_from_db()
     assert not target.active and not health_liaison.is_active
     assert User.objects.filter(pk=health_liaison.pk).exists()
     assert not can_login("health", PASSWORD)
     assert last_event("person.deactivate").target_id == str(target.pk)
-    services.person_reactivate(by=m(clerk), membership=target)
+    services.person_reactivate(actor=m(clerk), membership=target)
     assert can_login("health", PASSWORD)
 
 
@@ -214,7 +218,7 @@ def test_password_reset_ends_the_persons_sessions(
 ) -> None:
     client = login(health_liaison)
     assert client.get("/").status_code == 200
-    new = services.person_password_reset(by=m(clerk), membership=m(health_liaison))
+    new = services.person_password_reset(actor=m(clerk), membership=m(health_liaison))
     assert client.get("/").status_code == 302  # the old session no longer counts
     assert can_login("health", new)
     assert last_event("person.password_reset").data == {"password": "generated"}
@@ -414,5 +418,5 @@ def test_security_admin_resets_a_lost_authenticator(
     # The auditor's authenticator is out of the secretariat's reach.
     TOTPDevice.objects.create(user=auditor, name="手机", confirmed=True)
     with pytest.raises(PermissionDenied):
-        services.person_otp_reset(by=target, membership=m(auditor))
+        services.person_otp_reset(actor=target, membership=m(auditor))
     assert TOTPDevice.objects.filter(user=auditor).exists()

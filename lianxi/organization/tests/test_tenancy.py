@@ -254,7 +254,7 @@ def test_an_auditor_reads_only_their_own_joint_meetings_trail(
 
     target = _first_person(unit_named)
     people_services.membership_change(
-        by=clerk.membership, membership=target, unit=target.unit, role="member", phone="1"
+        actor=clerk.membership, membership=target, unit=target.unit, role="member", phone="1"
     )
     second_auditor = get_user_model().objects.create_user(username="qx_audit", password="x")
     Membership.objects.create(
