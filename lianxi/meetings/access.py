@@ -9,13 +9,24 @@
 - Minutes before issuing are seen only by the convener; issued minutes by every unit that
   received them (and the secretariat).
 - Everyone else (auditor, security administrator, no membership) sees nothing here.
+- A meeting or minutes a person may not see is answered as one that does not exist (404), on
+  the pages and in the API; an action on one they see but may not take is refused (403).
+- A unit answers the notice through its member, liaison or observer (the secretariat's own unit
+  too); a receiving unit (the government office's copy included) acknowledges the minutes.
+
+Everything below derives from `visible_meetings`, `visible_minutes` and `can_convene`; the pages,
+the API, search, the calendar feed and the home panels call these and never re-derive a rule.
 """
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from lianxi.organization.access import membership_of
 from lianxi.organization.models import Membership
@@ -26,6 +37,17 @@ Role = Membership.Role
 UNIT_ROLES = (Role.MEMBER, Role.LIAISON, Role.OBSERVER)
 CHAIR_ROLES = (Role.MEMBER, Role.LIAISON)
 MEETING_ROLES = (Role.SECRETARIAT, *UNIT_ROLES, Role.GOVERNMENT)
+# Who signs for a unit that received issued minutes (the government office receives a copy).
+RECEIPT_ROLES = (*UNIT_ROLES, Role.GOVERNMENT)
+# A meeting's details, agenda and invitations change only before it is held or cancelled.
+EDITABLE_STATUSES = (Meeting.Status.DRAFT, Meeting.Status.NOTIFIED)
+MEETING_NOT_FOUND = "会议不存在或您无权查看。"
+MINUTES_NOT_FOUND = "会议纪要不存在或您无权查看。"
+CONVENER_ONLY = "只有会议召集方可以进行此项操作。"
+MINUTES_CONVENER_ONLY = "只有会议召集方可以起草和印发会议纪要。"
+
+
+# --- seeing -----------------------------------------------------------------------------------
 
 
 def can_list_meetings(user: Any) -> bool:
@@ -34,23 +56,17 @@ def can_list_meetings(user: Any) -> bool:
     return membership is not None and membership.role in MEETING_ROLES
 
 
-def can_convene(membership: Membership | None, meeting: Meeting) -> bool:
-    """The secretariat for any meeting; the chair unit's people for a topical one (三(一)2)."""
-    if membership is None:
-        return False
-    if membership.unit.mechanism_id != meeting.mechanism_id:
-        return False
-    if membership.role == Role.SECRETARIAT:
-        return True
-    return (
-        meeting.kind == Meeting.Kind.TOPICAL
-        and membership.role in CHAIR_ROLES
-        and membership.unit_id == meeting.chair_unit_id
-    )
+def require_list(user: Any) -> Membership:
+    """The meetings list (page and API): 403 for a role that sees no meeting at all."""
+    membership = membership_of(user)
+    if membership is None or membership.role not in MEETING_ROLES:
+        raise PermissionDenied("您的角色无权查看会议。")
+    return membership
 
 
-def visible_meetings(membership: Membership | None) -> QuerySet[Meeting]:
-    """The meetings a person may see, as one filter (no per-row checks)."""
+def visible_meetings(user: Any) -> QuerySet[Meeting]:
+    """The meetings of the joint meeting the person acts in that they may see, as one filter."""
+    membership = membership_of(user)
     if membership is None or membership.role not in MEETING_ROLES:
         return Meeting.objects.none()
     base = Meeting.objects.filter(mechanism_id=membership.unit.mechanism_id)
@@ -70,49 +86,202 @@ def visible_meetings(membership: Membership | None) -> QuerySet[Meeting]:
     return base.filter(invited | chaired).distinct()
 
 
-def meeting_for(user: Any, pk: int, *, convene: bool = False) -> Meeting:
-    """The meeting if the user may see it (404 otherwise; 403 when it must be run by them)."""
+def visible_minutes(user: Any) -> QuerySet[Minutes]:
+    """The minutes a person may see: the convener's own at any stage (the secretariat's: all of
+    the joint meeting's; a chair unit's: its topical meeting's); issued minutes by each unit that
+    received them (member, observer, the government office's copy)."""
     membership = membership_of(user)
     if membership is None or membership.role not in MEETING_ROLES:
-        raise PermissionDenied("您的角色无权查看会议。")
-    try:
-        meeting = (
-            visible_meetings(membership)
-            .select_related("chair_unit", "mechanism", "created_by")
-            .get(pk=pk)
-        )
-    except Meeting.DoesNotExist as exc:
-        raise Http404("会议不存在或您无权查看。") from exc
-    if convene and not can_convene(membership, meeting):
-        raise PermissionDenied("只有会议召集方可以进行此项操作。")
+        return Minutes.objects.none()
+    minutes = Minutes.objects.filter(meeting__mechanism_id=membership.unit.mechanism_id)
+    if membership.role == Role.SECRETARIAT:
+        return minutes
+    allowed = Q(pk__in=[])
+    if membership.role in RECEIPT_ROLES:
+        received = MinutesReceipt.objects.filter(unit_id=membership.unit_id)
+        allowed |= Q(status=Minutes.Status.ISSUED, pk__in=received.values("minutes_id"))
+    if membership.role in CHAIR_ROLES:
+        allowed |= Q(meeting__kind=Meeting.Kind.TOPICAL, meeting__chair_unit_id=membership.unit_id)
+    return minutes.filter(allowed)
+
+
+def can_see_minutes(user: Any, minutes: Minutes) -> bool:
+    return visible_minutes(user).filter(pk=minutes.pk).exists()
+
+
+def own_attendances(user: Any) -> QuerySet[Attendance]:
+    """The invitations the person answers for their unit (`may_answer`), of meetings they see."""
+    membership = membership_of(user)
+    if membership is None or membership.role not in UNIT_ROLES:
+        return Attendance.objects.none()
+    return Attendance.objects.filter(
+        unit_id=membership.unit_id, meeting__in=visible_meetings(user).values("pk")
+    )
+
+
+def own_receipts(user: Any) -> QuerySet[MinutesReceipt]:
+    """The receipts the person signs for their unit (`may_acknowledge`), of minutes they see."""
+    membership = membership_of(user)
+    if membership is None or membership.role not in RECEIPT_ROLES:
+        return MinutesReceipt.objects.none()
+    return MinutesReceipt.objects.filter(
+        unit_id=membership.unit_id, minutes__in=visible_minutes(user).values("pk")
+    )
+
+
+# --- running a meeting --------------------------------------------------------------------------
+
+
+def can_convene(membership: Membership | None, meeting: Meeting) -> bool:
+    """The secretariat for any meeting; the chair unit's people for a topical one (三(一)2)."""
+    if membership is None:
+        return False
+    if membership.unit.mechanism_id != meeting.mechanism_id:
+        return False
+    if membership.role == Role.SECRETARIAT:
+        return True
+    return (
+        meeting.kind == Meeting.Kind.TOPICAL
+        and membership.role in CHAIR_ROLES
+        and membership.unit_id == meeting.chair_unit_id
+    )
+
+
+def may_answer(membership: Membership | None, attendance: Attendance) -> bool:
+    """三(一)1: the invited unit's member, liaison or observer answers the notice."""
+    return (
+        membership is not None
+        and membership.role in UNIT_ROLES
+        and membership.unit_id == attendance.unit_id
+    )
+
+
+def may_acknowledge(membership: Membership | None, receipt: MinutesReceipt) -> bool:
+    """签收: the receiving unit's people (the government office for its copy)."""
+    return (
+        membership is not None
+        and membership.role in RECEIPT_ROLES
+        and membership.unit_id == receipt.unit_id
+    )
+
+
+def meeting_for(user: Any, pk: int, *, convene: bool = False) -> Meeting:
+    """The meeting if the person may see it (404 otherwise); 403 when it must be run by them."""
+    meeting = (
+        visible_meetings(user)
+        .select_related("chair_unit", "mechanism", "created_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if meeting is None:
+        raise Http404(MEETING_NOT_FOUND)
+    if convene and not can_convene(membership_of(user), meeting):
+        raise PermissionDenied(CONVENER_ONLY)
     return meeting
 
 
-def can_view_minutes(membership: Membership | None, minutes: Minutes) -> bool:
-    if membership is None:
-        return False
-    meeting = minutes.meeting
-    if can_convene(membership, meeting):
-        return True
-    if minutes.status != Minutes.Status.ISSUED:
-        return False
-    if membership.role not in (*UNIT_ROLES, Role.GOVERNMENT):
-        return False
-    return MinutesReceipt.objects.filter(minutes=minutes, unit_id=membership.unit_id).exists()
-
-
 def minutes_for(user: Any, pk: int, *, edit: bool = False) -> Minutes:
-    membership = membership_of(user)
-    if membership is None or membership.role not in MEETING_ROLES:
-        raise PermissionDenied("您的角色无权查看会议纪要。")
-    try:
-        minutes = Minutes.objects.select_related(
-            "meeting", "meeting__chair_unit", "meeting__mechanism"
-        ).get(pk=pk)
-    except Minutes.DoesNotExist as exc:
-        raise Http404("会议纪要不存在。") from exc
-    if not can_view_minutes(membership, minutes):
-        raise Http404("会议纪要不存在或您无权查看。")
-    if edit and not can_convene(membership, minutes.meeting):
-        raise PermissionDenied("只有会议召集方可以起草和印发会议纪要。")
+    """The minutes if the person may see them (404 otherwise); 403 when they must be the
+    convener's."""
+    minutes = (
+        visible_minutes(user)
+        .select_related("meeting", "meeting__chair_unit", "meeting__mechanism")
+        .filter(pk=pk)
+        .first()
+    )
+    if minutes is None:
+        raise Http404(MINUTES_NOT_FOUND)
+    if edit and not can_convene(membership_of(user), minutes.meeting):
+        raise PermissionDenied(MINUTES_CONVENER_ONLY)
     return minutes
+
+
+# --- what a person may do with what they see (the page's forms, the API's fields) --------------
+
+
+@dataclass(frozen=True)
+class MeetingPermissions:
+    """What a person who sees a meeting may do with it."""
+
+    convener: bool
+    editable: bool
+    started: bool
+    own_attendance: Attendance | None
+    can_answer: bool
+    can_record: bool
+    minutes: Minutes | None
+    can_draft_minutes: bool
+
+
+def meeting_permissions(
+    user: Any,
+    meeting: Meeting,
+    *,
+    attendances: Sequence[Attendance],
+    now: datetime | None = None,
+) -> MeetingPermissions:
+    """For a meeting `user` sees (`meeting_for`), with its attendances already read; one query
+    (the minutes they may see)."""
+    membership = membership_of(user)
+    now = now or timezone.now()
+    convener = can_convene(membership, meeting)
+    # The secretariat's own unit answers through its member or liaison, not the secretariat.
+    own = next((a for a in attendances if may_answer(membership, a)), None)
+    minutes = visible_minutes(user).filter(meeting=meeting).first()
+    return MeetingPermissions(
+        convener=convener,
+        editable=convener and meeting.status in EDITABLE_STATUSES,
+        started=now >= meeting.starts_at,
+        own_attendance=own,
+        can_answer=(
+            own is not None
+            and meeting.status == Meeting.Status.NOTIFIED
+            and now < meeting.starts_at
+        ),
+        can_record=(
+            convener
+            and meeting.status in (Meeting.Status.NOTIFIED, Meeting.Status.HELD)
+            and timezone.localtime(now).date() >= timezone.localtime(meeting.starts_at).date()
+        ),
+        minutes=minutes,
+        can_draft_minutes=convener and meeting.status == Meeting.Status.HELD and minutes is None,
+    )
+
+
+@dataclass(frozen=True)
+class MinutesPermissions:
+    """What a person who sees minutes may do with them."""
+
+    convener: bool
+    can_edit: bool
+    can_approve: bool
+    can_reopen: bool
+    can_issue: bool
+    sees_receipts: bool
+    own_receipt: MinutesReceipt | None
+    can_acknowledge: bool
+
+
+def minutes_permissions(
+    user: Any, minutes: Minutes, *, receipts: Sequence[MinutesReceipt]
+) -> MinutesPermissions:
+    """For minutes `user` sees (`minutes_for`), with their receipts already read; no query."""
+    membership = membership_of(user)
+    convener = can_convene(membership, minutes.meeting)
+    own = next((r for r in receipts if may_acknowledge(membership, r)), None)
+    draft = minutes.status == Minutes.Status.DRAFT
+    approved = minutes.status == Minutes.Status.APPROVED
+    return MinutesPermissions(
+        convener=convener,
+        can_edit=convener and draft,
+        can_approve=convener and draft,
+        can_reopen=convener and approved,
+        can_issue=convener and approved,
+        sees_receipts=convener,
+        own_receipt=own,
+        can_acknowledge=(
+            own is not None
+            and minutes.status == Minutes.Status.ISSUED
+            and own.acknowledged_at is None
+        ),
+    )

@@ -16,7 +16,7 @@ from lianxi.organization.access import membership_of
 from lianxi.typesetting.layout import resolution_label, section_label
 
 from . import access, selectors, services
-from .access import Role, can_convene, minutes_for
+from .access import minutes_for
 from .forms import MinutesIntroForm, ResolutionForm
 from .minutes_document import attendance_lines
 from .models import MinutesSection, Resolution
@@ -28,13 +28,9 @@ RECEIPT_ORDER = {"member": 0, "invited": 1, "copy": 2}
 @login_required
 def minutes_detail(request: HttpRequest, pk: int) -> HttpResponse:
     minutes = minutes_for(request.user, pk)
-    membership = membership_of(request.user)
     sections, receipts = selectors.minutes_detail(minutes)
-    convener = can_convene(membership, minutes.meeting)
+    perms = access.minutes_permissions(request.user, minutes, receipts=receipts)
     receipts.sort(key=lambda r: RECEIPT_ORDER.get(r.kind, 9))
-    receipt = next((r for r in receipts if membership and r.unit_id == membership.unit_id), None)
-    if membership is None or membership.role not in (*access.UNIT_ROLES, Role.GOVERNMENT):
-        receipt = None  # the secretariat issues; its unit signs through its member or liaison
     action_items: dict[int, Any] = {}
     if minutes.status == minutes.Status.ISSUED:
         action_items = selectors.resolution_action_items(sections, request.user)
@@ -51,10 +47,10 @@ def minutes_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "meeting": minutes.meeting,
             "sections": sections,
             "attendance_lines": attendance_lines(minutes.meeting),
-            "receipts": receipts if convener else [],
+            "receipts": receipts if perms.sees_receipts else [],
             "unacknowledged": [r for r in receipts if r.acknowledged_at is None],
-            "receipt": receipt,
-            "convener": convener,
+            "receipt": perms.own_receipt,
+            "convener": perms.convener,
         },
     )
 

@@ -9,9 +9,9 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from lianxi.organization.access import membership_of
+from lianxi.organization.access import is_secretariat, membership_of
 
-from .access import UNIT_ROLES, Role, visible_meetings
+from .access import RECEIPT_ROLES, own_attendances, own_receipts, visible_meetings
 from .models import Attendance, Meeting, Minutes, MinutesReceipt
 from .selectors import split_upcoming
 
@@ -26,7 +26,7 @@ def secretariat_meetings_panel(user: Any, now: datetime | None = None) -> dict[s
     """The secretariat: a warning when no plenary is scheduled or held this year (三(一)1), the
     coming meetings, and issued minutes some recipients have not acknowledged."""
     membership = membership_of(user)
-    if membership is None or membership.role != Role.SECRETARIAT:
+    if not is_secretariat(membership):
         return None
     now = now or timezone.now()
     year = timezone.localtime(now).year
@@ -39,7 +39,7 @@ def secretariat_meetings_panel(user: Any, now: datetime | None = None) -> dict[s
         acknowledged_at__isnull=True,
     )
     rows = list(
-        visible_meetings(membership)
+        visible_meetings(user)
         .annotate(unacknowledged=Exists(unacknowledged_receipt))
         .filter(
             Q(kind=Meeting.Kind.PLENARY, starts_at__year=year)
@@ -92,51 +92,48 @@ def secretariat_meetings_panel(user: Any, now: datetime | None = None) -> dict[s
 def unit_meetings_panel(user: Any, now: datetime | None = None) -> dict[str, Any] | None:
     """A unit's people: meetings awaiting the unit's answer, coming meetings, minutes to sign."""
     membership = membership_of(user)
-    if membership is None or membership.role not in (*UNIT_ROLES, Role.GOVERNMENT):
+    if membership is None or membership.role not in RECEIPT_ROLES:
         return None
     now = now or timezone.now()
     items: list[dict[str, Any]] = []
-    if membership.role in UNIT_ROLES:
-        attendances = (
-            Attendance.objects.filter(
-                unit_id=membership.unit_id,
-                meeting__status=Meeting.Status.NOTIFIED,
-                meeting__ends_at__gte=now,
-            )
-            .select_related("meeting")
-            .order_by("meeting__starts_at")
+    attendances = (
+        own_attendances(user)
+        .filter(meeting__status=Meeting.Status.NOTIFIED, meeting__ends_at__gte=now)
+        .select_related("meeting")
+        .order_by("meeting__starts_at")
+    )
+    for a in attendances:
+        pending = a.status == Attendance.Status.PENDING
+        items.append(
+            {
+                "text": a.meeting.title,
+                "meta": ("待答复是否出席 · " if pending else f"{a.get_status_display()} · ")
+                + _when(a.meeting),
+                "url": reverse("meetings:detail", args=[a.meeting_id]),
+                "level": "warning" if pending else "info",
+            }
         )
-        for a in attendances:
-            pending = a.status == Attendance.Status.PENDING
-            items.append(
-                {
-                    "text": a.meeting.title,
-                    "meta": ("待答复是否出席 · " if pending else f"{a.get_status_display()} · ")
-                    + _when(a.meeting),
-                    "url": reverse("meetings:detail", args=[a.meeting_id]),
-                    "level": "warning" if pending else "info",
-                }
-            )
-        chaired = Meeting.objects.filter(
+    chaired = (
+        visible_meetings(user)
+        .filter(
             kind=Meeting.Kind.TOPICAL,
             chair_unit_id=membership.unit_id,
             status=Meeting.Status.DRAFT,
-        ).order_by("starts_at")
-        for meeting in chaired:
-            items.append(
-                {
-                    "text": meeting.title,
-                    "meta": "受托主持的专题会议，待发会议通知",
-                    "url": reverse("meetings:detail", args=[meeting.pk]),
-                    "level": "warning",
-                }
-            )
-    receipts = (
-        MinutesReceipt.objects.filter(
-            unit_id=membership.unit_id,
-            acknowledged_at__isnull=True,
-            minutes__status=Minutes.Status.ISSUED,
         )
+        .order_by("starts_at")
+    )
+    for meeting in chaired:
+        items.append(
+            {
+                "text": meeting.title,
+                "meta": "受托主持的专题会议，待发会议通知",
+                "url": reverse("meetings:detail", args=[meeting.pk]),
+                "level": "warning",
+            }
+        )
+    receipts = (
+        own_receipts(user)
+        .filter(acknowledged_at__isnull=True, minutes__status=Minutes.Status.ISSUED)
         .select_related("minutes", "minutes__meeting")
         .order_by("-minutes__issued_at")
     )

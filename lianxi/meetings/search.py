@@ -1,43 +1,18 @@
 """Meetings and issued minutes (with their agreed matters) for the search box (三(一)).
 
 Minutes are indexed only once issued: a draft or approved text is seen by its convener alone
-and never reaches the index. Who finds what follows `access.visible_meetings` and
-`access.can_view_minutes`.
+and never reaches the index. Who finds what is `access.visible_meetings` and
+`access.visible_minutes`.
 """
 
-from typing import Any
-
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.timezone import localdate
 
-from lianxi.organization.access import membership_of
 from lianxi.search.registry import register
 
-from .access import CHAIR_ROLES, MEETING_ROLES, UNIT_ROLES, Role, visible_meetings
-from .models import Meeting, Minutes, MinutesReceipt
-
-
-def search_visible_meetings(user: Any) -> QuerySet[Meeting]:
-    return visible_meetings(membership_of(user))
-
-
-def visible_minutes(user: Any) -> QuerySet[Minutes]:
-    """As `access.can_view_minutes`, for all minutes at once: the convener sees its minutes;
-    a unit that received issued minutes (member, observer, government copy) sees those."""
-    membership = membership_of(user)
-    if membership is None or membership.role not in MEETING_ROLES:
-        return Minutes.objects.none()
-    minutes = Minutes.objects.filter(meeting__mechanism_id=membership.unit.mechanism_id)
-    if membership.role == Role.SECRETARIAT:
-        return minutes
-    allowed = Q(pk__in=[])
-    if membership.role in (*UNIT_ROLES, Role.GOVERNMENT):
-        received = MinutesReceipt.objects.filter(unit_id=membership.unit_id)
-        allowed |= Q(status=Minutes.Status.ISSUED, pk__in=received.values("minutes_id"))
-    if membership.role in CHAIR_ROLES:
-        allowed |= Q(meeting__kind=Meeting.Kind.TOPICAL, meeting__chair_unit_id=membership.unit_id)
-    return minutes.filter(allowed)
+from .access import visible_meetings, visible_minutes
+from .models import Meeting, Minutes
 
 
 def _meeting_body(meeting: Meeting) -> str:
@@ -89,7 +64,7 @@ register(
     url=lambda meeting: reverse("meetings:detail", args=[meeting.pk]),
     unit_ids=_meeting_units,
     date=lambda meeting: localdate(meeting.starts_at),
-    visible=search_visible_meetings,
+    visible=visible_meetings,
     indexable=lambda: Meeting.objects.select_related("chair_unit").prefetch_related(
         "agenda", "attendances"
     ),

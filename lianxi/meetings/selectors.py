@@ -25,10 +25,10 @@ from .models import (
 )
 
 
-def meeting_list(membership: Membership | None) -> QuerySet[Meeting]:
+def meeting_list(user: Any) -> QuerySet[Meeting]:
     """The meetings a person sees, with what the list shows, in a fixed number of queries."""
     return (
-        visible_meetings(membership)
+        visible_meetings(user)
         .select_related("chair_unit", "minutes")
         .annotate(
             invited_count=Count("attendances", distinct=True),

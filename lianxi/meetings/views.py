@@ -16,11 +16,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from lianxi.core.exceptions import ApplicationError
-from lianxi.organization.access import membership_of, require_role
+from lianxi.organization.access import require_role
 from lianxi.organization.models import Membership
 
 from . import access, selectors, services
-from .access import Role, can_convene, meeting_for
+from .access import Role, meeting_for
 from .forms import (
     AgendaItemForm,
     AnswerForm,
@@ -66,8 +66,8 @@ def _add_error(form: Any, exc: ApplicationError) -> None:
 
 @login_required
 def meeting_list(request: HttpRequest) -> HttpResponse:
-    membership = require_role(request.user, *access.MEETING_ROLES)
-    meetings = list(selectors.meeting_list(membership))
+    membership = access.require_list(request.user)
+    meetings = list(selectors.meeting_list(request.user))
     upcoming, past = selectors.split_upcoming(meetings)
     return render(
         request,
@@ -153,31 +153,11 @@ def _answer_initial(attendance: Attendance | None) -> dict[str, Any]:
 @login_required
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for(request.user, pk)
-    membership = membership_of(request.user)
-    convener = can_convene(membership, meeting)
-    now = timezone.now()
     attendances = selectors.meeting_attendances(meeting)
-    mine = next((a for a in attendances if membership and a.unit_id == membership.unit_id), None)
-    if membership is None or membership.role not in access.UNIT_ROLES:
-        mine = None  # the secretariat's own unit answers through its member or liaison
-    can_answer = (
-        mine is not None
-        and membership is not None
-        and membership.role in access.UNIT_ROLES
-        and meeting.status == Meeting.Status.NOTIFIED
-        and now < meeting.starts_at
-    )
-    minutes = getattr(meeting, "minutes", None) if hasattr(meeting, "minutes") else None
-    if minutes is not None and not access.can_view_minutes(membership, minutes):
-        minutes = None
-    editable = convener and meeting.status in services.EDITABLE_STATUSES
-    can_record = (
-        convener
-        and meeting.status in (Meeting.Status.NOTIFIED, Meeting.Status.HELD)
-        and timezone.localtime(now).date() >= timezone.localtime(meeting.starts_at).date()
-    )
+    perms = access.meeting_permissions(request.user, meeting, attendances=attendances)
+    convener, editable, mine = perms.convener, perms.editable, perms.own_attendance
     record_rows = []
-    if can_record:
+    if perms.can_record:
         for a in attendances:
             actual, name = (a.actual, a.actual_name) if a.actual else services.default_actual(a)
             record_rows.append({"attendance": a, "actual": actual, "name": name})
@@ -190,11 +170,11 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "editable": editable,
         "roll": selectors.roll_of(attendances) if convener else None,
         "mine": mine,
-        "can_answer": can_answer,
-        "started": now >= meeting.starts_at,
-        "answer_form": AnswerForm(initial=_answer_initial(mine)) if can_answer else None,
-        "minutes": minutes,
-        "can_record": can_record,
+        "can_answer": perms.can_answer,
+        "started": perms.started,
+        "answer_form": AnswerForm(initial=_answer_initial(mine)) if perms.can_answer else None,
+        "minutes": perms.minutes,
+        "can_record": perms.can_record,
         "record_rows": record_rows,
         "actual_choices": Attendance.Actual.choices,
         "agenda_form": (
@@ -208,7 +188,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else None,
         "invite_form": InviteForm(units=selectors.invitable_units(meeting)) if editable else None,
         "cancel_form": CancelForm() if editable else None,
-        "can_draft_minutes": convener and meeting.status == Meeting.Status.HELD and not minutes,
+        "can_draft_minutes": perms.can_draft_minutes,
     }
     return render(request, "meetings/detail.html", context)
 

@@ -169,17 +169,11 @@ def _rows(attendances: Iterable[Attendance]) -> list[AttendanceOut]:
     return [_attendance(a) for a in attendances]
 
 
-def _detail(request: HttpRequest, meeting: Meeting, membership: Membership) -> MeetingDetailOut:
+def _detail(request: HttpRequest, meeting: Meeting) -> MeetingDetailOut:
     now = timezone.now()
     attendances = selectors.meeting_attendances(meeting)
-    convener = access.can_convene(membership, meeting)
-    mine = None
-    if membership.role in access.UNIT_ROLES:
-        # The secretariat's own unit answers through its member or liaison, as on the page.
-        mine = next((a for a in attendances if a.unit_id == membership.unit_id), None)
-    minutes = Minutes.objects.filter(meeting=meeting).first()
-    if minutes is not None and not access.can_view_minutes(membership, minutes):
-        minutes = None
+    perms = access.meeting_permissions(request.user, meeting, attendances=attendances, now=now)
+    convener, mine, minutes = perms.convener, perms.own_attendance, perms.minutes
     roll = None
     if convener:
         r = selectors.roll_of(attendances)
@@ -204,7 +198,7 @@ def _detail(request: HttpRequest, meeting: Meeting, membership: Membership) -> M
         notice_text=meeting.notice_text,
         notified_at=meeting.notified_at,
         cancelled_reason=meeting.cancelled_reason,
-        started=now >= meeting.starts_at,
+        started=perms.started,
         convener=convener,
         agenda=[_agenda_item(item) for item in selectors.meeting_agenda(meeting)],
         materials=[_material(request, m) for m in meeting.materials.select_related("agenda_item")],
@@ -234,8 +228,8 @@ def meeting_list(
     kind: Literal["plenary", "topical"] | None = None,
 ) -> list[MeetingOut]:
     """即将召开（按时间先后）在前，已召开及已取消（按时间倒序）在后；可按 when、kind 筛选。"""
-    membership = _me(request)
-    meetings = selectors.meeting_list(membership)
+    access.require_list(request.user)
+    meetings = selectors.meeting_list(request.user)
     if kind:
         meetings = meetings.filter(kind=kind)
     upcoming, past = selectors.split_upcoming(list(meetings))
@@ -264,7 +258,7 @@ def meeting_list(
 )
 def meeting_detail(request: HttpRequest, meeting_id: int) -> MeetingDetailOut:
     meeting = _meeting(request, meeting_id)
-    return _detail(request, meeting, _me(request))
+    return _detail(request, meeting)
 
 
 @router.get(
@@ -326,7 +320,7 @@ def meeting_schedule(request: HttpRequest, data: MeetingIn) -> Status[MeetingDet
             actor=membership,
         )
     meeting = _meeting(request, meeting.pk)
-    return Status(201, _detail(request, meeting, membership))
+    return Status(201, _detail(request, meeting))
 
 
 @router.post(
@@ -376,7 +370,7 @@ def meeting_notify(
     services.meeting_notify(
         meeting=meeting, actor=membership, notice_text=data.notice_text if data else ""
     )
-    return _detail(request, _meeting(request, meeting_id), membership)
+    return _detail(request, _meeting(request, meeting_id))
 
 
 @router.post(

@@ -21,8 +21,8 @@ from lianxi.meetings.models import (
     MinutesSection,
     Resolution,
 )
-from lianxi.organization.access import membership_of, require_role
-from lianxi.organization.models import Membership, Unit
+from lianxi.organization.access import require_role
+from lianxi.organization.models import Unit
 
 from ..auth import token_auth
 from ..errors import NotFound
@@ -41,7 +41,6 @@ from .meetings import READ_ERRORS, WRITE_ERRORS, _absolute, _me, _meeting, _unit
 
 router = Router(tags=["会议与纪要"])
 
-Role = Membership.Role
 RECEIPT_ORDER = {"member": 0, "invited": 1, "copy": 2}
 
 
@@ -89,13 +88,10 @@ def _section(section: MinutesSection) -> MinutesSectionOut:
 
 
 def _minutes_out(request: HttpRequest, minutes: Minutes) -> MinutesOut:
-    membership = membership_of(request.user)
     sections, receipts = selectors.minutes_detail(minutes)
+    perms = access.minutes_permissions(request.user, minutes, receipts=receipts)
     receipts.sort(key=lambda r: RECEIPT_ORDER.get(r.kind, 9))
-    convener = access.can_convene(membership, minutes.meeting)
-    mine = None
-    if membership is not None and membership.role in (*access.UNIT_ROLES, Role.GOVERNMENT):
-        mine = next((r for r in receipts if r.unit_id == membership.unit_id), None)
+    mine = perms.own_receipt
     return MinutesOut(
         id=minutes.pk,
         meeting_id=minutes.meeting_id,
@@ -108,7 +104,7 @@ def _minutes_out(request: HttpRequest, minutes: Minutes) -> MinutesOut:
         approved_at=minutes.approved_at,
         issued_at=minutes.issued_at,
         sections=[_section(s) for s in sections],
-        receipts=[_receipt(r) for r in receipts] if convener else [],
+        receipts=[_receipt(r) for r in receipts] if perms.sees_receipts else [],
         my_receipt=_receipt(mine) if mine is not None else None,
         docx_url=_absolute(request, reverse("api:minutes_docx", args=[minutes.pk])),
         pdf_url=_absolute(request, reverse("api:minutes_pdf", args=[minutes.pk])),
@@ -320,7 +316,7 @@ def minutes_issue(request: HttpRequest, minutes_id: int) -> MinutesOut:
 )
 def minutes_acknowledge(request: HttpRequest, minutes_id: int) -> ReceiptOut:
     minutes = _minutes(request, minutes_id)
-    membership = require_role(request.user, *access.UNIT_ROLES, Role.GOVERNMENT)
+    membership = require_role(request.user, *access.RECEIPT_ROLES)
     receipt = selectors.receipt_of(minutes, membership)
     if receipt is None:
         raise PermissionDenied("本单位不是该纪要的收文单位。")

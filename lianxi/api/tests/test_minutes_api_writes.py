@@ -393,8 +393,8 @@ def test_only_the_convener_writes_the_minutes_三_一_1(
         other_liaison: unit_status,
         health_liaison: unit_status,
         gov_reader: 404,  # the government office sees a meeting once its minutes are issued
-        outsider: 403,
-        auditor: 403,
+        outsider: 404,  # sees no meeting at all
+        auditor: 404,
     }
     clients = {user: api_as(user) for user in expected}  # issuing a token is audited too
     before = (

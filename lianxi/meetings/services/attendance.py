@@ -14,7 +14,7 @@ from lianxi.notifications.models import Message
 from lianxi.notifications.services import notify
 from lianxi.organization.models import Membership
 
-from ..access import UNIT_ROLES
+from ..access import may_answer
 from ..models import (
     Attendance,
     Meeting,
@@ -55,7 +55,7 @@ def attendance_answer(
         .get(pk=attendance.pk)
     )
     meeting = attendance.meeting
-    if by.unit_id != attendance.unit_id or by.role not in UNIT_ROLES:
+    if not may_answer(by, attendance):
         raise ApplicationError("只有受邀单位的成员或联络员可以答复本单位是否出席。")
     if meeting.status == Meeting.Status.CANCELLED:
         raise ApplicationError("会议已取消。")

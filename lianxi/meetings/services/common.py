@@ -13,7 +13,7 @@ from lianxi.core.exceptions import ApplicationError
 from lianxi.organization.models import Membership, Unit
 from lianxi.organization.selectors import secretariat_users
 
-from ..access import can_convene
+from ..access import EDITABLE_STATUSES, can_convene
 from ..models import (
     Meeting,
     Minutes,
@@ -24,7 +24,6 @@ CARRYOVER_TITLE = "上次会议议定事项落实情况"
 # 三(一)1: reminders to units that have not answered, in calendar days before the start.
 REMINDER_DAYS = (3, 1)
 MAX_MATERIAL_BYTES = 30 * 1024 * 1024
-EDITABLE_STATUSES = (Meeting.Status.DRAFT, Meeting.Status.NOTIFIED)
 
 
 def _local(moment: datetime) -> datetime:

@@ -17,7 +17,7 @@ from lianxi.notifications.services import inbox_mark_read_about, notify
 from lianxi.organization.models import Membership, Unit
 from lianxi.supervision.models import MAX_DEADLINE_WORKDAYS, MAX_FEEDBACK_WORKDAYS
 
-from ..access import UNIT_ROLES
+from ..access import may_acknowledge
 from ..models import (
     Meeting,
     Minutes,
@@ -25,7 +25,7 @@ from ..models import (
     MinutesSection,
     Resolution,
 )
-from .common import Role, _clean, _local, _require_convener, minutes_url, unit_recipients
+from .common import _clean, _local, _require_convener, minutes_url, unit_recipients
 
 MINUTES_SERIES = "minutes"
 
@@ -387,7 +387,7 @@ def minutes_acknowledge(
 ) -> MinutesReceipt:
     """签收: a recipient unit confirms it received the issued minutes."""
     receipt = MinutesReceipt.objects.select_for_update().get(pk=receipt.pk)
-    if by.unit_id != receipt.unit_id or by.role not in (*UNIT_ROLES, Role.GOVERNMENT):
+    if not may_acknowledge(by, receipt):
         raise ApplicationError("只有收文单位可以签收会议纪要。")
     if receipt.acknowledged_at is not None:
         return receipt
