@@ -8,12 +8,22 @@
   and the government office (not by the other supporting units).
 - Only the secretariat creates items, reviews them and decides extensions; the lead unit asks
   for an extension and for closure; lead and supporting units report progress.
+- An item a person may not see is answered as one that does not exist (404), on the pages and
+  in the API; an action on one they see but may not take is refused (403).
+- A unit's record (its page's section): the secretariat, the government office, the unit's own
+  member and liaison.
+
+Everything below derives from `visible_items` and these roles; the pages, the API, search, the
+home panels, the unit page and the calendar feed call these and never re-derive a rule.
 """
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
+from django.http import Http404
 
 from lianxi.organization.access import (
     SEE_ALL_ROLES,
@@ -26,9 +36,10 @@ from lianxi.organization.access import (
 )
 from lianxi.organization.models import Membership
 
-from .models import ActionItem, ProgressReport
+from .models import ActionItem, ExtensionRequest, ProgressReport
 
 LEDGER_ROLES = (*SEE_ALL_ROLES, *UNIT_ACTING_ROLES)
+NOT_FOUND = "督办事项不存在或您无权查看。"
 
 
 def can_see_ledger(user: Any) -> bool:
@@ -50,26 +61,62 @@ def visible_items(user: Any) -> QuerySet[ActionItem]:
 
 
 def can_see_item(user: Any, item: ActionItem) -> bool:
-    membership = membership_of(user)
-    if membership is None or membership.unit.mechanism_id != item.mechanism_id:
-        return False
-    if sees_all(membership):
-        return True
-    return acts_for_unit(membership) and membership.unit_id in item.unit_ids()
+    return visible_items(user).filter(pk=item.pk).exists()
 
 
 def action_item_for(user: Any, pk: int) -> ActionItem:
-    """The item if the user may see it; PermissionDenied otherwise (also when it does not exist,
-    so that existence is not revealed)."""
+    """The item if the person may see it; 404 otherwise, so that existence is not revealed."""
     item = (
-        ActionItem.objects.select_related("lead_unit", "mechanism", "created_by")
+        visible_items(user)
+        .select_related("lead_unit", "mechanism", "created_by")
         .prefetch_related("supporting_units")
         .filter(pk=pk)
         .first()
     )
-    if item is None or not can_see_item(user, item):
-        raise PermissionDenied("您无权查看该督办事项。")
+    if item is None:
+        raise Http404(NOT_FOUND)
     return item
+
+
+def visible_reports(user: Any) -> QuerySet[ProgressReport]:
+    """The sent reports a person sees, for all items at once (as `visible_reports_q` for one):
+    of the items one sees, a lead unit's reports; a supporting unit's only by that unit and the
+    lead unit (and by the secretariat and the government office, who see all sent reports)."""
+    membership = membership_of(user)
+    sent = ProgressReport.objects.filter(
+        status=ProgressReport.Status.SUBMITTED, item__in=visible_items(user)
+    )
+    if membership is None:
+        return sent.none()
+    if sees_all(membership):
+        return sent
+    if acts_for_unit(membership):
+        unit_id = membership.unit_id
+        return sent.filter(
+            Q(unit_id=F("item__lead_unit_id")) | Q(unit_id=unit_id) | Q(item__lead_unit_id=unit_id)
+        )
+    return sent.none()
+
+
+def own_drafts(user: Any) -> QuerySet[ProgressReport]:
+    """The unsent reports of the unit the person acts for, on items they see."""
+    membership = membership_of(user)
+    if not acts_for_unit(membership):
+        return ProgressReport.objects.none()
+    assert membership is not None
+    return ProgressReport.objects.filter(
+        unit_id=membership.unit_id,
+        status=ProgressReport.Status.DRAFT,
+        item__in=visible_items(user).values("pk"),
+    )
+
+
+def can_see_unit_record(user: Any, unit: Any) -> bool:
+    """A unit's items and on-time rate on its page: see the module's docstring."""
+    membership = membership_of(user)
+    if membership is None or membership.unit.mechanism_id != unit.mechanism_id:
+        return False
+    return sees_all(membership) or (acts_for_unit(membership) and membership.unit_id == unit.pk)
 
 
 def visible_reports_q(membership: Membership | None, item: ActionItem) -> Q:
@@ -99,3 +146,34 @@ def require_secretariat(user: Any) -> Membership:
     if not is_secretariat(membership):
         raise PermissionDenied("只有联席会议办公室可以进行此项操作。")
     return membership  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class ItemPermissions:
+    """What a person who sees an item may do with it: the page's forms and the API's fields."""
+
+    is_lead: bool
+    is_secretariat: bool
+    can_report: bool
+    can_review: bool
+    can_extend: bool
+    pending_extension: ExtensionRequest | None
+
+
+def item_permissions(
+    user: Any, item: ActionItem, *, extensions: Iterable[ExtensionRequest]
+) -> ItemPermissions:
+    """For an item `user` sees (`action_item_for`), with its extension requests already read."""
+    membership = membership_of(user)
+    open_ = item.status != ActionItem.Status.CLOSED
+    lead = is_lead(membership, item)
+    secretariat = is_secretariat(membership)
+    pending = next((e for e in extensions if e.status == ExtensionRequest.Status.PENDING), None)
+    return ItemPermissions(
+        is_lead=lead,
+        is_secretariat=secretariat,
+        can_report=can_report(membership, item) and open_,
+        can_review=secretariat and open_,
+        can_extend=lead and open_ and pending is None,
+        pending_extension=pending,
+    )

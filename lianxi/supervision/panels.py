@@ -23,9 +23,9 @@ def my_unit_items(user: Any) -> dict[str, Any] | None:
     assert membership is not None
     today = timezone.localdate()
     cutoffs = Cutoffs.for_day(today)
-    items = list(selectors.unit_open_items(membership.unit_id, cutoffs))
+    items = list(selectors.unit_open_items(access.visible_items(user), membership.unit_id, cutoffs))
     entries: list[dict[str, Any]] = []
-    for draft in selectors.unit_drafts(membership.unit_id)[:PANEL_MAX]:
+    for draft in selectors.unit_drafts(user)[:PANEL_MAX]:
         entries.append(
             {
                 "text": draft.item.title,
@@ -72,9 +72,9 @@ def secretariat_supervision(user: Any) -> dict[str, Any] | None:
     if not access.is_secretariat(membership):
         return None
     assert membership is not None
-    mechanism_id = membership.unit.mechanism_id
+    visible = access.visible_items(user)
     cutoffs = Cutoffs.for_day(timezone.localdate())
-    counts = selectors.light_counts(ActionItem.objects.filter(mechanism_id=mechanism_id), cutoffs)
+    counts = selectors.light_counts(visible, cutoffs)
     ledger = reverse("supervision:ledger")
     entries: list[dict[str, Any]] = []
     if counts[RED]:
@@ -93,7 +93,7 @@ def secretariat_supervision(user: Any) -> dict[str, Any] | None:
                 "level": "warning",
             }
         )
-    for item in selectors.awaiting_review(mechanism_id)[: PANEL_MAX * 2]:
+    for item in selectors.awaiting_review(visible)[: PANEL_MAX * 2]:
         url = reverse("supervision:item", args=[item.pk])
         new_deadline = item.ext_new_deadline  # type: ignore[attr-defined]
         if new_deadline is not None:
@@ -130,16 +130,11 @@ def unit_section(unit: Any, viewer: Any) -> dict[str, Any] | None:
 
     Shown to the secretariat, the government office and the unit's own people.
     """
-    membership = membership_of(viewer)
-    if membership is None:
+    if not access.can_see_unit_record(viewer, unit):
         return None
-    if membership.unit.mechanism_id != unit.mechanism_id:
-        return None
-    if not access.sees_all(membership) and not (
-        access.acts_for_unit(membership) and membership.unit_id == unit.pk
-    ):
-        return None
-    record = selectors.unit_record(unit, Cutoffs.for_day(timezone.localdate()))
+    record = selectors.unit_record(
+        access.visible_items(viewer), unit, Cutoffs.for_day(timezone.localdate())
+    )
     html = render_to_string(
         "supervision/unit_section.html",
         {"record": record, "groups": [("牵头事项", record.leads), ("配合事项", record.supports)]},

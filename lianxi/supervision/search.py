@@ -1,40 +1,17 @@
 """Action items and sent progress reports for the search box (四(二)).
 
-A progress report is indexed only once sent: drafts never reach the index. Who finds what
-follows `access.visible_items` and, for reports, `access.visible_reports_q`.
+A progress report is indexed only once sent: drafts never reach the index. Who finds what is
+`access.visible_items` and `access.visible_reports`.
 """
 
-from typing import Any
-
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.timezone import localdate
 
-from lianxi.organization.access import membership_of
 from lianxi.search.registry import register
 
-from .access import acts_for_unit, sees_all, visible_items
+from .access import visible_items, visible_reports
 from .models import ActionItem, ProgressReport
-
-
-def visible_reports(user: Any) -> QuerySet[ProgressReport]:
-    """As `access.visible_reports_q`, for all items at once: of the items one sees, the sent
-    reports; a supporting unit's report only by that unit and the lead unit (and by the
-    secretariat and the government office, who see all sent reports)."""
-    membership = membership_of(user)
-    sent = ProgressReport.objects.filter(
-        status=ProgressReport.Status.SUBMITTED, item__in=visible_items(user)
-    )
-    if membership is None:
-        return sent.none()
-    if sees_all(membership):
-        return sent
-    if acts_for_unit(membership):
-        unit_id = membership.unit_id
-        return sent.filter(
-            Q(unit_id=F("item__lead_unit_id")) | Q(unit_id=unit_id) | Q(item__lead_unit_id=unit_id)
-        )
-    return sent.none()
 
 
 def _item_body(item: ActionItem) -> str:

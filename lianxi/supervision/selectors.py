@@ -144,10 +144,13 @@ class UnitRecord:
         return self.closed_on_time / self.closed if self.closed else None
 
 
-def unit_open_items(unit_id: int, cutoffs: Cutoffs) -> QuerySet[ActionItem]:
-    """The open items a unit leads or supports, with their lights, by deadline."""
+def unit_open_items(
+    items: QuerySet[ActionItem], unit_id: int, cutoffs: Cutoffs
+) -> QuerySet[ActionItem]:
+    """Of `items` (what the person sees), the open ones a unit leads or supports, with their
+    lights, by deadline."""
     return with_lights(
-        ActionItem.objects.filter(access.unit_items_q(unit_id))
+        items.filter(access.unit_items_q(unit_id))
         .exclude(status=ActionItem.Status.CLOSED)
         .select_related("lead_unit")
         .order_by("deadline", "id"),
@@ -155,10 +158,11 @@ def unit_open_items(unit_id: int, cutoffs: Cutoffs) -> QuerySet[ActionItem]:
     )
 
 
-def unit_record(unit: Unit, cutoffs: Cutoffs) -> UnitRecord:
-    """What a unit leads and supports (open, with lights) and its on-time rate."""
-    open_list = list(unit_open_items(unit.pk, cutoffs))
-    led = ActionItem.objects.filter(lead_unit=unit).aggregate(
+def unit_record(items: QuerySet[ActionItem], unit: Unit, cutoffs: Cutoffs) -> UnitRecord:
+    """Of `items` (what the person sees), what a unit leads and supports (open, with lights)
+    and its on-time rate."""
+    open_list = list(unit_open_items(items, unit.pk, cutoffs))
+    led = items.filter(lead_unit=unit).aggregate(
         closed=Count("pk", filter=Q(status=ActionItem.Status.CLOSED)),
         on_time=Count("pk", filter=Q(status=ActionItem.Status.CLOSED, closed_on_time=True)),
         overdue=Count("pk", filter=cutoffs.q(RED)),
@@ -175,15 +179,14 @@ def unit_record(unit: Unit, cutoffs: Cutoffs) -> UnitRecord:
 # --- what waits for people ------------------------------------------------------------------
 
 
-def awaiting_review(mechanism_id: int) -> QuerySet[ActionItem]:
-    """Items with a closure request or a pending extension request, in one query; a pending
-    extension's new date and unit come as `ext_new_deadline` and `ext_unit_name`."""
+def awaiting_review(items: QuerySet[ActionItem]) -> QuerySet[ActionItem]:
+    """Of `items`, those with a closure request or a pending extension request, in one query; a
+    pending extension's new date and unit come as `ext_new_deadline` and `ext_unit_name`."""
     pending = ExtensionRequest.objects.filter(
         item=OuterRef("pk"), status=ExtensionRequest.Status.PENDING
     )
     return (
-        ActionItem.objects.filter(mechanism_id=mechanism_id)
-        .filter(Q(status=ActionItem.Status.CLOSURE_REQUESTED) | Exists(pending))
+        items.filter(Q(status=ActionItem.Status.CLOSURE_REQUESTED) | Exists(pending))
         .annotate(
             ext_new_deadline=Subquery(pending.values("new_deadline")[:1]),
             ext_unit_name=Subquery(pending.values("unit__name")[:1]),
@@ -193,9 +196,10 @@ def awaiting_review(mechanism_id: int) -> QuerySet[ActionItem]:
     )
 
 
-def unit_drafts(unit_id: int) -> QuerySet[ProgressReport]:
+def unit_drafts(user: Any) -> QuerySet[ProgressReport]:
+    """The person's unit's unsent reports on items still open, oldest first."""
     return (
-        ProgressReport.objects.filter(unit_id=unit_id, status=ProgressReport.Status.DRAFT)
+        access.own_drafts(user)
         .exclude(item__status=ActionItem.Status.CLOSED)
         .select_related("item")
         .order_by("created_at", "id")

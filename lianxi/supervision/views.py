@@ -4,6 +4,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from lianxi.core.downloads import download_response
 from lianxi.core.exceptions import ApplicationError
-from lianxi.organization.access import membership_of, role_required
+from lianxi.organization.access import membership_of, require_role, role_required
 from lianxi.organization.models import Membership
 
 from . import access, selectors, services
@@ -26,7 +27,7 @@ from .forms import (
     ReviewForm,
 )
 from .lights import LIGHT_LABELS, LIGHTS, Cutoffs, stale_workdays
-from .models import ActionItem, ExtensionRequest, ProgressReport
+from .models import ActionItem, ProgressReport
 from .xlsx import ledger_xlsx
 
 Role = Membership.Role
@@ -152,16 +153,11 @@ def item_create(request: HttpRequest) -> HttpResponse:
 def _item_page(
     request: HttpRequest, item: ActionItem, status: int = 200, **forms: Any
 ) -> HttpResponse:
-    membership = membership_of(request.user)
     today = timezone.localdate()
     cutoffs = Cutoffs.for_day(today)
     light = cutoffs.light_of(item)
     timeline = selectors.item_timeline(item, request.user)
-    is_lead = access.is_lead(membership, item)
-    can_report = access.can_report(membership, item) and item.status != ActionItem.Status.CLOSED
-    pending = next(
-        (e for e in timeline.extensions if e.status == ExtensionRequest.Status.PENDING), None
-    )
+    perms = access.item_permissions(request.user, item, extensions=timeline.extensions)
     context = {
         "item": item,
         "light": light,
@@ -170,14 +166,14 @@ def _item_page(
         "stale_days": stale_workdays(),
         "timeline": timeline,
         "drafts": [r for r in timeline.reports if r.status == ProgressReport.Status.DRAFT],
-        "is_lead": is_lead,
-        "can_report": can_report,
-        "is_secretariat": access.is_secretariat(membership),
-        "can_review": access.is_secretariat(membership) and item.status != ActionItem.Status.CLOSED,
-        "can_extend": is_lead and item.status != ActionItem.Status.CLOSED and pending is None,
+        "is_lead": perms.is_lead,
+        "can_report": perms.can_report,
+        "is_secretariat": perms.is_secretariat,
+        "can_review": perms.can_review,
+        "can_extend": perms.can_extend,
         "deadline_passed": today > item.deadline,
-        "pending_extension": pending,
-        "report_form": forms.get("report_form") or ReportForm(lead=is_lead),
+        "pending_extension": perms.pending_extension,
+        "report_form": forms.get("report_form") or ReportForm(lead=perms.is_lead),
         "review_form": forms.get("review_form") or ReviewForm(),
         "extension_form": forms.get("extension_form") or ExtensionForm(),
         "decision_form": forms.get("decision_form") or ExtensionDecisionForm(),
@@ -186,16 +182,21 @@ def _item_page(
     return render(request, "supervision/item.html", context, status=status)
 
 
-@role_required(*access.LEDGER_ROLES)
+@login_required
 def item_page(request: HttpRequest, pk: int) -> HttpResponse:
     return _item_page(request, access.action_item_for(request.user, pk))
 
 
-@require_POST
-@role_required(Role.MEMBER, Role.LIAISON)
-def report_create(request: HttpRequest, pk: int) -> HttpResponse:
+def _item_acting_as(request: HttpRequest, pk: int, *roles: str) -> tuple[ActionItem, Membership]:
+    """The item (404 if the person may not see it), then their role for the action (403)."""
     item = access.action_item_for(request.user, pk)
-    membership = membership_of(request.user)
+    return item, require_role(request.user, *roles)
+
+
+@require_POST
+@login_required
+def report_create(request: HttpRequest, pk: int) -> HttpResponse:
+    item, membership = _item_acting_as(request, pk, Role.MEMBER, Role.LIAISON)
     form = ReportForm(request.POST, request.FILES, lead=access.is_lead(membership, item))
     if not form.is_valid():
         return _item_page(request, item, 400, report_form=form, error="请填写进展情况。")
@@ -221,12 +222,11 @@ def report_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(Role.MEMBER, Role.LIAISON)
+@login_required
 def report_submit(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse:
-    item = access.action_item_for(request.user, pk)
-    membership = membership_of(request.user)
+    item, membership = _item_acting_as(request, pk, Role.MEMBER, Role.LIAISON)
     report = ProgressReport.objects.filter(pk=report_pk, item=item).first()
-    if report is None or membership is None or report.unit_id != membership.unit_id:
+    if report is None or report.unit_id != membership.unit_id:
         raise PermissionDenied("只能报送本单位的进展反馈。")
     try:
         services.progress_report_submit(report=report, user=request.user)
@@ -236,7 +236,7 @@ def report_submit(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse
     return redirect("supervision:item", pk=item.pk)
 
 
-@role_required(*access.LEDGER_ROLES)
+@login_required
 def report_attachment(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse:
     item = access.action_item_for(request.user, pk)
     attachment = selectors.report_attachment(item, membership_of(request.user), report_pk)
@@ -247,10 +247,10 @@ def report_attachment(request: HttpRequest, pk: int, report_pk: int) -> HttpResp
 
 
 @require_POST
-@role_required(Role.SECRETARIAT)
+@login_required
 def item_review(request: HttpRequest, pk: int) -> HttpResponse:
     """办结销号 or 退回."""
-    item = access.action_item_for(request.user, pk)
+    item, _ = _item_acting_as(request, pk, Role.SECRETARIAT)
     form = ReviewForm(request.POST)
     form.is_valid()
     reason = form.cleaned_data.get("reason", "")
@@ -270,9 +270,9 @@ def item_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(Role.MEMBER, Role.LIAISON)
+@login_required
 def extension_create(request: HttpRequest, pk: int) -> HttpResponse:
-    item = access.action_item_for(request.user, pk)
+    item, _ = _item_acting_as(request, pk, Role.MEMBER, Role.LIAISON)
     form = ExtensionForm(request.POST)
     if not form.is_valid():
         return _item_page(
@@ -292,9 +292,9 @@ def extension_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(Role.SECRETARIAT)
+@login_required
 def extension_decide(request: HttpRequest, pk: int, extension_pk: int) -> HttpResponse:
-    item = access.action_item_for(request.user, pk)
+    item, _ = _item_acting_as(request, pk, Role.SECRETARIAT)
     extension = item.extensions.filter(pk=extension_pk).first()
     if extension is None:
         raise Http404("延期申请不存在")

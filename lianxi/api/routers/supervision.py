@@ -1,8 +1,9 @@
 """Action items, progress reports, reviews and extensions (四(二), 督办): a face over
 lianxi.supervision.
 
-Same access as the pages (lianxi.supervision.access): an item the caller may not see is 403
-(whether or not it exists, so existence is not revealed); the rules' refusals are 400.
+Same access as the pages (lianxi.supervision.access): an item the caller may not see is 404
+(whether or not it exists, so existence is not revealed), an action their role may not take on
+one they see is 403; the rules' refusals are 400.
 """
 
 from collections.abc import Iterable
@@ -10,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from ninja import File, Form, Query, Router, Status, UploadedFile
@@ -135,18 +136,26 @@ def _extension(extension: ExtensionRequest) -> ExtensionOut:
     )
 
 
+def _item(request: HttpRequest, pk: int) -> ActionItem:
+    """The item (404 if the caller may not see it), before any check of their role (403)."""
+    try:
+        return access.action_item_for(request.user, pk)
+    except Http404 as exc:
+        raise NotFound(str(exc)) from exc
+
+
 def _detail(request: HttpRequest, pk: int) -> ActionItemDetailOut:
-    item = access.action_item_for(request.user, pk)
-    membership = membership_of(request.user)
+    item = _item(request, pk)
     cutoffs = Cutoffs.for_day(timezone.localdate())
     timeline = selectors.item_timeline(item, request.user)
+    perms = access.item_permissions(request.user, item, extensions=timeline.extensions)
     closed = item.status == ActionItem.Status.CLOSED
     return ActionItemDetailOut(
         **_item_fields(request, item, cutoffs.light_of(item)),
         description=item.description,
         stale=not closed and cutoffs.stale(item),
-        is_lead=access.is_lead(membership, item),
-        can_report=access.can_report(membership, item) and not closed,
+        is_lead=perms.is_lead,
+        can_report=perms.can_report,
         reports=[_report(request, r) for r in timeline.reports],
         reviews=[_review(r) for r in timeline.reviews],
         extensions=[_extension(e) for e in timeline.extensions],
@@ -218,7 +227,6 @@ def action_item_list(
 )
 def action_item_detail(request: HttpRequest, item_id: int) -> ActionItemDetailOut:
     """四(二)：进展反馈的草稿只有本单位可见；配合单位报送的进展，牵头单位和联席会议办公室可见。"""
-    require_role(request.user, *access.LEDGER_ROLES)
     return _detail(request, item_id)
 
 
@@ -229,8 +237,7 @@ def action_item_detail(request: HttpRequest, item_id: int) -> ActionItemDetailOu
     summary="下载进展反馈的附件",
 )
 def report_attachment(request: HttpRequest, item_id: int, report_id: int) -> HttpResponse:
-    require_role(request.user, *access.LEDGER_ROLES)
-    item = access.action_item_for(request.user, item_id)
+    item = _item(request, item_id)
     attachment = selectors.report_attachment(item, membership_of(request.user), report_id)
     if attachment is None:
         raise NotFound("附件不存在。")
@@ -292,8 +299,8 @@ def progress_report(
 def _progress_create(
     request: HttpRequest, item_id: int, data: ProgressIn, *, attachment: UploadedFile | None
 ) -> Status[ProgressReportOut]:
+    item = _item(request, item_id)
     require_role(request.user, Role.MEMBER, Role.LIAISON)
-    item = access.action_item_for(request.user, item_id)
     report = services.progress_report_create(
         item=item,
         user=request.user,
@@ -334,8 +341,8 @@ def progress_report_upload(
 def progress_submit(
     request: HttpRequest, item_id: int, report_id: int, data: DraftSubmitIn | None = None
 ) -> ProgressReportOut:
+    item = _item(request, item_id)
     membership = require_role(request.user, Role.MEMBER, Role.LIAISON)
-    item = access.action_item_for(request.user, item_id)
     report = ProgressReport.objects.filter(pk=report_id, item=item).first()
     if report is None or report.unit_id != membership.unit_id:
         raise PermissionDenied("只能报送本单位的进展反馈。")
@@ -354,8 +361,8 @@ def progress_submit(
 )
 def action_item_review(request: HttpRequest, item_id: int, data: ReviewIn) -> ReviewOut:
     """四(二)：联席会议办公室办结销号（close），或写明理由退回牵头单位（return）。"""
+    item = _item(request, item_id)
     require_role(request.user, Role.SECRETARIAT)
-    item = access.action_item_for(request.user, item_id)
     decide = services.action_item_close if data.decision == "close" else services.action_item_return
     review = decide(item=item, user=request.user, reason=data.reason)
     return _review(review)
@@ -372,8 +379,8 @@ def extension_request(
     request: HttpRequest, item_id: int, data: ExtensionIn
 ) -> Status[ExtensionOut]:
     """四(二)：牵头单位在办结时限之前提出延期申请，写明理由和申请延至的日期；时限已过则拒绝。"""
+    item = _item(request, item_id)
     require_role(request.user, Role.MEMBER, Role.LIAISON)
-    item = access.action_item_for(request.user, item_id)
     extension = services.extension_request_create(
         item=item, user=request.user, reason=data.reason, new_deadline=data.new_deadline
     )
@@ -390,8 +397,8 @@ def extension_request(
 def extension_decide(
     request: HttpRequest, item_id: int, extension_id: int, data: ExtensionDecisionIn
 ) -> ExtensionOut:
+    item = _item(request, item_id)
     require_role(request.user, Role.SECRETARIAT)
-    item = access.action_item_for(request.user, item_id)
     extension = item.extensions.filter(pk=extension_id).first()
     if extension is None:
         raise NotFound("延期申请不存在。")

@@ -70,7 +70,7 @@ def test_the_lead_unit_sends_progress_with_an_attachment_and_asks_for_closure_�
         assert download.status_code == 200, user.username
         assert download.content == CONTENT
         assert "filename*=UTF-8''" in download["Content-Disposition"]
-    assert api_as(finance_liaison).get(url).status_code == 403
+    assert api_as(finance_liaison).get(url).status_code == 404
     assert Client().get(url).status_code == 401
     item.refresh_from_db()
     assert item.status == ActionItem.Status.CLOSURE_REQUESTED
@@ -123,12 +123,15 @@ def test_who_may_upload_progress_四_二(
     login: Callable[[Any], Client],
 ) -> None:
     """四(二): only the lead and supporting units report progress. A unit the item is not
-    assigned to is refused (403, existence not revealed); the secretariat and the government
-    office follow items but do not report; no token is 401, and a browser session only reads."""
+    assigned to does not see it (404, existence not revealed), nor do outsiders and auditors;
+    the secretariat and the government office follow items but do not report (403); no token is
+    401, and a browser session only reads."""
     refused = upload(api_as(finance_liaison), item)
-    assert refused.status_code == 403
-    assert refused.json()["detail"] == "您无权查看该督办事项。"
-    for user in (clerk, gov_reader, outsider, auditor):
+    assert refused.status_code == 404
+    assert refused.json()["detail"] == "督办事项不存在或您无权查看。"
+    for user in (outsider, auditor):
+        assert upload(api_as(user), item).status_code == 404, user.username
+    for user in (clerk, gov_reader):
         assert upload(api_as(user), item).status_code == 403, user.username
     assert upload(Client(), item).status_code == 401
     assert upload(login(health_liaison), item).status_code == 401

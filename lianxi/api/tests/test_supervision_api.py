@@ -206,10 +206,10 @@ def test_detail_for_the_lead_and_supporting_units_and_the_secretariat(
     for user in (clerk, gov_reader):
         assert api_as(user).get(url).json()["can_report"] is False
     refused = api_as(finance_liaison).get(url)
-    assert refused.status_code == 403
-    assert refused.json()["detail"] == "您无权查看该督办事项。"
-    assert api_as(finance_liaison).get(f"{LIST}/999999").status_code == 403  # not revealed
-    assert api_as(outsider).get(url).status_code == 403
+    assert refused.status_code == 404
+    assert refused.json()["detail"] == "督办事项不存在或您无权查看。"
+    assert api_as(finance_liaison).get(f"{LIST}/999999").json() == refused.json()  # not revealed
+    assert api_as(outsider).get(url).status_code == 404
     assert Client().get(url).status_code == 401
 
 
@@ -381,7 +381,7 @@ def test_who_may_report_progress(
     url = f"{LIST}/{item.pk}/progress"
     body = {"text": "进展", "submit": True}
     assert post(api_as(other_liaison), url, body).status_code == 201  # a supporting unit
-    assert post(api_as(finance_liaison), url, body).status_code == 403  # another unit
+    assert post(api_as(finance_liaison), url, body).status_code == 404  # another unit's item
     assert post(api_as(clerk), url, body).status_code == 403
     assert post(api_as(gov_reader), url, body).status_code == 403
     assert post(Client(), url, body).status_code == 401
@@ -419,7 +419,7 @@ def test_an_attachment_downloads_for_those_who_see_the_report(
     assert url.endswith(f"/api/v1/action-items/{item.pk}/reports/{report['id']}/attachment")
     download = api_as(clerk).get(url)
     assert download.status_code == 200 and download.content == "清单内容".encode()
-    assert api_as(finance_liaison).get(url).status_code == 403
+    assert api_as(finance_liaison).get(url).status_code == 404
     assert Client().get(url).status_code == 401
 
 
@@ -517,7 +517,7 @@ def test_who_may_ask_for_an_extension_and_bad_input(
     """四(二) 延期申请: only the lead unit asks, with a reason and a date after the deadline."""
     url = f"{LIST}/{item.pk}/extension"
     body = {"new_deadline": (item.deadline + timedelta(days=5)).isoformat(), "reason": "理由"}
-    assert post(api_as(finance_liaison), url, body).status_code == 403
+    assert post(api_as(finance_liaison), url, body).status_code == 404  # sees no such item
     assert post(api_as(clerk), url, body).status_code == 403
     assert post(Client(), url, body).status_code == 401
     earlier = {"new_deadline": item.deadline.isoformat(), "reason": "理由"}
