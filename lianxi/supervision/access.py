@@ -141,6 +141,14 @@ def is_lead(membership: Membership | None, item: ActionItem) -> bool:
     return acts_for_unit(membership) and membership.unit_id == item.lead_unit_id  # type: ignore[union-attr]
 
 
+def require_unit_acting(user: Any) -> Membership:
+    """Reporting progress and asking for an extension: a unit's member or liaison (403 else)."""
+    membership = membership_of(user)
+    if not acts_for_unit(membership):
+        raise PermissionDenied("您的角色无权进行此项操作。")
+    return membership  # type: ignore[return-value]
+
+
 def require_secretariat(user: Any) -> Membership:
     membership = membership_of(user)
     if not is_secretariat(membership):

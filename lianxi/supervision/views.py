@@ -1,5 +1,6 @@
 """督办 pages (四(二)): the ledger, its export, an item's page and the forms on it."""
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from lianxi.core.downloads import download_response
 from lianxi.core.exceptions import ApplicationError
-from lianxi.organization.access import membership_of, require_role, role_required
+from lianxi.organization.access import membership_of, role_required
 from lianxi.organization.models import Membership
 
 from . import access, selectors, services
@@ -187,16 +188,18 @@ def item_page(request: HttpRequest, pk: int) -> HttpResponse:
     return _item_page(request, access.action_item_for(request.user, pk))
 
 
-def _item_acting_as(request: HttpRequest, pk: int, *roles: str) -> tuple[ActionItem, Membership]:
+def _item_acting_as(
+    request: HttpRequest, pk: int, require: Callable[[Any], Membership]
+) -> tuple[ActionItem, Membership]:
     """The item (404 if the person may not see it), then their role for the action (403)."""
     item = access.action_item_for(request.user, pk)
-    return item, require_role(request.user, *roles)
+    return item, require(request.user)
 
 
 @require_POST
 @login_required
 def report_create(request: HttpRequest, pk: int) -> HttpResponse:
-    item, membership = _item_acting_as(request, pk, Role.MEMBER, Role.LIAISON)
+    item, membership = _item_acting_as(request, pk, access.require_unit_acting)
     form = ReportForm(request.POST, request.FILES, lead=access.is_lead(membership, item))
     if not form.is_valid():
         return _item_page(request, item, 400, report_form=form, error="请填写进展情况。")
@@ -224,7 +227,7 @@ def report_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def report_submit(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse:
-    item, membership = _item_acting_as(request, pk, Role.MEMBER, Role.LIAISON)
+    item, membership = _item_acting_as(request, pk, access.require_unit_acting)
     report = ProgressReport.objects.filter(pk=report_pk, item=item).first()
     if report is None or report.unit_id != membership.unit_id:
         raise PermissionDenied("只能报送本单位的进展反馈。")
@@ -250,7 +253,7 @@ def report_attachment(request: HttpRequest, pk: int, report_pk: int) -> HttpResp
 @login_required
 def item_review(request: HttpRequest, pk: int) -> HttpResponse:
     """办结销号 or 退回."""
-    item, _ = _item_acting_as(request, pk, Role.SECRETARIAT)
+    item, _ = _item_acting_as(request, pk, access.require_secretariat)
     form = ReviewForm(request.POST)
     form.is_valid()
     reason = form.cleaned_data.get("reason", "")
@@ -272,7 +275,7 @@ def item_review(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def extension_create(request: HttpRequest, pk: int) -> HttpResponse:
-    item, _ = _item_acting_as(request, pk, Role.MEMBER, Role.LIAISON)
+    item, _ = _item_acting_as(request, pk, access.require_unit_acting)
     form = ExtensionForm(request.POST)
     if not form.is_valid():
         return _item_page(
@@ -294,7 +297,7 @@ def extension_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def extension_decide(request: HttpRequest, pk: int, extension_pk: int) -> HttpResponse:
-    item, _ = _item_acting_as(request, pk, Role.SECRETARIAT)
+    item, _ = _item_acting_as(request, pk, access.require_secretariat)
     extension = item.extensions.filter(pk=extension_pk).first()
     if extension is None:
         raise Http404("延期申请不存在")

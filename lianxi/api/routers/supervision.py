@@ -300,7 +300,7 @@ def _progress_create(
     request: HttpRequest, item_id: int, data: ProgressIn, *, attachment: UploadedFile | None
 ) -> Status[ProgressReportOut]:
     item = _item(request, item_id)
-    require_role(request.user, Role.MEMBER, Role.LIAISON)
+    access.require_unit_acting(request.user)
     report = services.progress_report_create(
         item=item,
         user=request.user,
@@ -342,7 +342,7 @@ def progress_submit(
     request: HttpRequest, item_id: int, report_id: int, data: DraftSubmitIn | None = None
 ) -> ProgressReportOut:
     item = _item(request, item_id)
-    membership = require_role(request.user, Role.MEMBER, Role.LIAISON)
+    membership = access.require_unit_acting(request.user)
     report = ProgressReport.objects.filter(pk=report_id, item=item).first()
     if report is None or report.unit_id != membership.unit_id:
         raise PermissionDenied("只能报送本单位的进展反馈。")
@@ -362,7 +362,7 @@ def progress_submit(
 def action_item_review(request: HttpRequest, item_id: int, data: ReviewIn) -> ReviewOut:
     """四(二)：联席会议办公室办结销号（close），或写明理由退回牵头单位（return）。"""
     item = _item(request, item_id)
-    require_role(request.user, Role.SECRETARIAT)
+    access.require_secretariat(request.user)
     decide = services.action_item_close if data.decision == "close" else services.action_item_return
     review = decide(item=item, user=request.user, reason=data.reason)
     return _review(review)
@@ -380,7 +380,7 @@ def extension_request(
 ) -> Status[ExtensionOut]:
     """四(二)：牵头单位在办结时限之前提出延期申请，写明理由和申请延至的日期；时限已过则拒绝。"""
     item = _item(request, item_id)
-    require_role(request.user, Role.MEMBER, Role.LIAISON)
+    access.require_unit_acting(request.user)
     extension = services.extension_request_create(
         item=item, user=request.user, reason=data.reason, new_deadline=data.new_deadline
     )
@@ -398,7 +398,7 @@ def extension_decide(
     request: HttpRequest, item_id: int, extension_id: int, data: ExtensionDecisionIn
 ) -> ExtensionOut:
     item = _item(request, item_id)
-    require_role(request.user, Role.SECRETARIAT)
+    access.require_secretariat(request.user)
     extension = item.extensions.filter(pk=extension_id).first()
     if extension is None:
         raise NotFound("延期申请不存在。")
