@@ -49,15 +49,15 @@ def _locked(item: ActionItem) -> ActionItem:
     return ActionItem.objects.select_for_update().select_related("lead_unit").get(pk=item.pk)
 
 
-def _require_membership(user: Any) -> Membership:
-    membership = membership_of(user)
+def _require_membership(actor: Any) -> Membership:
+    membership = membership_of(actor)
     if membership is None:
         raise ApplicationError("您的账号未绑定任何单位，不能办理督办事项。")
     return membership
 
 
-def _require_secretariat(user: Any, item: ActionItem) -> Membership:
-    membership = _require_membership(user)
+def _require_secretariat(actor: Any, item: ActionItem) -> Membership:
+    membership = _require_membership(actor)
     if not access.is_secretariat(membership) or membership.unit.mechanism_id != item.mechanism_id:
         raise ApplicationError("只有联席会议办公室可以审核督办事项。")
     return membership
@@ -253,7 +253,7 @@ def _send_report(
 def progress_report_create(
     *,
     item: ActionItem,
-    user: Any,
+    actor: Any,
     text: str,
     attachment: UploadedFile | None = None,
     requests_closure: bool = False,
@@ -264,7 +264,7 @@ def progress_report_create(
     unit reports its part to the lead unit and the secretariat. Saved as a draft seen only by
     the unit, or sent at once (`submit`)."""
     now = now or timezone.now()
-    membership = _require_membership(user)
+    membership = _require_membership(actor)
     item = _locked(item)
     if not access.can_report(membership, item):
         raise ApplicationError("只有牵头单位和配合单位的成员或联络员可以反馈进展。")
@@ -302,11 +302,11 @@ def progress_report_create(
 
 @transaction.atomic
 def progress_report_submit(
-    *, report: ProgressReport, user: Any, text: str | None = None, now: datetime | None = None
+    *, report: ProgressReport, actor: Any, text: str | None = None, now: datetime | None = None
 ) -> ProgressReport:
     """Sends a unit's draft (the liaison drafts; the member or the liaison sends)."""
     now = now or timezone.now()
-    membership = _require_membership(user)
+    membership = _require_membership(actor)
     report = ProgressReport.objects.select_for_update().select_related("unit").get(pk=report.pk)
     item = _locked(report.item)
     if not access.acts_for_unit(membership) or membership.unit_id != report.unit_id:
@@ -333,11 +333,11 @@ def progress_report_submit(
 
 @transaction.atomic
 def action_item_close(
-    *, item: ActionItem, user: Any, reason: str = "", now: datetime | None = None
+    *, item: ActionItem, actor: Any, reason: str = "", now: datetime | None = None
 ) -> Review:
     """办结销号: the secretariat closes the item; on time when closed by its (current) deadline."""
     now = now or timezone.now()
-    membership = _require_secretariat(user, item)
+    membership = _require_secretariat(actor, item)
     item = _locked(item)
     if item.status == ActionItem.Status.CLOSED:
         raise ApplicationError("该事项已办结销号。")
@@ -376,10 +376,10 @@ def action_item_close(
 
 @transaction.atomic
 def action_item_return(
-    *, item: ActionItem, user: Any, reason: str, now: datetime | None = None
+    *, item: ActionItem, actor: Any, reason: str, now: datetime | None = None
 ) -> Review:
     """退回: the secretariat sends the item back to the lead unit with its reasons."""
-    membership = _require_secretariat(user, item)
+    membership = _require_secretariat(actor, item)
     item = _locked(item)
     reason = (reason or "").strip()
     if not reason:
@@ -421,14 +421,14 @@ def action_item_return(
 def extension_request_create(
     *,
     item: ActionItem,
-    user: Any,
+    actor: Any,
     reason: str,
     new_deadline: date | None,
     today: date | None = None,
 ) -> ExtensionRequest:
     """延期申请: the lead unit asks before the deadline, with a reason and a new date."""
     today = today or timezone.localdate()
-    membership = _require_membership(user)
+    membership = _require_membership(actor)
     item = _locked(item)
     if not access.is_lead(membership, item):
         raise ApplicationError("只有牵头单位可以申请延期。")
@@ -482,7 +482,7 @@ def extension_request_create(
 def extension_request_decide(
     *,
     extension: ExtensionRequest,
-    user: Any,
+    actor: Any,
     grant: bool,
     note: str = "",
     now: datetime | None = None,
@@ -490,7 +490,7 @@ def extension_request_decide(
     """The secretariat grants (the deadline moves; the original one is kept) or refuses."""
     now = now or timezone.now()
     extension = ExtensionRequest.objects.select_for_update().get(pk=extension.pk)
-    membership = _require_secretariat(user, extension.item)
+    membership = _require_secretariat(actor, extension.item)
     item = _locked(extension.item)
     if extension.status != ExtensionRequest.Status.PENDING:
         raise ApplicationError("该延期申请已经审核。")

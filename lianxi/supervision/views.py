@@ -207,7 +207,7 @@ def report_create(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.progress_report_create(
             item=item,
-            user=request.user,
+            actor=request.user,
             text=form.cleaned_data["text"],
             attachment=form.cleaned_data.get("attachment"),
             requests_closure=bool(form.cleaned_data.get("requests_closure")),
@@ -232,7 +232,7 @@ def report_submit(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse
     if report is None or report.unit_id != membership.unit_id:
         raise PermissionDenied("只能报送本单位的进展反馈。")
     try:
-        services.progress_report_submit(report=report, user=request.user)
+        services.progress_report_submit(report=report, actor=request.user)
     except ApplicationError as exc:
         return _item_page(request, item, 400, error=exc.message)
     messages.success(request, "进展反馈已报送。")
@@ -260,10 +260,10 @@ def item_review(request: HttpRequest, pk: int) -> HttpResponse:
     decision = request.POST.get("decision")
     try:
         if decision == "close":
-            services.action_item_close(item=item, user=request.user, reason=reason)
+            services.action_item_close(item=item, actor=request.user, reason=reason)
             messages.success(request, "已办结销号。")
         elif decision == "return":
-            services.action_item_return(item=item, user=request.user, reason=reason)
+            services.action_item_return(item=item, actor=request.user, reason=reason)
             messages.success(request, "已退回牵头单位。")
         else:
             raise ApplicationError("请选择办结销号或退回。")
@@ -284,7 +284,7 @@ def extension_create(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.extension_request_create(
             item=item,
-            user=request.user,
+            actor=request.user,
             reason=form.cleaned_data["reason"],
             new_deadline=form.cleaned_data["new_deadline"],
         )
@@ -306,7 +306,7 @@ def extension_decide(request: HttpRequest, pk: int, extension_pk: int) -> HttpRe
     try:
         services.extension_request_decide(
             extension=extension,
-            user=request.user,
+            actor=request.user,
             grant=request.POST.get("decision") == "grant",
             note=form.cleaned_data.get("note", ""),
         )

@@ -303,7 +303,7 @@ def _progress_create(
     access.require_unit_acting(request.user)
     report = services.progress_report_create(
         item=item,
-        user=request.user,
+        actor=request.user,
         text=data.text,
         attachment=attachment,
         requests_closure=data.requests_closure,
@@ -347,7 +347,7 @@ def progress_submit(
     if report is None or report.unit_id != membership.unit_id:
         raise PermissionDenied("只能报送本单位的进展反馈。")
     report = services.progress_report_submit(
-        report=report, user=request.user, text=data.text if data else None
+        report=report, actor=request.user, text=data.text if data else None
     )
     return _report(request, report)
 
@@ -364,7 +364,7 @@ def action_item_review(request: HttpRequest, item_id: int, data: ReviewIn) -> Re
     item = _item(request, item_id)
     access.require_secretariat(request.user)
     decide = services.action_item_close if data.decision == "close" else services.action_item_return
-    review = decide(item=item, user=request.user, reason=data.reason)
+    review = decide(item=item, actor=request.user, reason=data.reason)
     return _review(review)
 
 
@@ -382,7 +382,7 @@ def extension_request(
     item = _item(request, item_id)
     access.require_unit_acting(request.user)
     extension = services.extension_request_create(
-        item=item, user=request.user, reason=data.reason, new_deadline=data.new_deadline
+        item=item, actor=request.user, reason=data.reason, new_deadline=data.new_deadline
     )
     return Status(201, _extension(extension))
 
@@ -403,6 +403,6 @@ def extension_decide(
     if extension is None:
         raise NotFound("延期申请不存在。")
     extension = services.extension_request_decide(
-        extension=extension, user=request.user, grant=data.grant, note=data.note
+        extension=extension, actor=request.user, grant=data.grant, note=data.note
     )
     return _extension(extension)

@@ -138,7 +138,7 @@ def test_who_may_upload_progress_四_二(
     assert not ProgressReport.objects.exists()
 
     # Another unit cannot reach the health commission's draft: its upload is its own report.
-    own = services.progress_report_create(item=item, user=health_liaison, text="卫健委草稿")
+    own = services.progress_report_create(item=item, actor=health_liaison, text="卫健委草稿")
     response = upload(api_as(union_liaison), item, text="工会的进展")
     assert response.status_code == 201
     assert response.json()["unit"]["name"] == "市总工会"

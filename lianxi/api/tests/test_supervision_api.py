@@ -106,7 +106,7 @@ def test_the_ledger_filters_by_unit_source_status_and_light_四_二(
     )
     make_item("临期事项", lead=finance, deadline=TODAY, source=ActionItem.Source.LETTER)
     done = make_item("已办结事项", lead=hrss, source=ActionItem.Source.ANNUAL_PLAN)
-    services.action_item_close(item=done, user=clerk)
+    services.action_item_close(item=done, actor=clerk)
     client = api_as(clerk)
     assert titles(client.get(f"{LIST}?light=red")) == {late.title}
     assert titles(client.get(f"{LIST}?light=yellow")) == {"临期事项"}
@@ -223,10 +223,10 @@ def test_a_unit_cannot_see_another_units_unsent_feedback_四_二(
 ) -> None:
     """四(二): a draft is seen only by its own unit; a supporting unit's report goes to the lead
     unit and the secretariat, not to the other supporting units."""
-    services.progress_report_create(item=item, user=health_liaison, text="牵头单位的草稿")
-    services.progress_report_create(item=item, user=other_liaison, text="人社局的草稿")
+    services.progress_report_create(item=item, actor=health_liaison, text="牵头单位的草稿")
+    services.progress_report_create(item=item, actor=other_liaison, text="人社局的草稿")
     services.progress_report_create(
-        item=item, user=other_liaison, text="人社局已报送的进展", submit=True
+        item=item, actor=other_liaison, text="人社局已报送的进展", submit=True
     )
 
     def reports(user: Any) -> set[str]:
@@ -396,7 +396,7 @@ def test_a_unit_cannot_send_another_units_draft(
     item: ActionItem, health_liaison: Any, other_liaison: Any, api_as: Api
 ) -> None:
     """四(二): a unit sends only its own progress report."""
-    draft = services.progress_report_create(item=item, user=health_liaison, text="草稿")
+    draft = services.progress_report_create(item=item, actor=health_liaison, text="草稿")
     response = post(api_as(other_liaison), f"{LIST}/{item.pk}/progress/{draft.pk}/submit")
     assert response.status_code == 403
     assert response.json()["detail"] == "只能报送本单位的进展反馈。"
@@ -409,7 +409,7 @@ def test_an_attachment_downloads_for_those_who_see_the_report(
 ) -> None:
     services.progress_report_create(
         item=item,
-        user=health_liaison,
+        actor=health_liaison,
         text="附排查清单",
         attachment=SimpleUploadedFile("清单.txt", "清单内容".encode()),
         submit=True,
@@ -450,7 +450,7 @@ def test_the_secretariat_returns_an_item_with_reasons_四_二(
 ) -> None:
     """四(二): 退回 needs reasons; the item is open again for the lead unit."""
     services.progress_report_create(
-        item=item, user=health_liaison, text="已完成", requests_closure=True, submit=True
+        item=item, actor=health_liaison, text="已完成", requests_closure=True, submit=True
     )
     url = f"{LIST}/{item.pk}/review"
     refused = post(api_as(clerk), url, {"decision": "return"})

@@ -188,14 +188,14 @@ def build_world(
     )
     report = progress_report_create(
         item=item,
-        user=health_liaison,
+        actor=health_liaison,
         text=f"{SECRET}进展：已配发{PROBE_WORDS}。",
         attachment=_upload("fujian.txt", f"{SECRET}附件内容"),
         submit=True,
     )
     extension = extension_request_create(
         item=item,
-        user=health_liaison,
+        actor=health_liaison,
         reason=f"{SECRET}延期理由",
         new_deadline=item.deadline + timedelta(days=30),
     )

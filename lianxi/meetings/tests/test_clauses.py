@@ -114,7 +114,7 @@ def test_the_carryover_lists_agreed_matters_still_open_not_other_tasks_四_二(
     assert "开展尘肺病防治攻坚行动" in carry.description
     assert "市政府交办的专项检查" not in carry.description
 
-    action_item_close(item=agreed, user=clerk)
+    action_item_close(item=agreed, actor=clerk)
     services.agenda_carryover_refresh(meeting=second, actor=sec)
     carry.refresh_from_db()
     assert carry.description == "上次会议议定事项均已办结。"

@@ -103,13 +103,13 @@ def record(
         actor=clerk,
     )
     lead_report = progress_report_create(
-        item=item_a, user=health_liaison, text="已完成尘肺病筛查三千人次。", submit=True
+        item=item_a, actor=health_liaison, text="已完成尘肺病筛查三千人次。", submit=True
     )
     support_report = progress_report_create(
-        item=item_a, user=other_liaison, text="开通尘肺病工伤认定绿色通道。", submit=True
+        item=item_a, actor=other_liaison, text="开通尘肺病工伤认定绿色通道。", submit=True
     )
     draft_report = progress_report_create(
-        item=item_a, user=other_liaison, text="尘肺病待遇核查情况，待核草稿。", submit=False
+        item=item_a, actor=other_liaison, text="尘肺病待遇核查情况，待核草稿。", submit=False
     )
 
     meeting = meetings.meeting_schedule(

@@ -48,7 +48,7 @@ def test_new_records_and_sent_drafts_are_added(
         source_label="", lead_unit=other_liaison.membership.unit, supporting_units=(),
         deadline=None, deadline_workdays=10, actor=clerk,
     )  # fmt: skip
-    progress_report_submit(report=record.draft_report, user=other_liaison)
+    progress_report_submit(report=record.draft_report, actor=other_liaison)
     search_index_refresh()
     assert ("action_item", new.pk) in ids(clerk, "达人")
     assert ("progress_report", record.draft_report.pk) in ids(other_liaison, "待核草稿")

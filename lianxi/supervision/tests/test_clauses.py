@@ -31,14 +31,14 @@ def test_no_feedback_reminder_while_a_closure_request_waits_for_review_四_二(
         feedback_every_workdays=5,
     )
     services.progress_report_create(
-        item=item, user=health_liaison, text="已全部完成", requests_closure=True, submit=True,
+        item=item, actor=health_liaison, text="已全部完成", requests_closure=True, submit=True,
         now=aware(2026, 3, 3, 10),
     )  # fmt: skip
     item.refresh_from_db()
     assert item.status == ActionItem.Status.CLOSURE_REQUESTED
     assert send_reminders(aware(2026, 3, 16, 9)) == {"sent": 0}  # 9 working days later
 
-    services.action_item_return(item=item, user=clerk, reason="缺少整改清单")
+    services.action_item_return(item=item, actor=clerk, reason="缺少整改清单")
     assert send_reminders(aware(2026, 3, 16, 9)) == {"sent": 1}
     reminder = Reminder.objects.get(item=item)
     assert (reminder.kind, reminder.audience) == (Reminder.Kind.FEEDBACK, Reminder.Audience.LIAISON)
@@ -52,22 +52,22 @@ def test_closure_is_asked_once_and_nothing_is_sent_after_closing_四_二(
     closed a draft saved before can no longer be sent."""
     item = make_item()
     closure_draft = services.progress_report_create(
-        item=item, user=health_liaison, text="申请办结（草稿）", requests_closure=True
+        item=item, actor=health_liaison, text="申请办结（草稿）", requests_closure=True
     )
-    plain_draft = services.progress_report_create(item=item, user=health_liaison, text="进展草稿")
+    plain_draft = services.progress_report_create(item=item, actor=health_liaison, text="进展草稿")
     services.progress_report_create(
-        item=item, user=health_liaison, text="已全部完成", requests_closure=True, submit=True
+        item=item, actor=health_liaison, text="已全部完成", requests_closure=True, submit=True
     )
     with pytest.raises(ApplicationError, match="已申请办结"):
         services.progress_report_create(
-            item=item, user=health_liaison, text="再次申请", requests_closure=True, submit=True
+            item=item, actor=health_liaison, text="再次申请", requests_closure=True, submit=True
         )
     with pytest.raises(ApplicationError, match="已申请办结"):
-        services.progress_report_submit(report=closure_draft, user=health_liaison)
+        services.progress_report_submit(report=closure_draft, actor=health_liaison)
 
-    services.action_item_close(item=item, user=clerk)
+    services.action_item_close(item=item, actor=clerk)
     with pytest.raises(ApplicationError, match="已办结销号"):
-        services.progress_report_submit(report=plain_draft, user=health_liaison)
+        services.progress_report_submit(report=plain_draft, actor=health_liaison)
     statuses = set(item.reports.values_list("text", "status"))
     assert statuses == {
         ("申请办结（草稿）", ProgressReport.Status.DRAFT),

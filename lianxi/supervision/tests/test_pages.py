@@ -86,7 +86,7 @@ def test_ledger_filters_by_unit_source_status_and_light_with_counts(
         deadline=TODAY + timedelta(days=90),
     )
     closed = make_item("已办结事项", lead=hrss, deadline=TODAY + timedelta(days=90))
-    services.action_item_close(item=closed, user=clerk)
+    services.action_item_close(item=closed, actor=clerk)
     client = login(clerk)
 
     def titles(query: str) -> set[str]:
@@ -476,10 +476,10 @@ def test_unit_page_shows_what_it_leads_and_supports_and_its_on_time_rate(
     make_item("配合办理中", lead=union, supporting=(health,), deadline=TODAY + timedelta(days=30))
     on_time = make_item("按期办结的", deadline=TODAY + timedelta(days=30))
     late = make_item("逾期办结的", deadline=TODAY)
-    services.action_item_close(item=on_time, user=clerk)
+    services.action_item_close(item=on_time, actor=clerk)
     ActionItem.objects.filter(pk=late.pk).update(deadline=TODAY - timedelta(days=1))
     late.refresh_from_db()
-    services.action_item_close(item=late, user=clerk)
+    services.action_item_close(item=late, actor=clerk)
     url = f"/units/{health.pk}/"
     for user in (clerk, health_liaison):
         page = login(user).get(url).content.decode()
@@ -504,13 +504,13 @@ def test_home_panels_for_a_unit_and_for_the_secretariat(
     soon = make_item("临近时限", deadline=TODAY)
     services.extension_request_create(
         item=soon,
-        user=health_liaison,
+        actor=health_liaison,
         reason="需要更多时间",
         new_deadline=TODAY + timedelta(days=20),
     )
     closing = make_item("申请办结的", deadline=TODAY + timedelta(days=60))
     services.progress_report_create(
-        item=closing, user=health_liaison, text="完成", requests_closure=True, submit=True
+        item=closing, actor=health_liaison, text="完成", requests_closure=True, submit=True
     )
     page = login(health_liaison).get("/").content.decode()
     assert "本单位督办事项" in page and "逾期未办" in page and "已逾期" in page

@@ -62,7 +62,7 @@ def test_progress_after_the_liaisons_reminder_spares_the_member(
     )
     send_reminders(aware(2026, 3, 9, 9))
     services.progress_report_create(
-        item=item, user=health_liaison, text="正在推进", submit=True, now=aware(2026, 3, 9, 11)
+        item=item, actor=health_liaison, text="正在推进", submit=True, now=aware(2026, 3, 9, 11)
     )
     assert send_reminders(aware(2026, 3, 10, 9)) == {"sent": 0}
     assert subjects(health_member) == []
@@ -116,7 +116,7 @@ def test_feedback_due_reminder_once_per_period(
     assert send_reminders(aware(2026, 3, 9, 10)) == {"sent": 0}
     # A report restarts the period.
     services.progress_report_create(
-        item=item, user=health_liaison, text="进展", submit=True, now=aware(2026, 3, 10, 10)
+        item=item, actor=health_liaison, text="进展", submit=True, now=aware(2026, 3, 10, 10)
     )
     assert send_reminders(aware(2026, 3, 16, 9)) == {"sent": 0}
     assert send_reminders(aware(2026, 3, 17, 9)) == {"sent": 1}
@@ -129,7 +129,7 @@ def test_closed_items_get_no_reminders(make_item: Callable[..., ActionItem], cle
     item = make_item(
         deadline=date(2026, 3, 12), today=date(2026, 3, 2), created_at=aware(2026, 3, 2)
     )
-    services.action_item_close(item=item, user=clerk, now=aware(2026, 3, 5))
+    services.action_item_close(item=item, actor=clerk, now=aware(2026, 3, 5))
     assert send_reminders(aware(2026, 3, 13, 9)) == {"sent": 0}
 
 

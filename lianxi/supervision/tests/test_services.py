@@ -92,8 +92,8 @@ def test_a_unit_cannot_see_another_units_unsent_feedback(
     """四(二): drafts are seen only by their own unit — not by the lead unit, the secretariat
     or the government office."""
     item = make_item(supporting=(hrss,))
-    draft = services.progress_report_create(item=item, user=other_liaison, text="人社局草稿")
-    lead_draft = services.progress_report_create(item=item, user=health_liaison, text="卫健委草稿")
+    draft = services.progress_report_create(item=item, actor=other_liaison, text="人社局草稿")
+    lead_draft = services.progress_report_create(item=item, actor=health_liaison, text="卫健委草稿")
     assert draft.status == lead_draft.status == ProgressReport.Status.DRAFT
 
     def seen_by(user: Any) -> set[str]:
@@ -122,7 +122,7 @@ def test_supporting_units_report_to_the_lead_unit_and_the_secretariat_not_to_eac
     union.memberships.create(user=union_liaison, role="liaison")
     item = make_item(supporting=(hrss, union))
     services.progress_report_create(
-        item=item, user=other_liaison, text="已完成参保扩面", submit=True
+        item=item, actor=other_liaison, text="已完成参保扩面", submit=True
     )
     item.refresh_from_db()
     assert item.last_progress_at is None  # only the lead unit's reports count for the light
@@ -154,15 +154,15 @@ def test_liaison_drafts_and_member_sends_with_attachment_and_closure_request(
     attachment = SimpleUploadedFile("进展.txt", "已完成".encode(), content_type="text/plain")
     draft = services.progress_report_create(
         item=item,
-        user=health_liaison,
+        actor=health_liaison,
         text="已全部完成",
         attachment=attachment,
         requests_closure=True,
     )
     with pytest.raises(ApplicationError, match="只能报送本单位"):
-        services.progress_report_submit(report=draft, user=other_liaison)
+        services.progress_report_submit(report=draft, actor=other_liaison)
     now = aware(2026, 3, 10, 15)
-    services.progress_report_submit(report=draft, user=health_member, now=now)
+    services.progress_report_submit(report=draft, actor=health_member, now=now)
     draft.refresh_from_db()
     item.refresh_from_db()
     assert draft.status == ProgressReport.Status.SUBMITTED and draft.submitted_at == now
@@ -174,7 +174,7 @@ def test_liaison_drafts_and_member_sends_with_attachment_and_closure_request(
     assert AuditEvent.objects.filter(action="action_item.progress").count() == 1
     with pytest.raises(ApplicationError, match="只有牵头单位可以申请办结"):
         services.progress_report_create(
-            item=item, user=other_liaison, text="x", requests_closure=True, submit=True
+            item=item, actor=other_liaison, text="x", requests_closure=True, submit=True
         )
 
 
@@ -186,7 +186,7 @@ def test_other_units_and_roles_cannot_report(
     item = make_item()
     for user in (other_liaison, clerk, gov_reader):
         with pytest.raises(ApplicationError, match="只有牵头单位和配合单位"):
-            services.progress_report_create(item=item, user=user, text="进展", submit=True)
+            services.progress_report_create(item=item, actor=user, text="进展", submit=True)
     assert not item.reports.exists()
 
 
@@ -199,8 +199,8 @@ def test_close_records_on_time_against_the_deadline(
     """四(二) 办结销号: closed on time when closed by the deadline, late otherwise."""
     on_time = make_item("按期", deadline=date(2026, 3, 20), today=MON)
     late = make_item("逾期", deadline=date(2026, 3, 20), today=MON)
-    services.action_item_close(item=on_time, user=clerk, now=aware(2026, 3, 20, 23, 50))
-    services.action_item_close(item=late, user=clerk, now=aware(2026, 3, 21, 0, 10))
+    services.action_item_close(item=on_time, actor=clerk, now=aware(2026, 3, 20, 23, 50))
+    services.action_item_close(item=late, actor=clerk, now=aware(2026, 3, 21, 0, 10))
     on_time.refresh_from_db()
     late.refresh_from_db()
     assert on_time.status == late.status == ActionItem.Status.CLOSED
@@ -208,9 +208,11 @@ def test_close_records_on_time_against_the_deadline(
     assert Review.objects.filter(decision="close").count() == 2
     assert any("已办结销号" in s for s in inbox_of(health_liaison))
     with pytest.raises(ApplicationError, match="已办结销号"):
-        services.action_item_close(item=on_time, user=clerk)
+        services.action_item_close(item=on_time, actor=clerk)
     with pytest.raises(ApplicationError, match="已办结销号"):
-        services.progress_report_create(item=on_time, user=health_liaison, text="再报", submit=True)
+        services.progress_report_create(
+            item=on_time, actor=health_liaison, text="再报", submit=True
+        )
 
 
 def test_return_needs_reasons_reopens_and_tells_the_lead_unit(
@@ -219,11 +221,11 @@ def test_return_needs_reasons_reopens_and_tells_the_lead_unit(
     """四(二) 退回: with reasons, back to open, the lead unit is notified."""
     item = make_item()
     services.progress_report_create(
-        item=item, user=health_liaison, text="完成", requests_closure=True, submit=True
+        item=item, actor=health_liaison, text="完成", requests_closure=True, submit=True
     )
     with pytest.raises(ApplicationError, match="退回时请写明理由"):
-        services.action_item_return(item=item, user=clerk, reason=" ")
-    review = services.action_item_return(item=item, user=clerk, reason="缺少整改清单")
+        services.action_item_return(item=item, actor=clerk, reason=" ")
+    review = services.action_item_return(item=item, actor=clerk, reason="缺少整改清单")
     item.refresh_from_db()
     assert item.status == ActionItem.Status.OPEN
     assert review.report is not None and review.reason == "缺少整改清单"
@@ -238,9 +240,9 @@ def test_only_the_secretariat_reviews(
     item = make_item()
     for user in (health_liaison, health_member, gov_reader):
         with pytest.raises(ApplicationError, match="只有联席会议办公室"):
-            services.action_item_close(item=item, user=user)
+            services.action_item_close(item=item, actor=user)
         with pytest.raises(ApplicationError, match="只有联席会议办公室"):
-            services.action_item_return(item=item, user=user, reason="x")
+            services.action_item_return(item=item, actor=user, reason="x")
 
 
 # --- extensions ---------------------------------------------------------------------------
@@ -253,7 +255,7 @@ def test_extension_asked_before_the_deadline_and_granted_moves_the_deadline_keep
     item = make_item(deadline=date(2026, 3, 20), today=MON)
     extension = services.extension_request_create(
         item=item,
-        user=health_liaison,
+        actor=health_liaison,
         reason="需等待省级检测结果",
         new_deadline=date(2026, 4, 30),
         today=date(2026, 3, 20),  # on the deadline day itself: still in time
@@ -261,9 +263,9 @@ def test_extension_asked_before_the_deadline_and_granted_moves_the_deadline_keep
     assert any("申请延期" in s for s in inbox_of(clerk))
     with pytest.raises(ApplicationError, match="已有一项延期申请"):
         services.extension_request_create(
-            item=item, user=health_liaison, reason="再次", new_deadline=date(2026, 5, 1), today=MON
+            item=item, actor=health_liaison, reason="再次", new_deadline=date(2026, 5, 1), today=MON
         )
-    services.extension_request_decide(extension=extension, user=clerk, grant=True, note="同意")
+    services.extension_request_decide(extension=extension, actor=clerk, grant=True, note="同意")
     item.refresh_from_db()
     extension.refresh_from_db()
     assert item.deadline == date(2026, 4, 30)
@@ -281,7 +283,7 @@ def test_extension_after_the_deadline_is_refused_in_chinese(
     with pytest.raises(ApplicationError) as error:
         services.extension_request_create(
             item=item,
-            user=health_liaison,
+            actor=health_liaison,
             reason="来不及",
             new_deadline=date(2026, 4, 30),
             today=date(2026, 3, 21),
@@ -302,28 +304,28 @@ def test_extension_bad_input_and_refusal(
     item = make_item(supporting=(hrss,), deadline=date(2026, 3, 20), today=MON)
     with pytest.raises(ApplicationError, match="只有牵头单位可以申请延期"):
         services.extension_request_create(
-            item=item, user=other_liaison, reason="x", new_deadline=date(2026, 4, 1), today=MON
+            item=item, actor=other_liaison, reason="x", new_deadline=date(2026, 4, 1), today=MON
         )
     with pytest.raises(ApplicationError, match="应晚于现在的办结时限"):
         services.extension_request_create(
-            item=item, user=health_liaison, reason="x", new_deadline=date(2026, 3, 19), today=MON
+            item=item, actor=health_liaison, reason="x", new_deadline=date(2026, 3, 19), today=MON
         )
     with pytest.raises(ApplicationError, match="请写明延期理由"):
         services.extension_request_create(
-            item=item, user=health_liaison, reason="", new_deadline=date(2026, 4, 1), today=MON
+            item=item, actor=health_liaison, reason="", new_deadline=date(2026, 4, 1), today=MON
         )
     extension = services.extension_request_create(
-        item=item, user=health_liaison, reason="人手不足", new_deadline=date(2026, 4, 1), today=MON
+        item=item, actor=health_liaison, reason="人手不足", new_deadline=date(2026, 4, 1), today=MON
     )
     with pytest.raises(ApplicationError, match="不同意延期时请写明理由"):
-        services.extension_request_decide(extension=extension, user=clerk, grant=False)
+        services.extension_request_decide(extension=extension, actor=clerk, grant=False)
     with pytest.raises(ApplicationError, match="只有联席会议办公室"):
-        services.extension_request_decide(extension=extension, user=health_liaison, grant=True)
+        services.extension_request_decide(extension=extension, actor=health_liaison, grant=True)
     services.extension_request_decide(
-        extension=extension, user=clerk, grant=False, note="请按期完成"
+        extension=extension, actor=clerk, grant=False, note="请按期完成"
     )
     item.refresh_from_db()
     assert item.deadline == date(2026, 3, 20)
     assert any("延期申请未同意" in s for s in inbox_of(health_liaison))
     with pytest.raises(ApplicationError, match="已经审核"):
-        services.extension_request_decide(extension=extension, user=clerk, grant=True)
+        services.extension_request_decide(extension=extension, actor=clerk, grant=True)
