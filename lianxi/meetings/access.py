@@ -28,17 +28,20 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from lianxi.organization.access import membership_of
+from lianxi.organization.access import has_role, membership_of, require_role
 from lianxi.organization.models import Membership
 
 from .models import Attendance, Meeting, Minutes, MinutesReceipt
 
 Role = Membership.Role
-UNIT_ROLES = (Role.MEMBER, Role.LIAISON, Role.OBSERVER)
+# Who attends and answers for a unit invited to a meeting (an observer unit too) — not
+# organization's UNIT_ACTING_ROLES (who acts for a member unit) nor notifications'
+# UNIT_RECIPIENT_ROLES (whom a message to a unit reaches).
+MEETING_UNIT_ROLES = (Role.MEMBER, Role.LIAISON, Role.OBSERVER)
 CHAIR_ROLES = (Role.MEMBER, Role.LIAISON)
-MEETING_ROLES = (Role.SECRETARIAT, *UNIT_ROLES, Role.GOVERNMENT)
+MEETING_ROLES = (Role.SECRETARIAT, *MEETING_UNIT_ROLES, Role.GOVERNMENT)
 # Who signs for a unit that received issued minutes (the government office receives a copy).
-RECEIPT_ROLES = (*UNIT_ROLES, Role.GOVERNMENT)
+RECEIPT_ROLES = (*MEETING_UNIT_ROLES, Role.GOVERNMENT)
 # A meeting's details, agenda and invitations change only before it is held or cancelled.
 EDITABLE_STATUSES = (Meeting.Status.DRAFT, Meeting.Status.NOTIFIED)
 MEETING_NOT_FOUND = "会议不存在或您无权查看。"
@@ -62,6 +65,37 @@ def require_list(user: Any) -> Membership:
     if membership is None or membership.role not in MEETING_ROLES:
         raise PermissionDenied("您的角色无权查看会议。")
     return membership
+
+
+def can_schedule(user: Any) -> bool:
+    """三(一)1, 三(一)2: the secretariat schedules plenaries and entrusts topical meetings."""
+    return has_role(user, Role.SECRETARIAT)
+
+
+def require_schedule(user: Any) -> Membership:
+    """The secretariat's membership, or 403 (scheduling is an action, not an object)."""
+    return require_role(user, Role.SECRETARIAT)
+
+
+# Who acts for a unit in the joint meeting has meetings and deadlines in a calendar feed; the
+# separated administrators (auditor, security_admin) and people without a unit have none.
+FEED_ROLES = frozenset(
+    {Role.SECRETARIAT, Role.MEMBER, Role.LIAISON, Role.GOVERNMENT, Role.OBSERVER}
+)
+
+
+def feed_membership(user: Any) -> Membership | None:
+    """The membership a person's calendar feed is built for, or None if they may have none."""
+    if not getattr(user, "is_active", False):
+        return None
+    membership = membership_of(user)
+    if membership is None or membership.role not in FEED_ROLES or not membership.unit.active:
+        return None
+    return membership
+
+
+def can_subscribe_calendar(user: Any) -> bool:
+    return feed_membership(user) is not None
 
 
 def visible_meetings(user: Any) -> QuerySet[Meeting]:
@@ -112,7 +146,7 @@ def can_see_minutes(user: Any, minutes: Minutes) -> bool:
 def own_attendances(user: Any) -> QuerySet[Attendance]:
     """The invitations the person answers for their unit (`may_answer`), of meetings they see."""
     membership = membership_of(user)
-    if membership is None or membership.role not in UNIT_ROLES:
+    if membership is None or membership.role not in MEETING_UNIT_ROLES:
         return Attendance.objects.none()
     return Attendance.objects.filter(
         unit_id=membership.unit_id, meeting__in=visible_meetings(user).values("pk")
@@ -151,7 +185,7 @@ def may_answer(membership: Membership | None, attendance: Attendance) -> bool:
     """三(一)1: the invited unit's member, liaison or observer answers the notice."""
     return (
         membership is not None
-        and membership.role in UNIT_ROLES
+        and membership.role in MEETING_UNIT_ROLES
         and membership.unit_id == attendance.unit_id
     )
 

@@ -14,8 +14,8 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from lianxi.organization.access import act_in
 from lianxi.organization.models import Membership
 
-from .access import visible_meetings
-from .feed_services import feed_membership, token_hash
+from .access import feed_membership, visible_meetings
+from .feed_services import token_hash
 from .models import AgendaItem, Attendance, CalendarFeed, Meeting
 
 # Meetings and deadlines older than this drop out of the feed (calendar clients keep what they

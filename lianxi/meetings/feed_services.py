@@ -16,33 +16,18 @@ from django.utils import timezone
 
 from lianxi.core.audit import audit_record
 from lianxi.core.exceptions import ApplicationError
-from lianxi.organization.access import membership_of
 from lianxi.organization.models import Membership
 
+from .access import feed_membership
 from .models import CalendarFeed
 
 Role = Membership.Role
 
-# Who acts for a unit in the joint meeting has meetings and deadlines; the separated
-# administrators (auditor, security_admin) and people without a unit have none.
-FEED_ROLES = frozenset(
-    {Role.SECRETARIAT, Role.MEMBER, Role.LIAISON, Role.GOVERNMENT, Role.OBSERVER}
-)
 TOKEN_BYTES = 32  # 256 bits, 43 characters in URL-safe base64
 
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def feed_membership(user: Any) -> Membership | None:
-    """The membership a person's feed is built for, or None if they may have no feed."""
-    if not getattr(user, "is_active", False):
-        return None
-    membership = membership_of(user)
-    if membership is None or membership.role not in FEED_ROLES or not membership.unit.active:
-        return None
-    return membership
 
 
 @transaction.atomic

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 
 from lianxi.core.exceptions import ApplicationError
 
-from . import feed_selectors, feed_services
+from . import access, feed_selectors, feed_services
 from .ics import feed_ics
 
 SESSION_KEY = "calendar_feed_new_token"
@@ -30,7 +30,7 @@ def feed_page(request: HttpRequest) -> HttpResponse:
     The token is shown once, right after it is issued (kept in the server-side session for that
     one page view); afterwards only the date it was issued is shown, since only its hash is kept.
     """
-    membership = feed_services.feed_membership(request.user)
+    membership = access.feed_membership(request.user)
     if membership is None:
         raise PermissionDenied("只有联席会议成员单位的人员可以订阅会议日历。")
     if request.method == "POST":

@@ -20,7 +20,7 @@ from lianxi.organization.access import require_role
 from lianxi.organization.models import Membership
 
 from . import access, selectors, services
-from .access import Role, meeting_for
+from .access import meeting_for
 from .forms import (
     AgendaItemForm,
     AnswerForm,
@@ -66,7 +66,7 @@ def _add_error(form: Any, exc: ApplicationError) -> None:
 
 @login_required
 def meeting_list(request: HttpRequest) -> HttpResponse:
-    membership = access.require_list(request.user)
+    access.require_list(request.user)
     meetings = list(selectors.meeting_list(request.user))
     upcoming, past = selectors.split_upcoming(meetings)
     return render(
@@ -75,7 +75,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
         {
             "upcoming": upcoming,
             "past": past,
-            "is_secretariat": membership.role == Role.SECRETARIAT,
+            "can_schedule": access.can_schedule(request.user),
         },
     )
 
@@ -83,7 +83,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def meeting_schedule(request: HttpRequest) -> HttpResponse:
     """三(一)1: the secretariat schedules a plenary; every member unit is invited."""
-    membership = require_role(request.user, Role.SECRETARIAT)
+    membership = access.require_schedule(request.user)
     mechanism = membership.unit.mechanism
     form = PlenaryForm(request.POST or None, mechanism=mechanism)
     if request.method == "POST" and form.is_valid():
@@ -111,7 +111,7 @@ def meeting_schedule(request: HttpRequest) -> HttpResponse:
 @login_required
 def topical_entrust(request: HttpRequest) -> HttpResponse:
     """三(一)2: the secretariat entrusts a member unit to chair a topical meeting."""
-    membership = require_role(request.user, Role.SECRETARIAT)
+    membership = access.require_schedule(request.user)
     form = TopicalForm(request.POST or None, mechanism=membership.unit.mechanism)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -374,7 +374,7 @@ def meeting_invite(request: HttpRequest, pk: int) -> HttpResponse:
 def attendance_answer(request: HttpRequest, pk: int) -> HttpResponse:
     """三(一)1: my unit attends (who), or asks leave before the start naming a substitute."""
     meeting = meeting_for(request.user, pk)
-    membership = require_role(request.user, *access.UNIT_ROLES)
+    membership = require_role(request.user, *access.MEETING_UNIT_ROLES)
     attendance = get_object_or_404(Attendance, meeting=meeting, unit_id=membership.unit_id)
     form = AnswerForm(request.POST)
     _run_form(

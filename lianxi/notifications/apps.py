@@ -13,7 +13,6 @@ class NotificationsConfig(AppConfig):
         from lianxi.core.ticks import register_tick
 
         from .access import can_see_dead_letters
-
         from .channels import email, inbox, register_channel, webhook
         from .panels import my_messages_panel
         from .services import dispatch_due

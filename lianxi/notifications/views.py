@@ -16,6 +16,7 @@ from . import selectors, services
 from .access import DEAD_LETTER_ROLES, visible_outbox
 from .forms import NotificationSettingsForm
 from .models import Delivery
+from .settings_links import settings_links_for
 
 PAGE_SIZE = 30
 
@@ -86,7 +87,12 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "notifications/settings.html",
-        {"form": form, "prefs": prefs, "sections": form.sections(request.user)},
+        {
+            "form": form,
+            "prefs": prefs,
+            "sections": form.sections(request.user),
+            "links": settings_links_for(request.user),
+        },
     )
 
 

@@ -290,7 +290,7 @@ def meeting_material(request: HttpRequest, meeting_id: int, material_id: int) ->
 def meeting_schedule(request: HttpRequest, data: MeetingIn) -> Status[MeetingDetailOut]:
     """三(一)1：联席会议办公室安排全体会议，邀请全体成员单位，可邀请列席单位；
     三(一)2：kind=topical 时委托一个成员单位主持专题会议，只邀请议题涉及的单位。"""
-    membership = require_role(request.user, Role.SECRETARIAT)
+    membership = access.require_schedule(request.user)
     starts_at, ends_at = aware(data.starts_at), aware(data.ends_at)
     if data.kind == Meeting.Kind.PLENARY:
         observers = _units_of(membership, data.observer_unit_ids, "列席单位", "observer_unit_ids")
@@ -384,7 +384,7 @@ def attendance_answer(request: HttpRequest, meeting_id: int, data: AttendanceIn)
     """三(一)1：出席（写明出席人）；或在会议开始前请假并委托其他负责同志出席；列席单位答复列席。
     会议开始后请假将被拒绝（400）。"""
     meeting = _meeting(request, meeting_id)
-    membership = require_role(request.user, *access.UNIT_ROLES)
+    membership = require_role(request.user, *access.MEETING_UNIT_ROLES)
     attendance = Attendance.objects.filter(meeting=meeting, unit_id=membership.unit_id).first()
     if attendance is None:
         raise NotFound("本单位不在该会议的受邀之列。")

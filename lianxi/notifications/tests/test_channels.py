@@ -99,3 +99,11 @@ def test_a_fourth_channels_failures_end_as_dead_letters_with_its_label(
     assert letter.status == Delivery.Status.DEAD and "号码停机" in letter.last_error
     page = login(clerk).get("/messages/dead-letters/").content.decode()
     assert "失败的短信" in page and "<td>短信</td>" in page
+
+
+def test_the_calendar_feed_link_on_settings_follows_meetings_access(health_liaison, auditor, login):
+    """The link is meetings' registration, shown by meetings.access.can_subscribe_calendar."""
+    assert (
+        "订阅到手机或电脑日历" in login(health_liaison).get("/messages/settings/").content.decode()
+    )
+    assert "订阅到手机或电脑日历" not in login(auditor).get("/messages/settings/").content.decode()
