@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
-from lianxi.organization.access import act_in
+from lianxi.organization.access import act_in, is_secretariat
 from lianxi.organization.models import Membership
 
 from .access import feed_membership, visible_meetings
@@ -70,7 +70,7 @@ def feed_meetings(*, user: Any, now: datetime) -> QuerySet[Meeting]:
         ends_at__gte=now - timedelta(days=FEED_PAST_DAYS),
     )
     owner = feed_membership(user)
-    if owner is not None and owner.role != Membership.Role.SECRETARIAT:
+    if owner is not None and not is_secretariat(owner):
         invited = Attendance.objects.filter(meeting=OuterRef("pk"), unit_id=owner.unit_id)
         meetings = meetings.filter(Q(Exists(invited)) | Q(chair_unit_id=owner.unit_id))
     return (

@@ -17,9 +17,10 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from lianxi.core.access import allowed_by
 from lianxi.core.exceptions import ApplicationError
 
-from .access import Role, membership_of, require_membership, role_required
+from .access import can_import_rules, membership_of, require_membership
 from .forms import RulesUploadForm
 from .importer import MAX_BYTES, RulesParseError, parse_rules
 from .models import Mechanism
@@ -88,7 +89,7 @@ def _unstash(request: HttpRequest, token: str) -> tuple[bytes, str] | None:
     return data, str(stashed.get("name", ""))
 
 
-@role_required(Role.SECRETARIAT)
+@allowed_by(can_import_rules)
 def rules_import_upload(request: HttpRequest) -> HttpResponse:
     """Upload a rules document; a preview lists what will change before anything is written."""
     if request.method == "POST" and "token" in request.POST:

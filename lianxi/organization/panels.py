@@ -5,7 +5,7 @@ from typing import Any
 from django.db.models import Count, Q
 from django.urls import reverse
 
-from .access import Role, membership_of
+from .access import acts_for_unit, is_secretariat, membership_of
 from .models import Unit
 from .selectors import current_duties
 
@@ -13,7 +13,7 @@ from .selectors import current_duties
 def people_to_register(user: Any) -> dict[str, Any] | None:
     """For the secretariat: member units that still lack a registered member or liaison."""
     membership = membership_of(user)
-    if membership is None or membership.role != Role.SECRETARIAT:
+    if membership is None or not is_secretariat(membership):
         return None
     units = (
         Unit.objects.filter(mechanism_id=membership.unit.mechanism_id, kind="member", active=True)
@@ -55,7 +55,7 @@ def people_to_register(user: Any) -> dict[str, Any] | None:
 def my_unit_duties(user: Any) -> dict[str, Any] | None:
     """For a unit's people: their unit's duties under the annex, the basis of what they lead."""
     membership = membership_of(user)
-    if membership is None or membership.role not in (Role.MEMBER, Role.LIAISON):
+    if membership is None or not acts_for_unit(membership):
         return None
     duties = current_duties().filter(unit=membership.unit)
     return {

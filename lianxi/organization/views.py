@@ -1,14 +1,14 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from lianxi.core.access import allowed_by
+
 from . import selectors
-from .access import INSIDE_ROLES, Role, require_membership, role_required, unit_for
+from .access import can_import_rules, can_view_catalogue, require_membership, unit_for
 from .unit_sections import unit_sections
 
-VIEW_ROLES = (*INSIDE_ROLES, Role.AUDITOR, Role.SECURITY_ADMIN)
 
-
-@role_required(*VIEW_ROLES)
+@allowed_by(can_view_catalogue)
 def catalogue(request: HttpRequest) -> HttpResponse:
     """职责分工 (annex): every unit, its numbered duties, its member and liaison."""
     mechanism = require_membership(request.user).unit.mechanism
@@ -19,6 +19,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         "organization/catalogue.html",
         {
             "mechanism": mechanism,
+            "can_import": can_import_rules(request.user),
             "units": units,
             "member_count": len(members),
             "duty_count": sum(len(u.current_duties) for u in units),  # type: ignore[attr-defined,misc]
@@ -26,7 +27,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     )
 
 
-@role_required(*VIEW_ROLES)
+@allowed_by(can_view_catalogue)
 def unit_page(request: HttpRequest, pk: int) -> HttpResponse:
     unit = unit_for(request.user, pk)
     return render(
@@ -36,7 +37,7 @@ def unit_page(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@role_required(*VIEW_ROLES)
+@allowed_by(can_view_catalogue)
 def rules(request: HttpRequest) -> HttpResponse:
     mechanism = require_membership(request.user).unit.mechanism
     document = selectors.rules_in_force(mechanism)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lianxi.core.exceptions import ApplicationError
+from lianxi.organization.access import is_secretariat
 from lianxi.organization.models import Membership, Unit
 from lianxi.organization.selectors import secretariat_users
 
@@ -66,7 +67,7 @@ def _require_convener(actor: Membership, meeting: Meeting) -> None:
 
 
 def _require_secretariat(actor: Membership) -> None:
-    if actor.role != Role.SECRETARIAT:
+    if not is_secretariat(actor):
         raise ApplicationError("只有联席会议办公室可以进行此项操作。")
 
 
