@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from lianxi.core.downloads import download_response
+from lianxi.core.pages import run_action, run_form_action
 from lianxi.organization.access import membership_of
 from lianxi.typesetting.layout import resolution_label, section_label
 
@@ -20,7 +21,6 @@ from .access import minutes_for
 from .forms import MinutesIntroForm, ResolutionForm
 from .minutes_document import attendance_lines
 from .models import MinutesSection, Resolution
-from .views import _me, _run, _run_form
 
 RECEIPT_ORDER = {"member": 0, "invited": 1, "copy": 2}
 
@@ -58,7 +58,7 @@ def minutes_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
     minutes = minutes_for(request.user, pk, edit=True)
-    membership = _me(request)
+    membership = access.require_list(request.user)
     if minutes.status != minutes.Status.DRAFT:
         return redirect("meetings:minutes", minutes.pk)
     sections, _ = selectors.minutes_detail(minutes)
@@ -97,7 +97,7 @@ def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
             for s in sections
         }
-        if _run(
+        if run_action(
             request,
             lambda: services.minutes_update(
                 minutes=minutes,
@@ -124,8 +124,8 @@ def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def section_add(request: HttpRequest, pk: int) -> HttpResponse:
     minutes = minutes_for(request.user, pk, edit=True)
-    membership = _me(request)
-    _run(
+    membership = access.require_list(request.user)
+    run_action(
         request,
         lambda: services.minutes_section_add(
             minutes=minutes, heading=request.POST.get("heading", ""), actor=membership
@@ -139,10 +139,10 @@ def section_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def resolution_add(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse:
     minutes = minutes_for(request.user, pk, edit=True)
-    membership = _me(request)
+    membership = access.require_list(request.user)
     section = get_object_or_404(MinutesSection, pk=section_pk, minutes=minutes)
     form = ResolutionForm(request.POST, mechanism_id=minutes.meeting.mechanism_id)
-    _run_form(
+    run_form_action(
         request,
         form,
         lambda: services.resolution_add(
@@ -164,9 +164,9 @@ def resolution_add(request: HttpRequest, pk: int, section_pk: int) -> HttpRespon
 @login_required
 def resolution_remove(request: HttpRequest, pk: int, resolution_pk: int) -> HttpResponse:
     minutes = minutes_for(request.user, pk, edit=True)
-    membership = _me(request)
+    membership = access.require_list(request.user)
     resolution = get_object_or_404(Resolution, pk=resolution_pk, minutes=minutes)
-    _run(
+    run_action(
         request,
         lambda: services.resolution_remove(resolution=resolution, actor=membership),
         "议定事项已删除。",
@@ -179,9 +179,9 @@ def _minutes_step(name: str, success: str) -> Callable[[HttpRequest, int], HttpR
     @login_required
     def view(request: HttpRequest, pk: int) -> HttpResponse:
         minutes = minutes_for(request.user, pk, edit=True)
-        membership = _me(request)
+        membership = access.require_list(request.user)
         service = getattr(services, name)
-        _run(request, lambda: service(minutes=minutes, actor=membership), success)
+        run_action(request, lambda: service(minutes=minutes, actor=membership), success)
         return redirect("meetings:minutes", minutes.pk)
 
     view.__name__ = name
@@ -201,7 +201,7 @@ def minutes_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     receipt = selectors.receipt_of(minutes, membership)
     if receipt is None or membership is None:
         raise PermissionDenied("本单位不是该纪要的收文单位。")
-    _run(
+    run_action(
         request,
         lambda: services.minutes_acknowledge(receipt=receipt, by=membership),
         "已签收。",

@@ -4,7 +4,6 @@ in minutes_views."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -16,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from lianxi.core.exceptions import ApplicationError
+from lianxi.core.pages import add_service_error, form_errors, run_action, run_form_action
 from lianxi.organization.access import require_role
 from lianxi.organization.models import Membership
 
@@ -33,33 +33,6 @@ from .forms import (
     TopicalForm,
 )
 from .models import AgendaItem, Attendance, Meeting, MeetingMaterial
-
-
-def _form_errors(form: Any) -> str:
-    return "；".join(str(e) for errors in form.errors.values() for e in errors)
-
-
-def _run(request: HttpRequest, action: Callable[[], Any], success: str) -> bool:
-    try:
-        action()
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-        return False
-    messages.success(request, success)
-    return True
-
-
-def _run_form(request: HttpRequest, form: Any, action: Callable[[], Any], success: str) -> bool:
-    """Runs `action` when the posted form is valid; otherwise shows the form's errors."""
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return False
-    return _run(request, action, success)
-
-
-def _add_error(form: Any, exc: ApplicationError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-
 
 # --- lists and scheduling -----------------------------------------------------------------
 
@@ -101,7 +74,7 @@ def meeting_schedule(request: HttpRequest) -> HttpResponse:
                 actor=membership,
             )
         except ApplicationError as exc:
-            _add_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, "全体会议已安排。请确定议题、上传材料后发出会议通知。")
             return redirect("meetings:detail", meeting.pk)
@@ -127,7 +100,7 @@ def topical_entrust(request: HttpRequest) -> HttpResponse:
                 actor=membership,
             )
         except ApplicationError as exc:
-            _add_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, f"已委托{meeting.chair_unit.name}主持专题会议。")
             return redirect("meetings:detail", meeting.pk)
@@ -217,20 +190,16 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.meeting_update(meeting=meeting, actor=membership, **form.cleaned_data)
         except ApplicationError as exc:
-            _add_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, "会议信息已保存。")
             return redirect("meetings:detail", meeting.pk)
     return render(request, "meetings/edit.html", {"meeting": meeting, "form": form})
 
 
-def _me(request: HttpRequest) -> Membership:
-    return require_role(request.user, *access.MEETING_ROLES)
-
-
 def _convener_post(request: HttpRequest, pk: int) -> tuple[Meeting, Membership]:
     meeting = meeting_for(request.user, pk, convene=True)
-    return meeting, _me(request)
+    return meeting, access.require_list(request.user)
 
 
 @require_POST
@@ -238,7 +207,7 @@ def _convener_post(request: HttpRequest, pk: int) -> tuple[Meeting, Membership]:
 def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting, membership = _convener_post(request, pk)
     form = AgendaItemForm(request.POST, mechanism_id=meeting.mechanism_id)
-    _run_form(
+    run_form_action(
         request,
         form,
         lambda: services.agenda_item_add(meeting=meeting, actor=membership, **form.cleaned_data),
@@ -252,7 +221,7 @@ def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
 def agenda_move(request: HttpRequest, pk: int, item_pk: int, direction: str) -> HttpResponse:
     meeting, membership = _convener_post(request, pk)
     item = get_object_or_404(AgendaItem, pk=item_pk, meeting=meeting)
-    _run(
+    run_action(
         request,
         lambda: services.agenda_item_move(item=item, up=direction == "up", actor=membership),
         "议题顺序已调整。",
@@ -265,7 +234,9 @@ def agenda_move(request: HttpRequest, pk: int, item_pk: int, direction: str) -> 
 def agenda_remove(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     meeting, membership = _convener_post(request, pk)
     item = get_object_or_404(AgendaItem, pk=item_pk, meeting=meeting)
-    _run(request, lambda: services.agenda_item_remove(item=item, actor=membership), "议题已删除。")
+    run_action(
+        request, lambda: services.agenda_item_remove(item=item, actor=membership), "议题已删除。"
+    )
     return redirect("meetings:detail", meeting.pk)
 
 
@@ -273,7 +244,7 @@ def agenda_remove(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 @login_required
 def agenda_carryover(request: HttpRequest, pk: int) -> HttpResponse:
     meeting, membership = _convener_post(request, pk)
-    _run(
+    run_action(
         request,
         lambda: services.agenda_carryover_refresh(meeting=meeting, actor=membership),
         "已按督办台账更新“上次会议议定事项落实情况”。",
@@ -286,7 +257,7 @@ def agenda_carryover(request: HttpRequest, pk: int) -> HttpResponse:
 def material_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting, membership = _convener_post(request, pk)
     form = MaterialForm(request.POST, request.FILES)
-    _run_form(
+    run_form_action(
         request,
         form,
         lambda: services.meeting_material_add(
@@ -318,7 +289,7 @@ def meeting_notify(request: HttpRequest, pk: int) -> HttpResponse:
     meeting, membership = _convener_post(request, pk)
     form = NoticeForm(request.POST)
     form.is_valid()
-    _run(
+    run_action(
         request,
         lambda: services.meeting_notify(
             meeting=meeting,
@@ -335,7 +306,7 @@ def meeting_notify(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     meeting, membership = _convener_post(request, pk)
     form = CancelForm(request.POST)
-    _run_form(
+    run_form_action(
         request,
         form,
         lambda: services.meeting_cancel(
@@ -352,10 +323,10 @@ def meeting_invite(request: HttpRequest, pk: int) -> HttpResponse:
     meeting, membership = _convener_post(request, pk)
     form = InviteForm(request.POST, units=selectors.invitable_units(meeting))
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
+        messages.error(request, form_errors(form))
         return redirect("meetings:detail", meeting.pk)
     data = form.cleaned_data
-    _run(
+    run_action(
         request,
         lambda: services.meeting_invite_unit(
             meeting=meeting,
@@ -377,7 +348,7 @@ def attendance_answer(request: HttpRequest, pk: int) -> HttpResponse:
     membership = require_role(request.user, *access.MEETING_UNIT_ROLES)
     attendance = get_object_or_404(Attendance, meeting=meeting, unit_id=membership.unit_id)
     form = AnswerForm(request.POST)
-    _run_form(
+    run_form_action(
         request,
         form,
         lambda: services.attendance_answer(
@@ -399,7 +370,7 @@ def attendance_record(request: HttpRequest, pk: int) -> HttpResponse:
         if f"actual-{attendance.pk}" in request.POST:
             actual[attendance.pk] = request.POST[f"actual-{attendance.pk}"]
             names[attendance.pk] = request.POST.get(f"name-{attendance.pk}", "")
-    _run(
+    run_action(
         request,
         lambda: services.attendance_record(
             meeting=meeting, actual=actual, names=names, actor=membership

@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from lianxi.core.exceptions import ApplicationError
+from lianxi.core.pages import add_service_error
 
 from . import people_services as services
 from .access import PEOPLE_MANAGERS, person_for, require_role, role_required, visible_people
@@ -62,11 +63,6 @@ def _manager(request: HttpRequest) -> Membership:
 
 def _person(request: HttpRequest, pk: int) -> tuple[Membership, Membership]:
     return person_for(request.user, pk)
-
-
-def _add_error(form: Any, exc: ApplicationError) -> None:
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)
 
 
 @role_required(*PEOPLE_MANAGERS)
@@ -130,7 +126,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
                 password=data["password"] or None,
             )
         except ApplicationError as exc:
-            _add_error(form, exc)
+            add_service_error(form, exc)
         else:
             # Shown once, in this response only: never put in a message, a cookie or a log.
             return render(
@@ -171,7 +167,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 email=data["email"],
             )
         except ApplicationError as exc:
-            _add_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, f"已保存 {membership.display_name} 的信息。")
             return redirect("organization:person_edit", pk=membership.pk)

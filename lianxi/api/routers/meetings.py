@@ -57,25 +57,21 @@ WRITE_ERRORS: dict[int, Any] = {400: ErrorOut, 422: ErrorOut, **READ_ERRORS}
 # --- access, through lianxi.meetings.access ---------------------------------------------------
 
 
-def _meeting(request: HttpRequest, pk: int, *, convene: bool = False) -> Meeting:
+def meeting_or_404(request: HttpRequest, pk: int, *, convene: bool = False) -> Meeting:
     try:
         return access.meeting_for(request.user, pk, convene=convene)
     except Http404 as exc:
         raise NotFound(str(exc)) from exc
 
 
-def _me(request: HttpRequest) -> Membership:
-    return require_role(request.user, *access.MEETING_ROLES)
-
-
 # --- building the answers ---------------------------------------------------------------------
 
 
-def _unit(unit: Unit | None) -> UnitRef | None:
+def unit_ref(unit: Unit | None) -> UnitRef | None:
     return None if unit is None else UnitRef(id=unit.pk, name=unit.name)
 
 
-def _absolute(request: HttpRequest, path: str) -> str:
+def absolute(request: HttpRequest, path: str) -> str:
     return request.build_absolute_uri(path)
 
 
@@ -110,14 +106,14 @@ def _meeting_fields(
         "starts_at": meeting.starts_at,
         "ends_at": meeting.ends_at,
         "location": meeting.location,
-        "chair_unit": _unit(meeting.chair_unit),
+        "chair_unit": unit_ref(meeting.chair_unit),
         "status": meeting.status,
         "status_display": meeting.get_status_display(),
         "upcoming": upcoming,
         "invited_count": invited,
         "answered_count": answered,
-        "url": _absolute(request, reverse("api:meeting_detail", args=[meeting.pk])),
-        "page_url": _absolute(request, reverse("meetings:detail", args=[meeting.pk])),
+        "url": absolute(request, reverse("api:meeting_detail", args=[meeting.pk])),
+        "page_url": absolute(request, reverse("meetings:detail", args=[meeting.pk])),
     }
 
 
@@ -146,8 +142,8 @@ def _agenda_item(item: AgendaItem) -> AgendaItemOut:
         order=item.order,
         title=item.title,
         description=item.description,
-        proposed_by=_unit(item.proposed_by),
-        lead_unit=_unit(item.lead_unit),
+        proposed_by=unit_ref(item.proposed_by),
+        lead_unit=unit_ref(item.lead_unit),
         supporting_units=[UnitRef(id=u.pk, name=u.name) for u in item.supporting_units.all()],
         is_carryover=item.is_carryover,
     )
@@ -160,8 +156,8 @@ def _material(request: HttpRequest, material: MeetingMaterial) -> MaterialOut:
         title=material.title,
         agenda_item_id=material.agenda_item_id,
         uploaded_at=material.uploaded_at,
-        download_url=_absolute(request, reverse("api:meeting_material", args=args)),
-        page_url=_absolute(request, reverse("meetings:material", args=args)),
+        download_url=absolute(request, reverse("api:meeting_material", args=args)),
+        page_url=absolute(request, reverse("meetings:material", args=args)),
     )
 
 
@@ -257,7 +253,7 @@ def meeting_list(
     summary="会议详情：议程、材料、本单位答复；召集方另见参会名单",
 )
 def meeting_detail(request: HttpRequest, meeting_id: int) -> MeetingDetailOut:
-    meeting = _meeting(request, meeting_id)
+    meeting = meeting_or_404(request, meeting_id)
     return _detail(request, meeting)
 
 
@@ -268,7 +264,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> MeetingDetailOut:
     summary="下载会议材料",
 )
 def meeting_material(request: HttpRequest, meeting_id: int, material_id: int) -> HttpResponseBase:
-    meeting = _meeting(request, meeting_id)
+    meeting = meeting_or_404(request, meeting_id)
     material = MeetingMaterial.objects.filter(pk=material_id, meeting=meeting).first()
     if material is None:
         raise NotFound("会议材料不存在。")
@@ -319,7 +315,7 @@ def meeting_schedule(request: HttpRequest, data: MeetingIn) -> Status[MeetingDet
             location=data.location,
             actor=membership,
         )
-    meeting = _meeting(request, meeting.pk)
+    meeting = meeting_or_404(request, meeting.pk)
     return Status(201, _detail(request, meeting))
 
 
@@ -331,8 +327,8 @@ def meeting_schedule(request: HttpRequest, data: MeetingIn) -> Status[MeetingDet
     summary="添加议题（会议召集方）",
 )
 def agenda_add(request: HttpRequest, meeting_id: int, data: AgendaItemIn) -> Status[AgendaItemOut]:
-    meeting = _meeting(request, meeting_id, convene=True)
-    membership = _me(request)
+    meeting = meeting_or_404(request, meeting_id, convene=True)
+    membership = access.require_list(request.user)
     proposed_by = None
     if data.proposed_by_unit_id is not None:
         [proposed_by] = _units_of(
@@ -365,12 +361,12 @@ def meeting_notify(
     request: HttpRequest, meeting_id: int, data: NoticeIn | None = None
 ) -> MeetingDetailOut:
     """三(一)1：向每个受邀单位发出会议通知（附 .ics 邀请）。"""
-    meeting = _meeting(request, meeting_id, convene=True)
-    membership = _me(request)
+    meeting = meeting_or_404(request, meeting_id, convene=True)
+    membership = access.require_list(request.user)
     services.meeting_notify(
         meeting=meeting, actor=membership, notice_text=data.notice_text if data else ""
     )
-    return _detail(request, _meeting(request, meeting_id))
+    return _detail(request, meeting_or_404(request, meeting_id))
 
 
 @router.post(
@@ -383,7 +379,7 @@ def meeting_notify(
 def attendance_answer(request: HttpRequest, meeting_id: int, data: AttendanceIn) -> AttendanceOut:
     """三(一)1：出席（写明出席人）；或在会议开始前请假并委托其他负责同志出席；列席单位答复列席。
     会议开始后请假将被拒绝（400）。"""
-    meeting = _meeting(request, meeting_id)
+    meeting = meeting_or_404(request, meeting_id)
     membership = require_role(request.user, *access.MEETING_UNIT_ROLES)
     attendance = Attendance.objects.filter(meeting=meeting, unit_id=membership.unit_id).first()
     if attendance is None:

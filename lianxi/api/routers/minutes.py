@@ -37,7 +37,7 @@ from ..schemas_meetings import (
     UnitRef,
 )
 from ..selectors import units_in_order
-from .meetings import READ_ERRORS, WRITE_ERRORS, _absolute, _me, _meeting, _unit
+from .meetings import READ_ERRORS, WRITE_ERRORS, absolute, meeting_or_404, unit_ref
 
 router = Router(tags=["会议与纪要"])
 
@@ -69,7 +69,7 @@ def _resolution(r: Resolution) -> ResolutionOut:
         id=r.pk,
         number=r.number,
         text=r.text,
-        lead_unit=_unit(r.lead_unit),
+        lead_unit=unit_ref(r.lead_unit),
         supporting_units=[UnitRef(id=u.pk, name=u.name) for u in r.supporting_units.all()],
         deadline=r.deadline,
         deadline_workdays=r.deadline_workdays,
@@ -106,9 +106,9 @@ def _minutes_out(request: HttpRequest, minutes: Minutes) -> MinutesOut:
         sections=[_section(s) for s in sections],
         receipts=[_receipt(r) for r in receipts] if perms.sees_receipts else [],
         my_receipt=_receipt(mine) if mine is not None else None,
-        docx_url=_absolute(request, reverse("api:minutes_docx", args=[minutes.pk])),
-        pdf_url=_absolute(request, reverse("api:minutes_pdf", args=[minutes.pk])),
-        page_url=_absolute(request, reverse("meetings:minutes", args=[minutes.pk])),
+        docx_url=absolute(request, reverse("api:minutes_docx", args=[minutes.pk])),
+        pdf_url=absolute(request, reverse("api:minutes_pdf", args=[minutes.pk])),
+        page_url=absolute(request, reverse("meetings:minutes", args=[minutes.pk])),
     )
 
 
@@ -121,7 +121,7 @@ def _minutes_out(request: HttpRequest, minutes: Minutes) -> MinutesOut:
 def meeting_minutes(request: HttpRequest, meeting_id: int) -> MinutesOut:
     """三(一)1：起草中的纪要只有召集方可见；印发后，收文单位（成员单位、邀请单位、抄报的市政府
     办公室）可见。"""
-    meeting = _meeting(request, meeting_id)
+    meeting = meeting_or_404(request, meeting_id)
     pk = Minutes.objects.filter(meeting=meeting).values_list("pk", flat=True).first()
     if pk is None:
         raise NotFound("本次会议尚无会议纪要。")
@@ -155,8 +155,8 @@ def _minutes_done(request: HttpRequest, minutes_id: int) -> MinutesOut:
 def minutes_draft(request: HttpRequest, meeting_id: int) -> Status[MinutesOut]:
     """三(一)1：会议召开并登记出席情况后，联席会议办公室（专题会议为受托主持单位）起草纪要；
     每个议题一部分，已预填。"""
-    meeting = _meeting(request, meeting_id, convene=True)
-    minutes = services.minutes_draft(meeting=meeting, actor=_me(request))
+    meeting = meeting_or_404(request, meeting_id, convene=True)
+    minutes = services.minutes_draft(meeting=meeting, actor=access.require_list(request.user))
     return Status(201, _minutes_done(request, minutes.pk))
 
 
@@ -187,7 +187,7 @@ def minutes_update(request: HttpRequest, minutes_id: int, data: MinutesUpdateIn)
         minutes=minutes,
         intro=minutes.intro if data.intro is None else data.intro,
         sections=edits,
-        actor=_me(request),
+        actor=access.require_list(request.user),
     )
     return _minutes_done(request, minutes.pk)
 
@@ -204,7 +204,7 @@ def minutes_section_add(
 ) -> Status[MinutesSectionOut]:
     minutes = _minutes(request, minutes_id, edit=True)
     section = services.minutes_section_add(
-        minutes=minutes, heading=data.heading, actor=_me(request)
+        minutes=minutes, heading=data.heading, actor=access.require_list(request.user)
     )
     return Status(201, _section(section))
 
@@ -239,7 +239,7 @@ def resolution_add(
         deadline=data.deadline,
         deadline_workdays=data.deadline_workdays,
         feedback_every_workdays=data.feedback_every_workdays,
-        actor=_me(request),
+        actor=access.require_list(request.user),
     )
     resolution = (
         Resolution.objects.select_related("lead_unit")
@@ -262,7 +262,7 @@ def resolution_remove(request: HttpRequest, minutes_id: int, resolution_id: int)
     resolution = Resolution.objects.filter(pk=resolution_id, minutes=minutes).first()
     if resolution is None:
         raise NotFound("纪要中没有这项议定事项。")
-    services.resolution_remove(resolution=resolution, actor=_me(request))
+    services.resolution_remove(resolution=resolution, actor=access.require_list(request.user))
     return Status(204, None)
 
 
@@ -275,7 +275,7 @@ def resolution_remove(request: HttpRequest, minutes_id: int, resolution_id: int)
 )
 def minutes_approve(request: HttpRequest, minutes_id: int) -> MinutesOut:
     minutes = _minutes(request, minutes_id, edit=True)
-    services.minutes_approve(minutes=minutes, actor=_me(request))
+    services.minutes_approve(minutes=minutes, actor=access.require_list(request.user))
     return _minutes_done(request, minutes.pk)
 
 
@@ -288,7 +288,7 @@ def minutes_approve(request: HttpRequest, minutes_id: int) -> MinutesOut:
 )
 def minutes_reopen(request: HttpRequest, minutes_id: int) -> MinutesOut:
     minutes = _minutes(request, minutes_id, edit=True)
-    services.minutes_reopen(minutes=minutes, actor=_me(request))
+    services.minutes_reopen(minutes=minutes, actor=access.require_list(request.user))
     return _minutes_done(request, minutes.pk)
 
 
@@ -303,7 +303,7 @@ def minutes_issue(request: HttpRequest, minutes_id: int) -> MinutesOut:
     """三(一)1：印发给各成员单位和邀请单位，抄报市政府办公室；编号（年度顺序号）在印发时确定。
     四(二)：每项议定事项转为督办事项，通知牵头单位和配合单位。"""
     minutes = _minutes(request, minutes_id, edit=True)
-    services.minutes_issue(minutes=minutes, actor=_me(request))
+    services.minutes_issue(minutes=minutes, actor=access.require_list(request.user))
     return _minutes_done(request, minutes.pk)
 
 
