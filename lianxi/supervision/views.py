@@ -119,7 +119,7 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
     )
 
 
-@role_required(Role.SECRETARIAT)
+@login_required
 def item_create(request: HttpRequest) -> HttpResponse:
     """The secretariat creates an item that comes from no meeting (市政府交办, 来函…)."""
     membership = access.require_secretariat(request.user)
