@@ -51,7 +51,8 @@ def can_manage_calendar(user: Any) -> bool:
     several, the platform operator does, so no meeting moves another's deadlines."""
     if role_of(user) == SECRETARIAT:
         mechanism = user.membership.unit.mechanism
-        return bool(type(mechanism)._default_manager.count() == 1)
+        if type(mechanism)._default_manager.count() == 1:
+            return True
     if not getattr(user, "is_authenticated", False):
         return False
     try:

@@ -107,6 +107,10 @@ def test_the_calendar_entry_passes_to_the_platform_operator_with_a_second_meetin
     assert CALENDAR in entries(login(clerk).get("/").content.decode())
     Mechanism.objects.create(name="青溪县职业病防治工作联席会议")
     assert CALENDAR not in entries(login(clerk).get("/").content.decode())
+    # A clerk who is also the platform operator keeps it, as the operator.
+    PlatformOperator.objects.create(user=clerk)
+    assert CALENDAR in entries(login(clerk).get("/").content.decode())
+    PlatformOperator.objects.filter(user=clerk).delete()
     PlatformOperator.objects.create(user=outsider)
     assert entries(login(outsider).get("/").content.decode()) == [
         *ALWAYS,
