@@ -173,6 +173,14 @@ def membership_change(
         user.first_name = name.strip()
     if email is not None:
         user.email = email.strip()
+    account_changed = (user.first_name, user.email) != (before["name"], before["email"])
+    if account_changed and acts_elsewhere(membership):
+        # The name and the address mail goes to are the account's, in every joint meeting it
+        # acts in: one meeting's secretariat may not change them for the others.
+        field = "name" if user.first_name != before["name"] else "email"
+        raise ApplicationError(
+            "该账号同时在其他联席会议任职，不能在这里修改姓名和电子邮箱：它们在各联席会议中是同一份。", field=field
+        )
     after = {
         "unit": unit.name,
         "role": role,

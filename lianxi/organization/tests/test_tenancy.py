@@ -201,6 +201,38 @@ def test_account_wide_actions_on_a_person_of_two_meetings_are_left_to_the_platfo
     login(two_meetings_person)  # still logs in
 
 
+def test_one_meetings_clerk_cannot_change_the_name_or_mail_of_a_person_the_other_has(
+    mechanism, second_mechanism, two_meetings_person, second_clerk
+):
+    """Name and e-mail are the account's, in both meetings (mail of the first goes there)."""
+    from lianxi.organization import people_services
+
+    second = Membership.objects.get(user=two_meetings_person, unit__mechanism=second_mechanism)
+    before = (two_meetings_person.first_name, two_meetings_person.email)
+    for change in ({"email": "attacker@example.com"}, {"name": "改名"}):
+        with pytest.raises(ApplicationError, match="其他联席会议"):
+            people_services.membership_change(
+                actor=second_clerk.membership,
+                membership=second,
+                unit=second.unit,
+                role=second.role,
+                **change,
+            )
+    two_meetings_person.refresh_from_db()
+    assert (two_meetings_person.first_name, two_meetings_person.email) == before
+    # What is the second meeting's own (title, phone) it still changes.
+    people_services.membership_change(
+        actor=second_clerk.membership,
+        membership=second,
+        unit=second.unit,
+        role=second.role,
+        title="副主任",
+        name=before[0],
+        email=before[1],
+    )
+    assert Membership.objects.get(pk=second.pk).title == "副主任"
+
+
 # --- Opening a joint meeting: the platform operator's command line --------------------------
 
 
