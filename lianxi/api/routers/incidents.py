@@ -207,8 +207,9 @@ def _idempotency_key(header: str, membership: Membership) -> str:
             f"Idempotency-Key 不能超过 {MAX_KEY_LENGTH} 个字符，且不能含控制字符。",
             field="Idempotency-Key",
         )
-    # Per caller: another system's key of the same spelling is another incident.
-    return f"api:{membership.user_id}:{key}"
+    # Per caller, and a caller is a token's membership: another system's key of the same
+    # spelling, or the same person's in another joint meeting, is another incident.
+    return f"api:m{membership.pk}:{key}"
 
 
 def _same_report(incident: Incident, data: services.IncidentInput) -> bool:
@@ -239,7 +240,9 @@ def _register(
                     source_system=source,
                 )
         except IntegrityError:
-            existing = Incident.objects.filter(idempotency_key=key).first()
+            existing = Incident.objects.filter(
+                idempotency_key=key, mechanism_id=membership.unit.mechanism_id
+            ).first()
             if existing is not None:
                 return existing, False
             if attempt == RETRIES - 1:

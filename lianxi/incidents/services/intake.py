@@ -172,7 +172,7 @@ def incident_register(
     now = now or timezone.now()
     key = (idempotency_key or "").strip()[:200] or None
     if key is not None:
-        existing = Incident.objects.filter(idempotency_key=key).first()
+        existing = Incident.objects.filter(idempotency_key=key, mechanism=mechanism).first()
         if existing is not None:
             return existing, False
     membership = _membership(actor)
@@ -223,7 +223,7 @@ def incident_register(
         if key is None:
             raise
         # A concurrent call with the same key committed first.
-        existing = Incident.objects.filter(idempotency_key=key).first()
+        existing = Incident.objects.filter(idempotency_key=key, mechanism=mechanism).first()
         if existing is None:
             raise
         return existing, False
