@@ -28,7 +28,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from lianxi.organization.access import has_role, membership_of, require_role
+from lianxi.organization.access import has_role, is_secretariat, membership_of, require_role
 from lianxi.organization.models import Membership
 
 from .models import Attendance, Meeting, Minutes, MinutesReceipt
@@ -96,6 +96,12 @@ def feed_membership(user: Any) -> Membership | None:
 
 def can_subscribe_calendar(user: Any) -> bool:
     return feed_membership(user) is not None
+
+
+def feed_covers_all_meetings(membership: Membership | None) -> bool:
+    """三(一): the secretariat's feed carries every notified meeting of its joint meeting; a
+    unit's, those its unit is invited to or chairs."""
+    return is_secretariat(membership)
 
 
 def visible_meetings(user: Any) -> QuerySet[Meeting]:

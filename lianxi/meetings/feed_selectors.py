@@ -11,10 +11,10 @@ from typing import Any, NamedTuple
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
-from lianxi.organization.access import act_in, is_secretariat
+from lianxi.organization.access import act_in
 from lianxi.organization.models import Membership
 
-from .access import feed_membership, visible_meetings
+from .access import feed_covers_all_meetings, feed_membership, visible_meetings
 from .feed_services import token_hash
 from .models import AgendaItem, Attendance, CalendarFeed, Meeting
 
@@ -38,7 +38,12 @@ class FeedOwner(NamedTuple):
 
 
 def calendar_feed_of(user: Any) -> CalendarFeed | None:
-    return CalendarFeed.objects.filter(user=user).first()
+    """The feed of the membership the person acts in (a person in two joint meetings has one
+    in each), or None."""
+    membership = feed_membership(user)
+    if membership is None:
+        return None
+    return CalendarFeed.objects.filter(membership=membership).first()
 
 
 def feed_owner(token: str) -> FeedOwner | None:
@@ -70,7 +75,7 @@ def feed_meetings(*, user: Any, now: datetime) -> QuerySet[Meeting]:
         ends_at__gte=now - timedelta(days=FEED_PAST_DAYS),
     )
     owner = feed_membership(user)
-    if owner is not None and not is_secretariat(owner):
+    if owner is not None and not feed_covers_all_meetings(owner):
         invited = Attendance.objects.filter(meeting=OuterRef("pk"), unit_id=owner.unit_id)
         meetings = meetings.filter(Q(Exists(invited)) | Q(chair_unit_id=owner.unit_id))
     return (

@@ -15,7 +15,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from lianxi.core.exceptions import ApplicationError
-from lianxi.organization.access import is_secretariat
 
 from . import access, feed_selectors, feed_services
 from .ics import feed_ics
@@ -65,7 +64,7 @@ def feed_page(request: HttpRequest) -> HttpResponse:
             "feed_url": feed_url,
             "webcal_url": "webcal://" + feed_url.split("://", 1)[1] if feed_url else "",
             "membership": membership,
-            "feed_has_all_meetings": is_secretariat(membership),
+            "feed_has_all_meetings": access.feed_covers_all_meetings(membership),
         },
     )
 

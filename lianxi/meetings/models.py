@@ -295,18 +295,20 @@ class MinutesReceipt(models.Model):
 
 
 class CalendarFeed(models.Model):
-    """A person's private calendar-feed URL (meetings and deadlines). Only the hash is kept."""
+    """A membership's private calendar-feed URL (meetings and deadlines). Only the hash is kept.
 
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    One per membership, not per person: a person in two joint meetings has a feed in each, and
+    issuing or revoking in one leaves the other's alone.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds"
     )
     # The joint meeting the feed shows, as an API token is bound to one: the membership the
-    # person acted in when they issued it (null only for a feed whose owner had none then).
+    # person acted in when they issued it.
     membership = models.ForeignKey(
         "organization.Membership",
         on_delete=models.CASCADE,
-        null=True,
-        blank=True,
         related_name="calendar_feeds",
         verbose_name="身份",
     )
@@ -316,6 +318,9 @@ class CalendarFeed(models.Model):
     class Meta:
         verbose_name = "日历订阅"
         verbose_name_plural = "日历订阅"
+        constraints = [
+            models.UniqueConstraint(fields=["membership"], name="calendar_feed_membership_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.user}"

@@ -340,10 +340,71 @@ def test_a_feed_shows_the_joint_meeting_it_was_issued_in(
 
     in_first = two_meetings_person.memberships.get(unit__mechanism=mechanism)
     act_as(two_meetings_person, in_first.pk)
-    _, token = calendar_feed_issue(user=two_meetings_person)  # replaces the first URL
+    second_token = token
+    _, token = calendar_feed_issue(user=two_meetings_person)  # a feed of its own
     events = feed_events(Client().get(f"/calendar/feed/{token}.ics").content)
     assert first.ical_uid in events and second.ical_uid not in events
+    events = feed_events(Client().get(f"/calendar/feed/{second_token}.ics").content)
+    assert second.ical_uid in events and first.ical_uid not in events
     # Once that membership ends, the feed shows nothing rather than the other joint meeting.
     in_first.active = False
     in_first.save(update_fields=["active"])
     assert Client().get(f"/calendar/feed/{token}.ics").status_code == 404
+
+
+def test_a_person_in_two_joint_meetings_has_a_feed_in_each(
+    login: Any, mechanism: Any, second_mechanism: Any, two_meetings_person: Any
+) -> None:
+    """The feed is the membership's: the page in one joint meeting shows, replaces and stops
+    only that one's feed, never the other's."""
+    client = login(two_meetings_person)
+    in_first = two_meetings_person.memberships.get(unit__mechanism=mechanism)
+    in_second = two_meetings_person.memberships.get(unit__mechanism=second_mechanism)
+
+    def choose(membership: Membership) -> None:
+        assert client.post("/account/choose/", {"membership": membership.pk}).status_code == 302
+
+    choose(in_first)
+    client.post("/calendar/", {"action": "issue"})
+    first_url = feed_url_on_page(client)
+    choose(in_second)
+    page = client.get("/calendar/").content.decode()
+    assert "您尚未开通日历订阅" in page  # the first joint meeting's feed is not this one's
+    assert "联席会议的全部会议" in page  # the clerk of the second
+    client.post("/calendar/", {"action": "issue"})
+    second_url = feed_url_on_page(client)
+    assert first_url != second_url
+    assert CalendarFeed.objects.get(membership=in_first).user == two_meetings_person
+    assert CalendarFeed.objects.get(membership=in_second).user == two_meetings_person
+
+    # Replacing the second's URL leaves the first's alone.
+    client.post("/calendar/", {"action": "issue"})
+    assert Client().get(second_url).status_code == 404
+    second_url = feed_url_on_page(client)
+    assert Client().get(first_url).status_code == 200
+
+    # Stopping the second's feed leaves the first's working.
+    assert client.post("/calendar/", {"action": "revoke"}).status_code == 302
+    assert Client().get(second_url).status_code == 404
+    assert Client().get(first_url).status_code == 200
+    assert "您尚未开通日历订阅" in client.get("/calendar/").content.decode()
+    choose(in_first)
+    page = client.get("/calendar/").content.decode()
+    assert "日历订阅已开通" in page
+    assert "市卫生健康委受邀参加或主持的会议" in page
+    assert list(CalendarFeed.objects.values_list("membership", flat=True)) == [in_first.pk]
+
+
+def test_only_the_secretariats_feed_covers_all_meetings_三_一(
+    clerk: Any, health_liaison: Any, login: Any
+) -> None:
+    """One rule for the page's wording and the feed's meetings (access.feed_covers_all_meetings)."""
+    from lianxi.meetings.access import feed_covers_all_meetings
+    from lianxi.organization.access import membership_of
+
+    assert feed_covers_all_meetings(membership_of(clerk))
+    assert not feed_covers_all_meetings(membership_of(health_liaison))
+    assert not feed_covers_all_meetings(None)
+    assert "联席会议的全部会议" in login(clerk).get("/calendar/").content.decode()
+    page = login(health_liaison).get("/calendar/").content.decode()
+    assert "联席会议的全部会议" not in page and "市卫生健康委受邀参加或主持的会议" in page
