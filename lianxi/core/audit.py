@@ -64,13 +64,14 @@ def actor_of(who: Any) -> Actor:
 
 def scope_of_target(target: Any) -> int | None:
     """The joint meeting a record belongs to, read by duck typing (core knows no domain): its own
-    `mechanism_id`, or that of the unit, meeting, item or incident it hangs off."""
+    `mechanism_id`, or that of the unit, membership, meeting, minutes, item, incident or
+    document it hangs off."""
     if target is None:
         return None
     scope = getattr(target, "mechanism_id", None)
     if isinstance(scope, int):
         return scope
-    for parent in ("unit", "meeting", "item", "incident", "document"):
+    for parent in ("unit", "membership", "meeting", "minutes", "item", "incident", "document"):
         if parent + "_id" in target.__dict__ or hasattr(type(target), parent):
             try:
                 owner = getattr(target, parent, None)

@@ -28,9 +28,20 @@ def _day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
+def _first_scope_id() -> int | None:
+    mechanism = apps.get_model("organization", "Mechanism")
+    return mechanism.objects.order_by("pk").values_list("pk", flat=True).first()
+
+
 def audit_events_in(scope_id: int | None) -> QuerySet[AuditEvent]:
-    """One joint meeting's trail, with the platform's own events (no scope) beside it."""
-    return AuditEvent.objects.filter(Q(scope_id=scope_id) | Q(scope_id__isnull=True))
+    """One joint meeting's trail. Events with no scope were written before the platform could
+    hold several joint meetings (so they are its first one's), or are the platform's own: they
+    are shown beside the first joint meeting's trail only, never to another meeting's auditor."""
+    if scope_id is None:
+        return AuditEvent.objects.none()
+    if scope_id == _first_scope_id():
+        return AuditEvent.objects.filter(Q(scope_id=scope_id) | Q(scope_id__isnull=True))
+    return AuditEvent.objects.filter(scope_id=scope_id)
 
 
 def audit_events(filters: AuditFilters, *, scope_id: int | None) -> QuerySet[AuditEvent]:

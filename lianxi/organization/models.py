@@ -18,6 +18,11 @@ class Mechanism(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def mechanism_id(self) -> int | None:
+        """Itself, for whatever asks a record which joint meeting it belongs to (the audit)."""
+        return self.pk
+
 
 class RulesDocument(TimeStampedModel):
     """A rules document as imported; the newest one of a mechanism is the one in force."""
