@@ -17,7 +17,8 @@ class ActingMembershipMiddleware:
     Must sit after AuthenticationMiddleware and before anything that reads the membership.
     """
 
-    EXEMPT_PREFIXES = ("/account/", "/static/", "/api/", "/calendar/", "/healthz")
+    # The calendar feed itself is fetched by a calendar program with its token, not a session.
+    EXEMPT_PREFIXES = ("/account/", "/static/", "/api/", "/calendar/feed/", "/healthz")
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

@@ -139,6 +139,14 @@ def test_a_person_in_two_joint_meetings_chooses_one_after_login_and_sees_only_it
     assert client.get("/units/people/").status_code == 200
 
 
+def test_the_calendar_feed_page_asks_a_person_in_two_meetings_to_choose_first(
+    two_meetings_person, login
+):
+    response = login(two_meetings_person).get("/calendar/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/account/choose/")
+
+
 def test_a_choice_of_another_persons_membership_is_refused(
     mechanism, two_meetings_person, clerk, login
 ):
