@@ -169,6 +169,30 @@ def own_receipts(user: Any) -> QuerySet[MinutesReceipt]:
     )
 
 
+NOT_INVITED = "只有受邀单位的成员、联络员或列席人员可以答复本单位是否出席。"
+NOT_A_RECIPIENT = "只有收文单位可以签收会议纪要。"
+
+
+def attendance_for(user: Any, meeting: Meeting) -> Attendance:
+    """The invitation the person answers for their unit, of a meeting they see (`meeting_for`);
+    403 when there is none (the meeting is seen, answering it is not theirs: the secretariat
+    answers for its own unit through the unit's member or liaison)."""
+    attendance = own_attendances(user).filter(meeting=meeting).first()
+    if attendance is None:
+        raise PermissionDenied(NOT_INVITED)
+    return attendance
+
+
+def receipt_for(user: Any, minutes: Minutes) -> MinutesReceipt:
+    """The receipt the person signs for their unit, of minutes they see (`minutes_for`); 403
+    when there is none (the minutes are seen, signing for them is not theirs: the secretariat
+    and a convener whose unit received no copy)."""
+    receipt = own_receipts(user).select_related("unit").filter(minutes=minutes).first()
+    if receipt is None:
+        raise PermissionDenied(NOT_A_RECIPIENT)
+    return receipt
+
+
 # --- running a meeting --------------------------------------------------------------------------
 
 

@@ -6,14 +6,12 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from lianxi.core.downloads import download_response
 from lianxi.core.pages import run_action, run_form_action
-from lianxi.organization.access import membership_of
 from lianxi.typesetting.layout import resolution_label, section_label
 
 from . import access, selectors, services
@@ -197,10 +195,8 @@ minutes_issue = _minutes_step("minutes_issue", "会议纪要已印发，议定�
 @login_required
 def minutes_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     minutes = minutes_for(request.user, pk)
-    membership = membership_of(request.user)
-    receipt = selectors.receipt_of(minutes, membership)
-    if receipt is None or membership is None:
-        raise PermissionDenied("本单位不是该纪要的收文单位。")
+    receipt = access.receipt_for(request.user, minutes)
+    membership = access.require_list(request.user)
     run_action(
         request,
         lambda: services.minutes_acknowledge(receipt=receipt, by=membership),

@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from lianxi.organization.models import Membership, Unit
+from lianxi.organization.models import Unit
 from lianxi.supervision.access import visible_items
 
 from .access import visible_meetings
@@ -148,12 +148,6 @@ def resolution_action_items(sections: list[MinutesSection], user: Any) -> dict[i
         .only("pk", "source_key", "deadline", "status")
     )
     return {keys[item.source_key]: item for item in items}
-
-
-def receipt_of(minutes: Minutes, membership: Membership | None) -> MinutesReceipt | None:
-    if membership is None:
-        return None
-    return MinutesReceipt.objects.filter(minutes=minutes, unit_id=membership.unit_id).first()
 
 
 def invitable_units(meeting: Meeting) -> QuerySet[Unit]:

@@ -345,8 +345,8 @@ def meeting_invite(request: HttpRequest, pk: int) -> HttpResponse:
 def attendance_answer(request: HttpRequest, pk: int) -> HttpResponse:
     """三(一)1: my unit attends (who), or asks leave before the start naming a substitute."""
     meeting = meeting_for(request.user, pk)
-    membership = require_role(request.user, *access.MEETING_UNIT_ROLES)
-    attendance = get_object_or_404(Attendance, meeting=meeting, unit_id=membership.unit_id)
+    attendance = access.attendance_for(request.user, meeting)
+    membership = access.require_list(request.user)
     form = AnswerForm(request.POST)
     run_form_action(
         request,

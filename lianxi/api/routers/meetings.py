@@ -25,7 +25,6 @@ from lianxi.meetings.models import (
     MeetingMaterial,
     Minutes,
 )
-from lianxi.organization.access import require_role
 from lianxi.organization.models import Membership, Unit
 
 from ..auth import token_auth
@@ -380,10 +379,8 @@ def attendance_answer(request: HttpRequest, meeting_id: int, data: AttendanceIn)
     """三(一)1：出席（写明出席人）；或在会议开始前请假并委托其他负责同志出席；列席单位答复列席。
     会议开始后请假将被拒绝（400）。"""
     meeting = meeting_or_404(request, meeting_id)
-    membership = require_role(request.user, *access.MEETING_UNIT_ROLES)
-    attendance = Attendance.objects.filter(meeting=meeting, unit_id=membership.unit_id).first()
-    if attendance is None:
-        raise NotFound("本单位不在该会议的受邀之列。")
+    attendance = access.attendance_for(request.user, meeting)
+    membership = access.require_list(request.user)
     if data.answer == "observer" and attendance.invited_as != Attendance.InvitedAs.OBSERVER:
         raise ApplicationError("本单位作为成员单位受邀，请答复出席或请假。", field="answer")
     attendance = services.attendance_answer(

@@ -7,7 +7,6 @@ action reserved to the convener is 403; the rules' refusals (ApplicationError) a
 
 from collections.abc import Iterable
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Router, Status
@@ -21,7 +20,6 @@ from lianxi.meetings.models import (
     MinutesSection,
     Resolution,
 )
-from lianxi.organization.access import require_role
 from lianxi.organization.models import Unit
 
 from ..auth import token_auth
@@ -316,10 +314,8 @@ def minutes_issue(request: HttpRequest, minutes_id: int) -> MinutesOut:
 )
 def minutes_acknowledge(request: HttpRequest, minutes_id: int) -> ReceiptOut:
     minutes = _minutes(request, minutes_id)
-    membership = require_role(request.user, *access.RECEIPT_ROLES)
-    receipt = selectors.receipt_of(minutes, membership)
-    if receipt is None:
-        raise PermissionDenied("本单位不是该纪要的收文单位。")
+    receipt = access.receipt_for(request.user, minutes)
+    membership = access.require_list(request.user)
     receipt = services.minutes_acknowledge(receipt=receipt, by=membership)
     return _receipt(MinutesReceipt.objects.select_related("unit").get(pk=receipt.pk))
 
