@@ -100,7 +100,7 @@ def mechanism_create(
         raise ApplicationError(
             f"联席会议“{parsed.mechanism_name}”已在平台上；修订其工作规则请由该联席会议办公室导入。"
         )
-    rules_import_apply(parsed=parsed, actor=actor, source_name=source_name)
+    rules_import_apply(parsed=parsed, actor=actor, source_name=source_name, create=True)
     mechanism = Mechanism.objects.get(name=parsed.mechanism_name)
     created = secretariat_account_create(mechanism=mechanism, username=username, actor=actor)
     audit_record(

@@ -179,7 +179,8 @@ def membership_change(
         # acts in: one meeting's secretariat may not change them for the others.
         field = "name" if user.first_name != before["name"] else "email"
         raise ApplicationError(
-            "该账号同时在其他联席会议任职，不能在这里修改姓名和电子邮箱：它们在各联席会议中是同一份。", field=field
+            "该账号同时在其他联席会议任职，不能在这里修改姓名和电子邮箱：它们在各联席会议中是同一份。",
+            field=field,
         )
     after = {
         "unit": unit.name,

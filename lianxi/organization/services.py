@@ -286,14 +286,30 @@ def rules_import_plan(
 
 @transaction.atomic
 def rules_import_apply(
-    *, parsed: ParsedRules, actor: Any, source_name: str = "", into: Mechanism | None = None
+    *,
+    parsed: ParsedRules,
+    actor: Any,
+    source_name: str = "",
+    into: Mechanism | None = None,
+    create: bool = False,
 ) -> ImportPlan:
     """Import the rules document: all or nothing, one audit event (annex; 四(一)).
 
     Units are matched by name. A duty whose text changed is closed (valid_to) and a new row
     added; unchanged duties are untouched. A unit the annex no longer lists keeps its rows: with
     records pointing at it, it stays active and is reported; without, it is set inactive.
+    `into`: the joint meeting whose rules these are (refused if they are another's). Without it,
+    the rules of a joint meeting not on the platform open one only on an empty platform (the
+    first run) or with `create` (mechanism_create, which also makes its first clerk).
     """
+    if into is None and not create:
+        known = Mechanism.objects.filter(name=parsed.mechanism_name).exists()
+        if not known and Mechanism.objects.exists():
+            raise ApplicationError(
+                f"平台上没有“{parsed.mechanism_name}”这个联席会议。设立新的联席会议请用"
+                "`lianxi mechanism create --rules 文件`或平台管理页面"
+                "（会同时创建其联席会议办公室账号）。"
+            )
     plan = rules_import_plan(parsed=parsed, into=into)
     if plan.is_empty:
         return plan

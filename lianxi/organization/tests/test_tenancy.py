@@ -346,3 +346,15 @@ def test_the_shared_working_day_calendar_passes_to_the_operator_once_there_are_t
     assert login(clerk).get("/core/calendar/").status_code == 403
     PlatformOperator.objects.create(user=outsider)
     assert login(outsider).get("/core/calendar/").status_code == 200
+
+
+def test_import_rules_does_not_open_a_second_joint_meeting_from_the_command_line(
+    mechanism, tmp_path
+):
+    """Only `lianxi mechanism create` opens one (with its first clerk); import_rules revises."""
+    seed = Path(__file__).resolve().parents[1] / "rules" / "xinyang-2023.txt"
+    other = tmp_path / "qingxi.txt"
+    other.write_text(seed.read_text(encoding="utf-8").replace("信阳市", "青溪县"), encoding="utf-8")
+    with pytest.raises(CommandError, match="mechanism create"):
+        call_command("import_rules", str(other), stdout=StringIO())
+    assert not Mechanism.objects.filter(name__startswith="青溪县").exists()
