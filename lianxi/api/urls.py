@@ -28,8 +28,9 @@ api = NinjaAPI(
     title="联席 API",
     version="1",
     description=(
-        "信阳市职业病防治工作部门间联席会议工作平台的接口。"
-        "认证：请求头 Authorization: Bearer <令牌>，令牌由 `lianxi api_token create` 签发。"
+        "职业病防治工作部门间联席会议工作平台的接口。"
+        "认证：请求头 Authorization: Bearer <令牌>，令牌由 `lianxi api_token create` 签发，"
+        "绑定一个联席会议中的一个身份：令牌只读写该联席会议的数据。"
     ),
     urls_namespace="api",
     docs_url=None,
