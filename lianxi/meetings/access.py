@@ -145,6 +145,13 @@ def visible_minutes(user: Any) -> QuerySet[Minutes]:
     return minutes.filter(allowed)
 
 
+def signs_for_unit(membership: Membership | None) -> bool:
+    """Whether the person answers notices and signs minutes for their unit (a member, liaison
+    or observer; the government office for its copy): the unit's side of meetings, as its home
+    panel shows it."""
+    return membership is not None and membership.role in RECEIPT_ROLES
+
+
 def can_see_minutes(user: Any, minutes: Minutes) -> bool:
     return visible_minutes(user).filter(pk=minutes.pk).exists()
 
@@ -162,7 +169,7 @@ def own_attendances(user: Any) -> QuerySet[Attendance]:
 def own_receipts(user: Any) -> QuerySet[MinutesReceipt]:
     """The receipts the person signs for their unit (`may_acknowledge`), of minutes they see."""
     membership = membership_of(user)
-    if membership is None or membership.role not in RECEIPT_ROLES:
+    if membership is None or not signs_for_unit(membership):
         return MinutesReceipt.objects.none()
     return MinutesReceipt.objects.filter(
         unit_id=membership.unit_id, minutes__in=visible_minutes(user).values("pk")
@@ -224,7 +231,7 @@ def may_acknowledge(membership: Membership | None, receipt: MinutesReceipt) -> b
     """签收: the receiving unit's people (the government office for its copy)."""
     return (
         membership is not None
-        and membership.role in RECEIPT_ROLES
+        and signs_for_unit(membership)
         and membership.unit_id == receipt.unit_id
     )
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from lianxi.organization.access import is_secretariat, membership_of
 
-from .access import RECEIPT_ROLES, own_attendances, own_receipts, visible_meetings
+from .access import own_attendances, own_receipts, signs_for_unit, visible_meetings
 from .models import Attendance, Meeting, Minutes, MinutesReceipt
 from .selectors import split_upcoming
 
@@ -92,7 +92,7 @@ def secretariat_meetings_panel(user: Any, now: datetime | None = None) -> dict[s
 def unit_meetings_panel(user: Any, now: datetime | None = None) -> dict[str, Any] | None:
     """A unit's people: meetings awaiting the unit's answer, coming meetings, minutes to sign."""
     membership = membership_of(user)
-    if membership is None or membership.role not in RECEIPT_ROLES:
+    if membership is None or not signs_for_unit(membership):
         return None
     now = now or timezone.now()
     items: list[dict[str, Any]] = []

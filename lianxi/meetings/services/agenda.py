@@ -10,6 +10,7 @@ from django.db.models import F, Max
 
 from lianxi.core.audit import audit_record
 from lianxi.core.exceptions import ApplicationError
+from lianxi.organization.access import is_secretariat
 from lianxi.organization.models import Membership, Unit
 from lianxi.routing.services import routing_example_forget, routing_example_record
 
@@ -21,7 +22,6 @@ from ..models import (
 from .common import (
     CARRYOVER_TITLE,
     MAX_MATERIAL_BYTES,
-    Role,
     _clean,
     _require_convener,
     _require_editable,
@@ -95,7 +95,7 @@ def agenda_item_add(
             "supporting_units": [u.name for u in supporting],
         },
     )
-    if actor.role == Role.SECRETARIAT:
+    if is_secretariat(actor):
         # 二(四): the secretariat's choice of who reports on a topic teaches routing; a topical
         # meeting's chair unit decides for its own meeting only, so it does not.
         routing_example_record(

@@ -89,3 +89,17 @@ def test_chair_unit_sees_its_topical_meeting_to_convene(sec: Any, safety_liaison
     assert (
         items(unit_meetings_panel(safety_liaison))[0]["meta"] == "受托主持的专题会议，待发会议通知"
     )
+
+
+def test_the_unit_panel_is_for_whoever_answers_and_signs_for_a_unit(
+    clerk: Any, other_liaison: Any, health_member: Any, gov_reader: Any, observer_user: Any,
+    auditor: Any, security_admin: Any, outsider: Any,
+) -> None:  # fmt: skip
+    """The panel asks access.signs_for_unit, the rule own_receipts and may_acknowledge use."""
+    from lianxi.meetings.access import signs_for_unit
+    from lianxi.organization.access import membership_of
+
+    signers = (other_liaison, health_member, gov_reader, observer_user)
+    for user in (*signers, clerk, auditor, security_admin, outsider):
+        shown = unit_meetings_panel(user) is not None
+        assert shown == signs_for_unit(membership_of(user)) == (user in signers), user
