@@ -76,6 +76,12 @@ class Command(BaseCommand):
             self.stdout.write("该账号原已存在，沿用原密码；登录后可在页首切换联席会议。")
         else:
             self.stdout.write(f"密码（只显示这一次）：{created.password}")
+        if not PlatformOperator.objects.exists():
+            # With two joint meetings the shared working-day calendar is no secretariat's.
+            self.stderr.write(
+                "提示：平台上已有多个联席会议，节假日安排改由平台管理员维护；"
+                "平台尚未指定平台管理员，请运行 `lianxi mechanism operator 用户名`。"
+            )
 
     def _list(self, **_: Any) -> None:
         rows = Mechanism.objects.annotate(
