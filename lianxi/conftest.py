@@ -7,7 +7,8 @@
 - ``outsider``: a logged-in account with no membership
 - ``second_clerk`` / ``second_liaison``: the secretariat clerk and a liaison of a second joint
   meeting on the same platform (``second_mechanism``, Qingxi county's), who must see and change
-  nothing of the first
+  nothing of the first; ``second_auditor``, ``second_security_admin``, ``second_gov_reader``
+  and ``second_observer`` (on ``second_observer_unit``, an invited unit) are its other roles
 - ``two_meetings_person``: one account with a membership in each joint meeting (the first's
   liaison of the health commission, the second's secretariat clerk)
 - ``union_liaison`` / ``safety_liaison`` / ``finance_liaison``: the liaisons of the trade union,
@@ -197,6 +198,40 @@ def second_liaison(second_unit_named: Callable[[str], Unit]) -> Any:
     return _person(
         "qx_hrss", "钱联络", second_unit_named("市人力资源和社会保障局"), Membership.Role.LIAISON
     )
+
+
+@pytest.fixture
+def second_auditor(second_unit_named: Callable[[str], Unit]) -> Any:
+    return _person(
+        "qx_auditor", "冯审计", second_unit_named("市卫生健康委"), Membership.Role.AUDITOR
+    )
+
+
+@pytest.fixture
+def second_security_admin(second_unit_named: Callable[[str], Unit]) -> Any:
+    return _person(
+        "qx_secadmin", "褚安全", second_unit_named("市卫生健康委"), Membership.Role.SECURITY_ADMIN
+    )
+
+
+@pytest.fixture
+def second_gov_reader(second_unit_named: Callable[[str], Unit]) -> Any:
+    return _person(
+        "qx_gov", "卫县办", second_unit_named("市政府办公室"), Membership.Role.GOVERNMENT
+    )
+
+
+@pytest.fixture
+def second_observer_unit(second_mechanism: Any) -> Unit:
+    """An invited unit of the second joint meeting, named like the first's (``observer_unit``)."""
+    return Unit.objects.create(
+        mechanism=second_mechanism, name="市职业病防治院", kind=Unit.Kind.INVITED, order=200
+    )
+
+
+@pytest.fixture
+def second_observer(second_observer_unit: Unit) -> Any:
+    return _person("qx_ocdi", "蒋列席", second_observer_unit, Membership.Role.OBSERVER)
 
 
 @pytest.fixture

@@ -2,7 +2,8 @@
 apps' own services, each carrying a marker so that a leak is visible in any response body.
 
 The markers are strings no second joint meeting could produce by itself: "甲方机密" in every
-title and text, the first meeting's name, its clerk's and a person's names and a phone number.
+title and text, the first meeting's name, the names of its people (its clerk's, 甲秘书's and
+whoever else a test gave a membership in it) and a phone number.
 The words a search or routing probe types (``PROBE_WORDS``) are deliberately not markers, so a
 page that echoes the query back is not mistaken for a leak.
 """
@@ -18,6 +19,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from lianxi.conftest import PASSWORD
+from lianxi.core.audit import Actor, audit_record
+from lianxi.core.models import AuditEvent
 from lianxi.incidents.models import Incident, IncidentNotice, IncidentUpdate
 from lianxi.incidents.services import (
     IncidentInput,
@@ -59,7 +62,13 @@ PROBE_WORDS = "防尘口罩"
 
 
 def markers(mechanism: Mechanism) -> list[str]:
-    return [SECRET, PERSON_NAME, PHONE, CLERK_NAME, mechanism.name]
+    """Found, not only listed: every person with a membership in the first meeting is one (the
+    personas a test adds there too), read when the sweep starts."""
+    names = Membership.objects.filter(unit__mechanism=mechanism).values_list(
+        "user__first_name", flat=True
+    )
+    people = sorted({name for name in names if name} - {PERSON_NAME, CLERK_NAME})
+    return [SECRET, PERSON_NAME, PHONE, CLERK_NAME, mechanism.name, *people]
 
 
 @dataclass
@@ -84,6 +93,7 @@ class World:
     inbox_delivery: Delivery  # to the first clerk
     dead_letter: Delivery  # to the first clerk, failed for good
     hrss_unit: Unit
+    legacy_event: AuditEvent  # the first clerk's, written before events had a scope (NULL)
 
 
 def _upload(name: str, text: str) -> SimpleUploadedFile:
@@ -249,6 +259,22 @@ def build_world(
     dead_letter.refresh_from_db()
     search_index_refresh()
 
+    # An event as written before joint meetings had scopes: scope NULL. It can only be the first
+    # meeting's (it was the platform's only one then), so another meeting's auditor must not
+    # read it.
+    legacy_event = audit_record(
+        actor=Actor(
+            user_id=clerk.pk,
+            name=CLERK_NAME,
+            unit_id=health.pk,
+            unit_name=health.name,
+            role=Membership.Role.SECRETARIAT,
+        ),
+        action="action_item.create",
+        data={"title": f"{SECRET}旧督办事项"},
+    )
+    assert legacy_event.scope_id is None
+
     return World(
         mechanism=mechanism,
         second_mechanism=second_mechanism,
@@ -270,4 +296,5 @@ def build_world(
         inbox_delivery=inbox_delivery,
         dead_letter=dead_letter,
         hrss_unit=hrss,
+        legacy_event=legacy_event,
     )

@@ -1,6 +1,8 @@
-"""The URL sweep (issue 8, "Must show"): a second joint meeting's secretariat, liaison and API
-token, an outsider and an anonymous visitor can read or change nothing of the first joint
-meeting, on any page, endpoint, search, feed or download.
+"""The URL sweep (issue 8, "Must show"): a second joint meeting's people in every role
+(secretariat, liaison, auditor, security administrator, government office, observer), their API
+tokens, a person of both meetings who has chosen the second, an outsider and an anonymous visitor
+can read or change nothing of the first joint meeting, on any page, endpoint, search, feed or
+download.
 
 The URLs are not listed here: they are walked from the URL configuration, so a new app's pages
 and endpoints are swept the day they exist. Each URL parameter is filled with the id of the right
@@ -42,7 +44,7 @@ from lianxi.organization.models import Mechanism, Membership, Unit
 from lianxi.supervision.models import ActionItem
 from lianxi.supervision.services import action_item_create
 
-from .sweep_world import PROBE_WORDS, World, build_world, markers
+from .sweep_world import PROBE_WORDS, SECRET, World, build_world, markers
 
 pytestmark = pytest.mark.django_db
 
@@ -345,7 +347,9 @@ def _paths_to_mechanism(model: type[models.Model], depth: int = 3) -> list[str]:
     return found
 
 
-def fingerprint(mechanism: Mechanism) -> dict[str, dict[Any, tuple[Any, ...]]]:
+def fingerprint(
+    mechanism: Mechanism, own_user_ids: frozenset[int] = frozenset()
+) -> dict[str, dict[Any, tuple[Any, ...]]]:
     """Every row of the first joint meeting, with all its field values, model by model.
 
     "Of the first meeting" is found, not listed: a row of any model that reaches the mechanism
@@ -355,10 +359,17 @@ def fingerprint(mechanism: Mechanism) -> dict[str, dict[Any, tuple[Any, ...]]]:
     during another joint meeting's sweep means that persona touched the first meeting's record.
     Rows of other joint meetings, sessions and the login throttle change legitimately while the
     personas act in their own joint meeting, and are left out.
+
+    `own_user_ids`: the sweeping persona's account when it is also one of the first meeting's
+    people. Its rows that reach no mechanism but through the account (its message settings, its
+    authenticator, its second meeting's messages and tokens) are its own, shared by both
+    meetings, and left out; its account row and everything of it reaching the first meeting
+    through foreign keys (the first meeting's messages to it, its first membership) stay in.
     """
     user_ids = set(
         Membership.objects.filter(unit__mechanism=mechanism).values_list("user_id", flat=True)
     )
+    others = user_ids - own_user_ids
     out: dict[str, dict[Any, tuple[Any, ...]]] = {}
     for model in apps.get_models():
         label = model._meta.label
@@ -382,7 +393,7 @@ def fingerprint(mechanism: Mechanism) -> dict[str, dict[Any, tuple[Any, ...]]]:
             for path in paths:
                 condition |= Q(**{path: mechanism.pk})
             for fk in user_fks:
-                condition |= Q(**{f"{fk}__in": user_ids})
+                condition |= Q(**{f"{fk}__in": others})
             queryset = model._default_manager.filter(condition).distinct()
         names = [f.attname for f in model._meta.concrete_fields]
         out[label] = {row[0]: row for row in queryset.order_by("pk").values_list("pk", *names)}
@@ -406,6 +417,13 @@ def fingerprint_diff(before: dict[str, Any], after: dict[str, Any]) -> list[str]
 # --- The sweep ------------------------------------------------------------------------------
 
 
+def _own_names(person: Any) -> frozenset[str]:
+    # The person is a member of the first meeting, so their name is one of its markers; in the
+    # second meeting it is their own (the header, their people page, their own audit events),
+    # which is no leak. Only this persona's sweep leaves it out.
+    return frozenset({person.first_name})
+
+
 @dataclass
 class Sweep:
     world: World
@@ -415,6 +433,13 @@ class Sweep:
     failures: list[tuple[str, str, str, str, str]] = field(default_factory=list)
     requests: int = 0
     units: dict[int, str] = field(default_factory=dict)  # the first meeting's, by id
+    # The persona's account when it is also one of the first meeting's people (the person of
+    # both meetings): its name and its account's own rows are no leak (_own_names, fingerprint).
+    own_account: Any = None
+
+    @property
+    def own_user_ids(self) -> frozenset[int]:
+        return frozenset({self.own_account.pk}) if self.own_account is not None else frozenset()
 
     def fail(self, url: str, method: str, status: Any, reason: str) -> None:
         self.failures.append((url, method.upper(), self.persona, str(status), reason))
@@ -430,8 +455,9 @@ class Sweep:
             Unit.objects.filter(mechanism=self.world.mechanism).values_list("pk", "name")
         )
         bodies = BodyMaker(schema, first_units)
-        seen = markers(self.world.mechanism)
-        before = fingerprint(self.world.mechanism)
+        own_names = _own_names(self.own_account) if self.own_account is not None else frozenset()
+        seen = [m for m in markers(self.world.mechanism) if m not in own_names]
+        before = fingerprint(self.world.mechanism, self.own_user_ids)
         for route in swept_routes():
             try:
                 url = url_of(self.world, route)
@@ -450,7 +476,7 @@ class Sweep:
                     # Pages: an empty form (the test client skips the CSRF check).
                     response = getattr(self.client, method)(url)
                 self.check(route, url, method, has_id, response, seen)
-        changes = fingerprint_diff(before, fingerprint(self.world.mechanism))
+        changes = fingerprint_diff(before, fingerprint(self.world.mechanism, self.own_user_ids))
         if changes:
             self.fail("(all)", "-", "-", "the first meeting's data changed: " + "; ".join(changes))
 
@@ -516,8 +542,17 @@ def world(
     )
 
 
-def sweep(world: World, persona: str, client: Client, *, anonymous: bool = False) -> None:
-    run = Sweep(world=world, persona=persona, client=client, anonymous=anonymous)
+def sweep(
+    world: World,
+    persona: str,
+    client: Client,
+    *,
+    anonymous: bool = False,
+    own_account: Any = None,
+) -> None:
+    run = Sweep(
+        world=world, persona=persona, client=client, anonymous=anonymous, own_account=own_account
+    )
     run.run()
     if run.failures:
         pytest.fail(run.report(), pytrace=False)
@@ -537,10 +572,12 @@ def test_every_url_parameter_is_in_the_map_and_the_sweep_covers_the_url_configur
     assert len(swept_routes()) > 100
 
 
-def test_the_sweep_sees_the_first_meetings_record_where_its_own_clerk_may(world, clerk, login):
+def test_the_sweep_sees_the_first_meetings_record_where_its_own_clerk_may(
+    world, clerk, auditor, login
+):
     """The sweep's eyes: what it reads (HTML, JSON, .xlsx, .docx, PDF, CAP XML, uploads, search
-    results) shows the markers to the person who may see them, so their absence means
-    something for the others."""
+    results, the audit trail with its events from before scopes) shows the markers to the person
+    who may see them, so their absence means something for the others."""
     from lianxi.api.services import api_token_create
 
     _, token = api_token_create(user=clerk, name="自检")
@@ -565,6 +602,9 @@ def test_the_sweep_sees_the_first_meetings_record_where_its_own_clerk_may(world,
         text = body_text(response)
         if response.status_code != 200 or not [m for m in markers(w.mechanism) if m in text]:
             blind.append((url, response.status_code))
+    audit = body_text(login(auditor).get("/core/audit/"))
+    if f"event-{w.legacy_event.pk}" not in audit or SECRET not in audit:
+        blind.append(("/core/audit/ (the first meeting's auditor, the event without a scope)", 200))
     assert not blind
     units = dict(Unit.objects.filter(mechanism=w.mechanism).values_list("pk", "name"))
     assert first_units_named(body_text(page.get("/units/")), units)
@@ -598,18 +638,110 @@ def test_the_second_meetings_clerks_api_token_reads_and_changes_nothing_of_the_f
     sweep(world, "second_clerk (token)", bearer(token))
 
 
-def test_the_second_meetings_calendar_feeds_carry_nothing_of_the_first(
-    world, second_clerk, second_liaison
-):
-    """The feed is public by its token (excluded above): the token's owner sees their own."""
-    from lianxi.meetings.feed_services import calendar_feed_issue
+# The second meeting's other roles: each reads what no clerk or liaison does (the auditor the audit
+# trail, the security administrator the people pages of every role, the government office every
+# incident and item, an invited unit's observer its meetings), so each is a hole of its own.
+SECOND_ROLES = ["second_auditor", "second_security_admin", "second_gov_reader", "second_observer"]
 
-    for person in (second_clerk, second_liaison):
-        _, token = calendar_feed_issue(user=person)
-        response = Client().get(f"/calendar/feed/{token}.ics")
-        assert response.status_code == 200
-        text = body_text(response)
-        assert not [m for m in markers(world.mechanism) if m in text], text[:2000]
+
+@pytest.mark.parametrize("persona", SECOND_ROLES)
+def test_the_second_meetings_other_roles_read_and_change_nothing_of_the_first(
+    world, persona, request, login
+):
+    """The auditor's page lists events without a scope (written before joint meetings had
+    one): they are the first meeting's, and shown to its auditor only (the eyes test above)."""
+    sweep(world, persona, login(request.getfixturevalue(persona)))
+
+
+@pytest.mark.parametrize("persona", SECOND_ROLES)
+def test_the_second_meetings_other_roles_api_tokens_read_and_change_nothing_of_the_first(
+    world, persona, request
+):
+    _, token = api_token_create(user=request.getfixturevalue(persona), name="扫描")
+    sweep(world, f"{persona} (token)", bearer(token))
+
+
+@pytest.fixture
+def world_of_both(
+    two_meetings_person: Any,
+    mechanism: Any,
+    second_mechanism: Any,
+    clerk: Any,
+    health_liaison: Any,
+    other_liaison: Any,
+) -> World:
+    """The world made while the two-meetings person is already the first meeting's liaison of
+    the health commission: the first meeting's notices, messages and item reach them there."""
+    return build_world(
+        mechanism=mechanism,
+        second_mechanism=second_mechanism,
+        clerk=clerk,
+        health_liaison=health_liaison,
+        other_liaison=other_liaison,
+    )
+
+
+def test_a_person_of_both_meetings_who_chose_the_second_reads_and_changes_nothing_of_the_first(
+    world_of_both, two_meetings_person, login
+):
+    client = login(two_meetings_person)
+    _choose(client, two_meetings_person, world_of_both.second_mechanism)
+    sweep(
+        world_of_both,
+        "two_meetings_person (second chosen)",
+        client,
+        own_account=two_meetings_person,
+    )
+
+
+def test_a_person_of_both_meetings_token_bound_to_the_second_reads_nothing_of_the_first(
+    world_of_both, two_meetings_person
+):
+    _, token = api_token_create(
+        user=two_meetings_person,
+        name="扫描",
+        mechanism_name=world_of_both.second_mechanism.name,
+    )
+    sweep(
+        world_of_both,
+        "two_meetings_person (second's token)",
+        bearer(token),
+        own_account=two_meetings_person,
+    )
+
+
+def _feed_text(person: Any, mechanism: Mechanism | None = None) -> str:
+    """The .ics of the person's feed (of their membership in `mechanism`, if they hold several)."""
+    from lianxi.meetings.feed_services import calendar_feed_issue
+    from lianxi.organization.access import act_as
+
+    if mechanism is not None:
+        act_as(person, Membership.objects.get(user=person, unit__mechanism=mechanism).pk)
+    _, token = calendar_feed_issue(user=person)
+    response = Client().get(f"/calendar/feed/{token}.ics")
+    assert response.status_code == 200
+    return body_text(response)
+
+
+def test_the_second_meetings_calendar_feeds_carry_nothing_of_the_first(
+    world, second_clerk, second_liaison, second_gov_reader, second_observer
+):
+    """The feed is public by its token (excluded above): the token's owner sees their own. The
+    auditor and the security administrator have no feed (meetings.access.FEED_ROLES)."""
+    for person in (second_clerk, second_liaison, second_gov_reader, second_observer):
+        text = _feed_text(person)
+        assert not [m for m in markers(world.mechanism) if m in text], (person, text[:2000])
+
+
+def test_a_person_of_both_meetings_has_a_feed_of_each_that_carries_only_its_meetings(
+    world_of_both, two_meetings_person
+):
+    w = world_of_both
+    # In the first the person is the health commission's liaison, invited to its meetings.
+    assert w.meeting.title in _feed_text(two_meetings_person, w.mechanism)
+    second = _feed_text(two_meetings_person, w.second_mechanism)
+    own = _own_names(two_meetings_person)
+    assert not [m for m in markers(w.mechanism) if m in second and m not in own], second[:2000]
 
 
 # --- A person in both joint meetings sees each only when it is chosen -----------------------
@@ -645,7 +777,10 @@ def _choose(client: Client, person: Any, mechanism: Mechanism) -> None:
 def test_a_person_in_two_joint_meetings_sees_each_only_when_it_is_chosen(
     world, second_clerk, two_meetings_person, login
 ):
-    first_markers = markers(world.mechanism)
+    # Their own name is among the first's markers (they are a member there): see _own_names.
+    first_markers = [
+        m for m in markers(world.mechanism) if m not in _own_names(two_meetings_person)
+    ]
     second_markers = _second_world(world.second_mechanism, second_clerk)
     client = login(two_meetings_person)
     response = client.get("/")
@@ -678,3 +813,63 @@ def test_a_person_in_two_joint_meetings_sees_each_only_when_it_is_chosen(
             text = body_text(response)
             assert expected[chosen.pk][page] in text, (chosen.name, page)
             assert not [m for m in other if m in text], (chosen.name, page, own)
+
+
+# --- Probes of what the sweep cannot see: a write that is allowed, to the wrong effect -------
+
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+
+
+def test_the_second_clerk_cannot_change_the_name_or_e_mail_of_a_person_of_both_meetings(
+    second_clerk, two_meetings_person, second_mechanism, login
+):
+    """Guards organization.people_services.membership_change: the name and e-mail are the
+    account's, the same in the first joint meeting (where mail to that address goes too), so the
+    second meeting's secretariat, which may edit its own membership of that person, is refused
+    them with a Chinese reason on the form."""
+    membership = Membership.objects.get(user=two_meetings_person, unit__mechanism=second_mechanism)
+    before = (two_meetings_person.first_name, two_meetings_person.email)
+    response = login(second_clerk).post(
+        f"/units/people/{membership.pk}/",
+        {
+            "unit": membership.unit_id,
+            "role": membership.role,
+            "name": "乙方改名",
+            "title": "",
+            "phone": "",
+            "email": "renamed@example.org",
+        },
+    )
+    two_meetings_person.refresh_from_db()
+    assert (two_meetings_person.first_name, two_meetings_person.email) == before
+    assert response.status_code == 200, response.get("Location")
+    errors = re.findall(r'class="error">([^<]+)<', response.content.decode())
+    assert [e for e in errors if CHINESE.search(e)], errors
+
+
+def test_an_idempotency_key_of_the_first_meeting_is_another_incident_in_the_second(
+    mechanism, second_mechanism, two_meetings_person
+):
+    """Guards the incident intake's Idempotency-Key (api/routers/incidents.py, 三(四)2): a key is
+    its caller's, and the caller is a token's membership. The same person reporting with the same
+    key K through a token of the second joint meeting creates the second meeting's incident
+    (201); answering the first meeting's incident instead would show it across meetings and
+    lose the second's report."""
+    from lianxi.api.tests.test_incidents_api import post, report
+    from lianxi.incidents.models import Incident
+
+    _, first_token = api_token_create(
+        user=two_meetings_person, name="医院甲", mechanism_name=mechanism.name
+    )
+    _, second_token = api_token_create(
+        user=two_meetings_person, name="医院乙", mechanism_name=second_mechanism.name
+    )
+    body, key = report(), "sweep-key-0001"
+    first = post(bearer(first_token), body, key=key)
+    assert first.status_code == 201, first.content.decode()[:500]
+    second = post(bearer(second_token), body, key=key)
+    assert second.status_code == 201, second.content.decode()[:500]
+    assert second.json()["id"] != first.json()["id"]
+    incident = Incident.objects.get(pk=second.json()["id"])
+    assert incident.mechanism_id == second_mechanism.pk
+    assert Incident.objects.get(pk=first.json()["id"]).mechanism_id == mechanism.pk
