@@ -31,6 +31,7 @@ from lianxi.organization.access import (
     acts_for_unit,
     is_secretariat,
     membership_of,
+    require_role,
     scoped_to_unit,
     sees_all,
 )
@@ -40,12 +41,18 @@ from .models import ActionItem, ExtensionRequest, ProgressReport
 
 LEDGER_ROLES = (*SEE_ALL_ROLES, *UNIT_ACTING_ROLES)
 NOT_FOUND = "督办事项不存在或您无权查看。"
+REPORT_NOT_FOUND = "进展反馈不存在或您无权查看。"
 
 
 def can_see_ledger(user: Any) -> bool:
     """The ledger (and its entry in the header): the roles that may see any action item."""
     membership = membership_of(user)
     return membership is not None and membership.role in LEDGER_ROLES
+
+
+def require_ledger(user: Any) -> Membership:
+    """The ledger and its export (page and API): 403 for a role that sees no action item."""
+    return require_role(user, *LEDGER_ROLES)
 
 
 def unit_items_q(unit_id: int) -> Q:
@@ -98,17 +105,30 @@ def visible_reports(user: Any) -> QuerySet[ProgressReport]:
     return sent.none()
 
 
-def own_drafts(user: Any) -> QuerySet[ProgressReport]:
-    """The unsent reports of the unit the person acts for, on items they see."""
+def own_reports(user: Any) -> QuerySet[ProgressReport]:
+    """The reports of the unit the person acts for (drafts and sent), on items they see."""
     membership = membership_of(user)
     if not acts_for_unit(membership):
         return ProgressReport.objects.none()
     assert membership is not None
     return ProgressReport.objects.filter(
-        unit_id=membership.unit_id,
-        status=ProgressReport.Status.DRAFT,
-        item__in=visible_items(user).values("pk"),
+        unit_id=membership.unit_id, item__in=visible_items(user).values("pk")
     )
+
+
+def own_drafts(user: Any) -> QuerySet[ProgressReport]:
+    """The unsent reports of the unit the person acts for, on items they see."""
+    return own_reports(user).filter(status=ProgressReport.Status.DRAFT)
+
+
+def own_report_for(user: Any, item: ActionItem, pk: int) -> ProgressReport:
+    """The report `pk` of `item` (one the person sees) if it is their unit's, to send; 404 when
+    it does not exist or is another unit's, so that another unit's drafts are not revealed.
+    (One's own report sent already is found, and sending it again is refused as such.)"""
+    report = own_reports(user).filter(pk=pk, item=item).first()
+    if report is None:
+        raise Http404(REPORT_NOT_FOUND)
+    return report
 
 
 def can_see_unit_record(user: Any, unit: Any) -> bool:

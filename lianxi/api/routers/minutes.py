@@ -120,9 +120,12 @@ def meeting_minutes(request: HttpRequest, meeting_id: int) -> MinutesOut:
     """三(一)1：起草中的纪要只有召集方可见；印发后，收文单位（成员单位、邀请单位、抄报的市政府
     办公室）可见。"""
     meeting = meeting_or_404(request, meeting_id)
-    pk = Minutes.objects.filter(meeting=meeting).values_list("pk", flat=True).first()
+    # Minutes not drafted yet and a draft one may not see are the same 404: a unit that sees
+    # the meeting learns nothing of a draft.
+    visible = access.visible_minutes(request.user).filter(meeting=meeting)
+    pk = visible.values_list("pk", flat=True).first()
     if pk is None:
-        raise NotFound("本次会议尚无会议纪要。")
+        raise NotFound(access.MINUTES_NOT_FOUND)
     return _minutes_out(request, _minutes(request, pk))
 
 

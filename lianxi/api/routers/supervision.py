@@ -9,7 +9,6 @@ one they see is 403; the rules' refusals are 400.
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
@@ -18,7 +17,7 @@ from ninja import File, Form, Query, Router, Status, UploadedFile
 
 from lianxi.core.downloads import download_response
 from lianxi.core.exceptions import ApplicationError
-from lianxi.organization.access import membership_of, require_role
+from lianxi.organization.access import membership_of
 from lianxi.organization.models import Membership, Unit
 from lianxi.supervision import access, selectors, services
 from lianxi.supervision.lights import LIGHT_LABELS, Cutoffs
@@ -190,7 +189,7 @@ def action_item_list(
 ) -> ActionItemPageOut:
     """四(二)：联席会议办公室和市政府办公室看到全部事项；成员单位看到本单位牵头或配合的事项。
     unit 筛选某单位牵头或配合的事项。"""
-    membership = require_role(request.user, *access.LEDGER_ROLES)
+    membership = access.require_ledger(request.user)
     unit_obj = None
     if unit is not None:
         unit_obj = Unit.objects.filter(mechanism_id=membership.unit.mechanism_id, pk=unit).first()
@@ -342,10 +341,11 @@ def progress_submit(
     request: HttpRequest, item_id: int, report_id: int, data: DraftSubmitIn | None = None
 ) -> ProgressReportOut:
     item = _item(request, item_id)
-    membership = access.require_unit_acting(request.user)
-    report = ProgressReport.objects.filter(pk=report_id, item=item).first()
-    if report is None or report.unit_id != membership.unit_id:
-        raise PermissionDenied("只能报送本单位的进展反馈。")
+    access.require_unit_acting(request.user)
+    try:
+        report = access.own_report_for(request.user, item, report_id)
+    except Http404 as exc:
+        raise NotFound(str(exc)) from exc
     report = services.progress_report_submit(
         report=report, actor=request.user, text=data.text if data else None
     )

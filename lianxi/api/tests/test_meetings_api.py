@@ -595,11 +595,18 @@ def test_minutes_pdf_download(issued: Minutes, other_liaison: Any, api_as: Api) 
 
 
 def test_minutes_of_a_meeting_without_minutes_is_404(
-    plenary: Meeting, clerk: Any, api_as: Api
+    plenary: Meeting, clerk: Any, other_liaison: Any, api_as: Api
 ) -> None:
     response = api_as(clerk).get(f"/api/v1/meetings/{plenary.pk}/minutes")
     assert response.status_code == 404
-    assert response.json()["detail"] == "本次会议尚无会议纪要。"
+    assert response.json()["detail"] == "会议纪要不存在或您无权查看。"
+    # A unit that sees the meeting cannot tell "no minutes yet" from "a draft it may not see".
+    none_yet = api_as(other_liaison).get(f"/api/v1/meetings/{plenary.pk}/minutes")
+    hold(plenary, clerk.membership)
+    services.minutes_draft(meeting=plenary, actor=clerk.membership)
+    a_draft = api_as(other_liaison).get(f"/api/v1/meetings/{plenary.pk}/minutes")
+    assert none_yet.status_code == a_draft.status_code == 404
+    assert none_yet.json() == a_draft.json() == response.json()
 
 
 def test_recipients_acknowledge_the_minutes_三_一_1(

@@ -88,6 +88,22 @@ def test_the_ledger_refuses_other_roles_and_needs_a_token(
     assert "访问令牌" in response.json()["detail"]
 
 
+def test_the_ledger_page_its_export_and_the_api_admit_the_same_roles(
+    item: ActionItem, clerk: Any, gov_reader: Any, health_liaison: Any, health_member: Any,
+    observer_user: Any, auditor: Any, security_admin: Any, outsider: Any, login: Any,
+    api_as: Api,
+) -> None:  # fmt: skip
+    """One rule (supervision.access.require_ledger) for the ledger on the page, in its .xlsx
+    export and through the API."""
+    admitted = (clerk, gov_reader, health_liaison, health_member)
+    for user in (*admitted, observer_user, auditor, security_admin, outsider):
+        expected = 200 if user in admitted else 403
+        client = login(user)
+        assert client.get("/supervision/").status_code == expected, user.username
+        assert client.get("/supervision/export.xlsx").status_code == expected, user.username
+        assert api_as(user).get(LIST).status_code == expected, user.username
+
+
 def test_the_ledger_filters_by_unit_source_status_and_light_四_二(
     make_item: Callable[..., ActionItem],
     item: ActionItem,
@@ -395,11 +411,14 @@ def test_who_may_report_progress(
 def test_a_unit_cannot_send_another_units_draft(
     item: ActionItem, health_liaison: Any, other_liaison: Any, api_as: Api
 ) -> None:
-    """四(二): a unit sends only its own progress report."""
+    """四(二): a unit sends only its own progress report; another unit's draft, like one that
+    does not exist, is not there for it (404)."""
     draft = services.progress_report_create(item=item, actor=health_liaison, text="草稿")
     response = post(api_as(other_liaison), f"{LIST}/{item.pk}/progress/{draft.pk}/submit")
-    assert response.status_code == 403
-    assert response.json()["detail"] == "只能报送本单位的进展反馈。"
+    assert response.status_code == 404
+    assert response.json()["detail"] == "进展反馈不存在或您无权查看。"
+    missing = post(api_as(other_liaison), f"{LIST}/{item.pk}/progress/999999/submit")
+    assert missing.status_code == 404 and missing.json() == response.json()
     draft.refresh_from_db()
     assert draft.status == ProgressReport.Status.DRAFT
 

@@ -289,8 +289,9 @@ def test_item_page_shows_drafts_only_to_their_own_unit(
     for user in (health_liaison, clerk):
         assert "人社局尚未报送的草稿" not in login(user).get(url).content.decode()
     draft = ProgressReport.objects.get()
-    # Another unit cannot send it either.
-    assert login(health_liaison).post(f"{url}reports/{draft.pk}/submit/").status_code == 403
+    # Another unit cannot send it either: to it, the draft is not there.
+    assert login(health_liaison).post(f"{url}reports/{draft.pk}/submit/").status_code == 404
+    assert client.post(f"{url}reports/999999/submit/").status_code == 404
     assert client.post(f"{url}reports/{draft.pk}/submit/").status_code == 302
     for user in (health_liaison, clerk):
         assert "人社局尚未报送的草稿" in login(user).get(url).content.decode()
