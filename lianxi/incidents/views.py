@@ -207,7 +207,7 @@ def notice_ack(request: HttpRequest, pk: int, notice_pk: int) -> HttpResponse:
     incident = access.incident_for(request.user, pk)
     notice = get_object_or_404(IncidentNotice, pk=notice_pk, incident=incident)
     try:
-        services.notice_acknowledge(notice=notice, by=membership_of(request.user))
+        services.notice_acknowledge(notice=notice, actor=membership_of(request.user))
     except ApplicationError as exc:
         raise PermissionDenied(exc.message) from exc
     messages.success(request, "已确认收到事故通报。")

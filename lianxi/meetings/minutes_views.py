@@ -199,7 +199,7 @@ def minutes_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     membership = access.require_list(request.user)
     run_action(
         request,
-        lambda: services.minutes_acknowledge(receipt=receipt, by=membership),
+        lambda: services.minutes_acknowledge(receipt=receipt, actor=membership),
         "已签收。",
     )
     return redirect("meetings:minutes", minutes.pk)

@@ -352,7 +352,7 @@ def attendance_answer(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         lambda: services.attendance_answer(
-            attendance=attendance, by=membership, **form.cleaned_data
+            attendance=attendance, actor=membership, **form.cleaned_data
         ),
         "已答复。",
     )

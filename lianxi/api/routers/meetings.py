@@ -385,7 +385,7 @@ def attendance_answer(request: HttpRequest, meeting_id: int, data: AttendanceIn)
         raise ApplicationError("本单位作为成员单位受邀，请答复出席或请假。", field="answer")
     attendance = services.attendance_answer(
         attendance=attendance,
-        by=membership,
+        actor=membership,
         attending=data.answer != "leave",
         attendee_name=data.attendee_name,
         attendee_title=data.attendee_title,

@@ -319,7 +319,7 @@ def minutes_acknowledge(request: HttpRequest, minutes_id: int) -> ReceiptOut:
     minutes = _minutes(request, minutes_id)
     receipt = access.receipt_for(request.user, minutes)
     membership = access.require_list(request.user)
-    receipt = services.minutes_acknowledge(receipt=receipt, by=membership)
+    receipt = services.minutes_acknowledge(receipt=receipt, actor=membership)
     return _receipt(MinutesReceipt.objects.select_related("unit").get(pk=receipt.pk))
 
 

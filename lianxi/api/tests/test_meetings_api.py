@@ -209,7 +209,7 @@ def test_detail_shows_the_roll_only_to_the_convener_三_一_1(
     """三(一)1: the secretariat sees the live roll (attending, substitute, on leave, no answer)."""
     services.attendance_answer(
         attendance=Attendance.objects.get(meeting=plenary, unit=other_liaison.membership.unit),
-        by=other_liaison.membership,
+        actor=other_liaison.membership,
         attending=False,
         attendee_name="刘副局长",
         substitute_name="周处长",

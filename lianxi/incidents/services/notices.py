@@ -131,11 +131,11 @@ def incident_notify(
 
 @transaction.atomic
 def notice_acknowledge(
-    *, notice: IncidentNotice, by: Any, now: datetime | None = None
+    *, notice: IncidentNotice, actor: Any, now: datetime | None = None
 ) -> IncidentNotice:
     """三(四)2: the notified unit's member or liaison confirms receipt (once; again is a no-op)."""
     now = now or timezone.now()
-    membership = _membership(by)
+    membership = _membership(actor)
     notice = (
         IncidentNotice.objects.select_for_update()
         .select_related("unit", "incident")

@@ -116,13 +116,13 @@ def test_only_the_notified_unit_acknowledges(
         incident=incident, units=[unit("市人力资源和社会保障局")], actor=clerk.membership
     )
     with pytest.raises(ApplicationError):
-        notice_acknowledge(notice=notice, by=health_liaison)
+        notice_acknowledge(notice=notice, actor=health_liaison)
     with pytest.raises(ApplicationError):
-        notice_acknowledge(notice=notice, by=clerk)
+        notice_acknowledge(notice=notice, actor=clerk)
     at = notice.sent_at + timedelta(minutes=7)
-    done = notice_acknowledge(notice=notice, by=other_liaison, now=at)
+    done = notice_acknowledge(notice=notice, actor=other_liaison, now=at)
     assert done.acknowledged_at == at and done.acknowledged_by == other_liaison
-    assert notice_acknowledge(notice=notice, by=other_liaison).acknowledged_at == at  # once
+    assert notice_acknowledge(notice=notice, actor=other_liaison).acknowledged_at == at  # once
     entry = incident.timeline.get(kind="ack")
     assert "7 分钟" in entry.text and entry.at == at
     assert AuditEvent.objects.filter(action="incident.acknowledge").count() == 1
@@ -183,7 +183,7 @@ def test_acknowledged_notice_does_not_escalate_and_the_tick_is_registered(
     (notice,) = incident_notify(
         incident=incident, units=[unit("市人力资源和社会保障局")], actor=clerk.membership, now=t0
     )
-    notice_acknowledge(notice=notice, by=other_liaison, now=t0 + timedelta(minutes=5))
+    notice_acknowledge(notice=notice, actor=other_liaison, now=t0 + timedelta(minutes=5))
     results = run_tick(t0 + timedelta(hours=3))
     assert results["incidents.escalation"] == {"escalated": 0}
     notice.refresh_from_db()

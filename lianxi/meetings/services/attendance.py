@@ -36,7 +36,7 @@ from .common import (
 def attendance_answer(
     *,
     attendance: Attendance,
-    by: Membership,
+    actor: Membership,
     attending: bool,
     attendee_name: str = "",
     attendee_title: str = "",
@@ -55,7 +55,7 @@ def attendance_answer(
         .get(pk=attendance.pk)
     )
     meeting = attendance.meeting
-    if not may_answer(by, attendance):
+    if not may_answer(actor, attendance):
         raise ApplicationError("只有受邀单位的成员或联络员可以答复本单位是否出席。")
     if meeting.status == Meeting.Status.CANCELLED:
         raise ApplicationError("会议已取消。")
@@ -101,10 +101,10 @@ def attendance_answer(
     attendance.substitute_title = substitute_title
     attendance.leave_reason = leave_reason
     attendance.answered_at = now
-    attendance.answered_by = by.user
+    attendance.answered_by = actor.user
     attendance.save()
     audit_record(
-        actor=by,
+        actor=actor,
         action="meeting.answer",
         target=meeting,
         data={
@@ -123,7 +123,7 @@ def attendance_answer(
             body=f"{attendance.unit.name}{attendee_name}请假{who}。"
             + (f"\n事由：{leave_reason}" if leave_reason else ""),
             url=meeting_url(meeting),
-            actor=by,
+            actor=actor,
         )
     return attendance
 

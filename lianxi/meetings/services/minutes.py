@@ -383,21 +383,24 @@ def minutes_issue(*, minutes: Minutes, actor: Membership, now: datetime | None =
 
 @transaction.atomic
 def minutes_acknowledge(
-    *, receipt: MinutesReceipt, by: Membership, now: datetime | None = None
+    *, receipt: MinutesReceipt, actor: Membership, now: datetime | None = None
 ) -> MinutesReceipt:
     """签收: a recipient unit confirms it received the issued minutes."""
     receipt = MinutesReceipt.objects.select_for_update().get(pk=receipt.pk)
-    if not may_acknowledge(by, receipt):
+    if not may_acknowledge(actor, receipt):
         raise ApplicationError("只有收文单位可以签收会议纪要。")
     if receipt.acknowledged_at is not None:
         return receipt
     receipt.acknowledged_at = now or timezone.now()
-    receipt.acknowledged_by = by.user
+    receipt.acknowledged_by = actor.user
     receipt.save(update_fields=["acknowledged_at", "acknowledged_by"])
     audit_record(
-        actor=by, action="minutes.acknowledge", target=receipt.minutes, data={"unit": by.unit_id}
+        actor=actor,
+        action="minutes.acknowledge",
+        target=receipt.minutes,
+        data={"unit": actor.unit_id},
     )
     inbox_mark_read_about(
-        user=by.user, kinds=("minutes.issued", "minutes.copy"), url=minutes_url(receipt.minutes)
+        user=actor.user, kinds=("minutes.issued", "minutes.copy"), url=minutes_url(receipt.minutes)
     )
     return receipt

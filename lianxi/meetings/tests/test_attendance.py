@@ -27,7 +27,7 @@ def test_a_unit_answers_that_it_attends_and_who(plenary: Meeting, other_liaison:
     attendance = attendance_of(plenary, membership.unit)
     services.attendance_answer(
         attendance=attendance,
-        by=membership,
+        actor=membership,
         attending=True,
         attendee_name="刘副局长",
         attendee_title="副局长",
@@ -45,7 +45,7 @@ def test_leave_before_the_start_names_the_substitute_三_一_1(
     attendance = attendance_of(plenary, membership.unit)
     services.attendance_answer(
         attendance=attendance,
-        by=membership,
+        actor=membership,
         attending=False,
         attendee_name="刘副局长",
         attendee_title="副局长",
@@ -69,7 +69,7 @@ def test_leave_without_a_substitute_is_refused_三_一_1(
     attendance = attendance_of(plenary, other_liaison.membership.unit)
     with pytest.raises(ApplicationError, match="委托其他负责同志出席"):
         services.attendance_answer(
-            attendance=attendance, by=other_liaison.membership, attending=False
+            attendance=attendance, actor=other_liaison.membership, attending=False
         )
     attendance.refresh_from_db()
     assert attendance.status == Attendance.Status.PENDING
@@ -81,7 +81,7 @@ def test_leave_after_the_start_is_refused_三_一_1(plenary: Meeting, other_liai
     with pytest.raises(ApplicationError) as refused:
         services.attendance_answer(
             attendance=attendance,
-            by=other_liaison.membership,
+            actor=other_liaison.membership,
             attending=False,
             substitute_name="周处长",
             now=plenary.starts_at + timedelta(minutes=5),
@@ -112,12 +112,17 @@ def test_an_observer_unit_answers_列席(plenary: Meeting, observer_user: Any) -
     """三(一)1: other units invited 列席."""
     attendance = attendance_of(plenary, observer_user.membership.unit)
     services.attendance_answer(
-        attendance=attendance, by=observer_user.membership, attending=True, attendee_name="钱院长"
+        attendance=attendance,
+        actor=observer_user.membership,
+        attending=True,
+        attendee_name="钱院长",
     )
     attendance.refresh_from_db()
     assert attendance.status == Attendance.Status.OBSERVER
     # an observer may decline without naming a substitute
-    services.attendance_answer(attendance=attendance, by=observer_user.membership, attending=False)
+    services.attendance_answer(
+        attendance=attendance, actor=observer_user.membership, attending=False
+    )
     attendance.refresh_from_db()
     assert attendance.status == Attendance.Status.ON_LEAVE
 
@@ -128,7 +133,7 @@ def test_a_unit_cannot_answer_for_another(plenary: Meeting, other_liaison: Any) 
     with pytest.raises(ApplicationError, match="受邀单位"):
         services.attendance_answer(
             attendance=attendance_of(plenary, health),
-            by=other_liaison.membership,
+            actor=other_liaison.membership,
             attending=True,
             attendee_name="张三",
         )
@@ -140,7 +145,7 @@ def test_no_answer_before_the_notice(make_plenary: Any, other_liaison: Any) -> N
     with pytest.raises(ApplicationError, match="尚未发出"):
         services.attendance_answer(
             attendance=attendance_of(meeting, other_liaison.membership.unit),
-            by=other_liaison.membership,
+            actor=other_liaison.membership,
             attending=True,
             attendee_name="张三",
         )
@@ -152,20 +157,20 @@ def test_the_roll_counts_attending_substitute_on_leave_observer_and_no_answer(
     """三(一)1: the secretariat sees the live roll."""
     services.attendance_answer(
         attendance=attendance_of(plenary, health_liaison.membership.unit),
-        by=health_liaison.membership,
+        actor=health_liaison.membership,
         attending=True,
         attendee_name="赵主任",
     )
     services.attendance_answer(
         attendance=attendance_of(plenary, other_liaison.membership.unit),
-        by=other_liaison.membership,
+        actor=other_liaison.membership,
         attending=False,
         attendee_name="刘副局长",
         substitute_name="周处长",
     )
     services.attendance_answer(
         attendance=attendance_of(plenary, observer_user.membership.unit),
-        by=observer_user.membership,
+        actor=observer_user.membership,
         attending=True,
         attendee_name="钱院长",
     )
@@ -182,7 +187,7 @@ def test_reminders_to_units_without_an_answer_3_and_1_days_before_三_一_1(
     start; a repeated tick sends nothing twice."""
     services.attendance_answer(
         attendance=attendance_of(plenary, health_liaison.membership.unit),
-        by=health_liaison.membership,
+        actor=health_liaison.membership,
         attending=True,
         attendee_name="赵主任",
     )
@@ -227,7 +232,7 @@ def test_record_actual_attendance_on_the_day_and_the_meeting_is_held_三_一_1(
     """三(一)1: on the day the secretariat records 出席 / 请假 / 列席 / 缺席; 已召开."""
     services.attendance_answer(
         attendance=attendance_of(plenary, other_liaison.membership.unit),
-        by=other_liaison.membership,
+        actor=other_liaison.membership,
         attending=False,
         attendee_name="刘副局长",
         substitute_name="周处长",

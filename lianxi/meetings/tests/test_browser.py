@@ -25,7 +25,7 @@ def test_meeting_and_minutes_pages_in_the_browser_三_一_1(
     sec = clerk.membership
     services.attendance_answer(
         attendance=attendance_of(plenary, health_liaison.membership.unit),
-        by=health_liaison.membership, attending=True, attendee_name="赵主任",
+        actor=health_liaison.membership, attending=True, attendee_name="赵主任",
         attendee_title="副主任",
     )  # fmt: skip
 

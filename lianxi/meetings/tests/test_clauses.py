@@ -147,7 +147,7 @@ def test_the_notice_and_the_answers_come_before_the_meeting_三_一_1(
     attendance = attendance_of(notified, other_liaison.membership.unit)
     with pytest.raises(ApplicationError, match="会议已开始，不能再答复"):
         services.attendance_answer(
-            attendance=attendance, by=other_liaison.membership, attending=True,
+            attendance=attendance, actor=other_liaison.membership, attending=True,
             attendee_name="刘副局长",
         )  # fmt: skip
     attendance.refresh_from_db()
@@ -163,7 +163,7 @@ def test_the_member_on_leave_is_the_units_joint_meeting_member_三_一_1(
     member = _person("hrssboss", "刘副局长", hrss, Membership.Role.MEMBER)
     Membership.objects.filter(user=member).update(title="副局长")
     attendance = services.attendance_answer(
-        attendance=attendance_of(plenary, hrss), by=other_liaison.membership, attending=False,
+        attendance=attendance_of(plenary, hrss), actor=other_liaison.membership, attending=False,
         substitute_name="周处长", substitute_title="处长", leave_reason="出差",
     )  # fmt: skip
     assert attendance.status == Attendance.Status.ON_LEAVE

@@ -30,7 +30,7 @@ def unit(name: str) -> Unit:
 def held(plenary: Meeting, sec: Any, other_liaison: Any, observer_user: Any) -> Meeting:
     services.attendance_answer(
         attendance=attendance_of(plenary, other_liaison.membership.unit),
-        by=other_liaison.membership,
+        actor=other_liaison.membership,
         attending=False,
         attendee_name="刘副局长",
         attendee_title="副局长",
@@ -39,7 +39,7 @@ def held(plenary: Meeting, sec: Any, other_liaison: Any, observer_user: Any) -> 
     )
     services.attendance_answer(
         attendance=attendance_of(plenary, unit("市卫生健康委")),
-        by=sec.user.membership.__class__.objects.create(
+        actor=sec.user.membership.__class__.objects.create(
             user=_user("healthm"), unit=unit("市卫生健康委"), role="member", title="副主任"
         ),
         attending=True,
@@ -48,7 +48,7 @@ def held(plenary: Meeting, sec: Any, other_liaison: Any, observer_user: Any) -> 
     )
     services.attendance_answer(
         attendance=attendance_of(plenary, observer_user.membership.unit),
-        by=observer_user.membership,
+        actor=observer_user.membership,
         attending=True,
         attendee_name="钱院长",
         attendee_title="院长",
@@ -202,9 +202,9 @@ def test_each_recipient_acknowledges_and_the_secretariat_sees_who_has_not_三_�
     services.minutes_issue(minutes=minutes, actor=sec)
     receipt = MinutesReceipt.objects.get(minutes=minutes, unit=other_liaison.membership.unit)
     with pytest.raises(ApplicationError, match="收文单位"):
-        services.minutes_acknowledge(receipt=receipt, by=gov_reader.membership)
-    services.minutes_acknowledge(receipt=receipt, by=other_liaison.membership)
-    services.minutes_acknowledge(receipt=receipt, by=other_liaison.membership)  # idempotent
+        services.minutes_acknowledge(receipt=receipt, actor=gov_reader.membership)
+    services.minutes_acknowledge(receipt=receipt, actor=other_liaison.membership)
+    services.minutes_acknowledge(receipt=receipt, actor=other_liaison.membership)  # idempotent
     receipt.refresh_from_db()
     assert receipt.acknowledged_by == other_liaison
     page = login(clerk).get(f"/meetings/minutes/{minutes.pk}/").content.decode()
@@ -290,7 +290,7 @@ def test_signing_for_the_minutes_clears_them_from_the_inbox_三_一_1(
 
     assert unread(other_liaison) == 1 and unread(health_liaison) == 1
     receipt = MinutesReceipt.objects.get(minutes=minutes, unit=other_liaison.membership.unit)
-    services.minutes_acknowledge(receipt=receipt, by=other_liaison.membership)
+    services.minutes_acknowledge(receipt=receipt, actor=other_liaison.membership)
     assert unread(other_liaison) == 0
     assert unread(health_liaison) == 1
 

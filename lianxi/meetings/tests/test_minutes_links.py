@@ -21,7 +21,7 @@ def _issue_with_two_matters(plenary: Meeting, clerk: Any, other_liaison: Any) ->
     sec = clerk.membership
     services.attendance_answer(
         attendance=attendance_of(plenary, other_liaison.membership.unit),
-        by=other_liaison.membership, attending=False, attendee_name="刘局长",
+        actor=other_liaison.membership, attending=False, attendee_name="刘局长",
         substitute_name="周处长", substitute_title="科长",
     )  # fmt: skip
     hold(plenary, sec)

@@ -60,7 +60,7 @@ def test_unit_panel_lists_meetings_awaiting_an_answer(
     assert items(panel)[0]["meta"].startswith("待答复是否出席")
     services.attendance_answer(
         attendance=attendance_of(plenary, other_liaison.membership.unit),
-        by=other_liaison.membership,
+        actor=other_liaison.membership,
         attending=True,
         attendee_name="刘副局长",
     )
