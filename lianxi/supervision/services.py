@@ -50,8 +50,10 @@ def _locked(item: ActionItem) -> ActionItem:
 
 
 def _require_membership(actor: Any) -> Membership:
-    membership = membership_of(actor)
-    if membership is None:
+    """The acting membership: the one given, as the meetings and incidents services take it,
+    or the one a user acts in now."""
+    membership = actor if isinstance(actor, Membership) else membership_of(actor)
+    if membership is None or not membership.active:
         raise ApplicationError("您的账号未绑定任何单位，不能办理督办事项。")
     return membership
 

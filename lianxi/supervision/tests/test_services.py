@@ -329,3 +329,46 @@ def test_extension_bad_input_and_refusal(
     assert any("延期申请未同意" in s for s in inbox_of(health_liaison))
     with pytest.raises(ApplicationError, match="已经审核"):
         services.extension_request_decide(extension=extension, actor=clerk, grant=True)
+
+
+# --- the actor: a user or the acting membership ---------------------------------------------
+
+
+def test_services_take_the_acting_membership_as_meetings_and_incidents_do(
+    make_item: Callable[..., ActionItem],
+    mechanism: Any,
+    second_mechanism: Any,
+    clerk: Any,
+    two_meetings_person: Any,
+) -> None:
+    """One actor convention: a service takes the membership acted in (or a user, who acts in
+    theirs). A person in two joint meetings who has chosen neither acts through the membership
+    given, and the other membership acts in nothing of this joint meeting."""
+    item = make_item()  # led by the health commission of the first joint meeting
+    in_first = two_meetings_person.memberships.get(unit__mechanism=mechanism)
+    in_second = two_meetings_person.memberships.get(unit__mechanism=second_mechanism)
+    with pytest.raises(ApplicationError, match="未绑定任何单位"):
+        services.progress_report_create(item=item, actor=two_meetings_person, text="进展")
+    with pytest.raises(ApplicationError):
+        services.progress_report_create(item=item, actor=in_second, text="进展")
+    with pytest.raises(ApplicationError, match="只有联席会议办公室"):
+        services.action_item_close(item=item, actor=in_second)
+
+    draft = services.progress_report_create(item=item, actor=in_first, text="进展")
+    assert draft.author == two_meetings_person and draft.unit == in_first.unit
+    services.progress_report_submit(report=draft, actor=in_first)
+    extension = services.extension_request_create(
+        item=item,
+        actor=in_first,
+        reason="需要补充材料",
+        new_deadline=item.deadline.replace(year=item.deadline.year + 1),
+    )
+    services.extension_request_decide(extension=extension, actor=clerk.membership, grant=True)
+    review = services.action_item_close(item=item, actor=clerk.membership)
+    assert review.reviewer == clerk
+    assert ProgressReport.objects.get().status == ProgressReport.Status.SUBMITTED
+
+    in_first.active = False
+    in_first.save(update_fields=["active"])
+    with pytest.raises(ApplicationError, match="未绑定任何单位"):
+        services.progress_report_create(item=make_item("另一事项"), actor=in_first, text="进展")
