@@ -49,12 +49,26 @@ def can_manage_calendar(user: Any) -> bool:
     """The working-day calendar is the platform's, shared by every joint meeting on it: the
     secretariat keeps it while its joint meeting is the platform's only one; once there are
     several, the platform operator does, so no meeting moves another's deadlines."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    # Asked by the header and the home panel of one request: answered once per acting role.
+    key = (role_of(user), scope_of(user))
+    cached = getattr(user, _CALENDAR_ATTR, None)
+    if cached is not None and cached[0] == key:
+        return bool(cached[1])
+    allowed = _can_manage_calendar(user)
+    setattr(user, _CALENDAR_ATTR, (key, allowed))
+    return allowed
+
+
+_CALENDAR_ATTR = "_lianxi_can_manage_calendar"
+
+
+def _can_manage_calendar(user: Any) -> bool:
     if role_of(user) == SECRETARIAT:
         mechanism = user.membership.unit.mechanism
         if type(mechanism)._default_manager.count() == 1:
             return True
-    if not getattr(user, "is_authenticated", False):
-        return False
     try:
         return user.platform_operator is not None
     except ObjectDoesNotExist:

@@ -183,15 +183,22 @@ class IncidentPermissions:
     can_export_cap: bool
 
 
-def incident_permissions(user: Any, incident: Incident) -> IncidentPermissions:
-    """For an incident `user` sees (`incident_for`); two queries."""
+def incident_permissions(
+    user: Any, incident: Incident, *, just_registered: bool = False
+) -> IncidentPermissions:
+    """For an incident `user` sees (`incident_for`); two queries, none for one
+    `just_registered` (it has no update and no notice yet)."""
     membership = membership_of(user)
     secretariat = is_secretariat(membership) and (
         membership.unit.mechanism_id == incident.mechanism_id  # type: ignore[union-attr]
     )
     is_open = incident.status == Incident.Status.OPEN
-    has_final = incident.updates.filter(kind=IncidentUpdate.Kind.FINAL).exists()
-    notices = list(incident.notices.all())
+    has_final = (
+        False
+        if just_registered
+        else incident.updates.filter(kind=IncidentUpdate.Kind.FINAL).exists()
+    )
+    notices = [] if just_registered else list(incident.notices.all())
     own = None
     if acts_for_unit(membership):
         assert membership is not None

@@ -72,6 +72,9 @@ def act_in(user: Any, membership: Membership | None) -> None:
     none: an API token's, saving the query membership_of would make."""
     act_as(user, membership.pk if membership else 0, strict=True)
     active = membership is not None and membership.active and membership.user_id == user.pk
+    if membership is not None and active:
+        # Its user is this one: membership.user need not be fetched again.
+        Membership.user.field.set_cached_value(membership, user)
     setattr(user, _ACTING_ATTR, membership if active else None)
 
 

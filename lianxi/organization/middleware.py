@@ -18,12 +18,16 @@ class ActingMembershipMiddleware:
     """
 
     # The calendar feed itself is fetched by a calendar program with its token, not a session.
-    EXEMPT_PREFIXES = ("/account/", "/static/", "/api/", "/calendar/feed/", "/healthz")
+    EXEMPT_PREFIXES = ("/account/", "/api/", "/calendar/feed/")
+    # Nothing of a joint meeting at all: not even the user is loaded for these.
+    UNTOUCHED_PREFIXES = ("/static/", "/healthz")
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith(self.UNTOUCHED_PREFIXES):
+            return self.get_response(request)
         user = request.user
         if user.is_authenticated:
             chosen = request.session.get(SESSION_CHOICE_KEY)

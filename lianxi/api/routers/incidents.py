@@ -96,10 +96,12 @@ def _summary(request: HttpRequest, incident: Incident, now: datetime) -> dict[st
     }
 
 
-def _detail(request: HttpRequest, incident: Incident) -> IncidentDetailOut:
+def _detail(
+    request: HttpRequest, incident: Incident, *, just_registered: bool = False
+) -> IncidentDetailOut:
     enterprise = incident.enterprise
     unit = incident.registering_unit
-    perms = access.incident_permissions(request.user, incident)
+    perms = access.incident_permissions(request.user, incident, just_registered=just_registered)
     return IncidentDetailOut(
         **_summary(request, incident, timezone.now()),
         location=incident.location,
@@ -284,7 +286,7 @@ def incident_create(
             f"该 Idempotency-Key 已用于另一起事故（{incident.reference}），"
             "请为新的事故报告使用新的键。",
         )
-    body = _detail(request, incident)
+    body = _detail(request, incident, just_registered=created)
     return Status(201, body) if created else Status(200, body)
 
 
