@@ -23,9 +23,10 @@ A name is registered once (a duplicate fails at start-up); tests add an entry fo
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Literal
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
 from .registry import Registry
 
@@ -97,6 +98,12 @@ def registered(
         yield added
 
 
+@lru_cache(maxsize=256)
+def _url(url_name: str, prefix: str) -> str:
+    # Every page renders the bar: its links are looked up once (per script prefix).
+    return reverse(url_name)
+
+
 def nav_for(user: Any, view_name: str) -> dict[str, list[dict[str, Any]]]:
     """The entries `user` sees, by side of the bar, each with its URL and whether the page
     `view_name` highlights it."""
@@ -107,7 +114,7 @@ def nav_for(user: Any, view_name: str) -> dict[str, list[dict[str, Any]]]:
                 {
                     "name": name,
                     "label": entry.label,
-                    "url": reverse(entry.url_name),
+                    "url": _url(entry.url_name, get_script_prefix()),
                     "active": entry.highlighted_on(view_name),
                 }
             )

@@ -110,6 +110,12 @@ def own_notices(user: Any) -> QuerySet[IncidentNotice]:
 
 def visible_notices(user: Any) -> QuerySet[IncidentNotice]:
     """The notices of the incidents the person sees (the notice table is part of the page)."""
+    membership = membership_of(user)
+    if sees_all(membership):
+        # visible_incidents is then the whole joint meeting's: said as a join, not a subquery
+        # (the home page asks this on every load).
+        assert membership is not None
+        return IncidentNotice.objects.filter(incident__mechanism_id=membership.unit.mechanism_id)
     return IncidentNotice.objects.filter(incident__in=visible_incidents(user).values("pk"))
 
 

@@ -6,6 +6,8 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
+from lianxi.organization.access import acts_for_unit, membership_of
+
 from . import access, grading, selectors
 
 PANEL_MAX = 12
@@ -61,6 +63,8 @@ def secretariat_incidents(user: Any) -> dict[str, Any] | None:
 
 
 def unit_notices(user: Any) -> dict[str, Any] | None:
+    if not acts_for_unit(membership_of(user)):
+        return None  # the secretariat's panel shows the notices it sent
     now = timezone.now()
     notices = list(selectors.waiting_for_unit(user)[:PANEL_MAX])
     if not notices:

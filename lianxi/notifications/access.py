@@ -26,10 +26,10 @@ def visible_inbox(user: Any) -> QuerySet[Delivery]:
     """This person's in-app items of the joint meeting acted in, and of none."""
     if not getattr(user, "is_authenticated", False):
         return Delivery.objects.none()
-    here = Q(message__mechanism__isnull=True)
+    here = Q(mechanism__isnull=True)
     mechanism_id = mechanism_id_of(user)
     if mechanism_id is not None:
-        here |= Q(message__mechanism_id=mechanism_id)
+        here |= Q(mechanism_id=mechanism_id)
     return Delivery.objects.filter(here, user=user, channel=Delivery.Channel.INBOX)
 
 
@@ -38,4 +38,4 @@ def visible_outbox(user: Any) -> QuerySet[Delivery]:
     mechanism_id = mechanism_id_of(user)
     if mechanism_id is None or not can_see_dead_letters(user):
         return Delivery.objects.none()
-    return Delivery.objects.filter(message__mechanism_id=mechanism_id)
+    return Delivery.objects.filter(mechanism_id=mechanism_id)

@@ -81,6 +81,16 @@ class Delivery(models.Model):
         verbose_name="收件人",
     )
     channel = models.CharField("渠道", max_length=20)
+    # The message's joint meeting, copied here when written: the inbox and the dead letters ask
+    # it of every row, without joining the message.
+    mechanism = models.ForeignKey(
+        "organization.Mechanism",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="联席会议",
+    )
     # Derived from the message's uuid, the person and the channel; the e-mail Message-ID and the
     # webhook's Idempotency-Key header carry it, so receivers can drop a repeat too.
     idempotency_key = models.CharField(max_length=120, unique=True)

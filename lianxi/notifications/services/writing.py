@@ -227,6 +227,7 @@ def notify(
         rows.append(
             Delivery(
                 message=message,
+                mechanism_id=message.mechanism_id,
                 user=user,
                 channel=Channel.INBOX,
                 idempotency_key=idempotency_key(message, user.pk, Channel.INBOX),
@@ -239,6 +240,7 @@ def notify(
             rows.append(
                 Delivery(
                     message=message,
+                    mechanism_id=message.mechanism_id,
                     user=user,
                     channel=channel,
                     idempotency_key=idempotency_key(message, user.pk, channel),
