@@ -33,6 +33,16 @@ def catalogue_units(mechanism: Mechanism) -> QuerySet[Unit]:
     )
 
 
+def catalogue_listing(mechanism: Mechanism) -> list[Unit]:
+    """catalogue_units, each unit's people split as the page names them (成员, 联络员)."""
+    units = list(catalogue_units(mechanism))
+    for unit in units:
+        people = unit.people  # type: ignore[attr-defined]
+        unit.members = [p for p in people if p.role == Membership.Role.MEMBER]  # type: ignore[attr-defined]
+        unit.liaisons = [p for p in people if p.role == Membership.Role.LIAISON]  # type: ignore[attr-defined]
+    return units
+
+
 def catalogue_units_all() -> QuerySet[Unit]:
     return Unit.objects.select_related("mechanism").prefetch_related(
         Prefetch("duties", queryset=current_duties(), to_attr="current_duties"),

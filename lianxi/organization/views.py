@@ -12,7 +12,7 @@ from .unit_sections import unit_sections
 def catalogue(request: HttpRequest) -> HttpResponse:
     """职责分工 (annex): every unit, its numbered duties, its member and liaison."""
     mechanism = require_membership(request.user).unit.mechanism
-    units = list(selectors.catalogue_units(mechanism))
+    units = selectors.catalogue_listing(mechanism)
     members = [u for u in units if u.kind == "member"]
     return render(
         request,
