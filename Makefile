@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-postgres lint bench eval-routing clean
+.PHONY: install run test test-postgres lint contract bench eval-routing clean
 
 install: $(STAMP)
 
@@ -26,6 +26,10 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
+
+# The API's contract: schemathesis against a live server with a fresh world (issue 17).
+contract: install
+	bash scripts/schemathesis.sh
 
 bench: install
 	$(BIN)/python -m bench.run

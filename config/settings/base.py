@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "lianxi.organization.middleware.ActingMembershipMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "lianxi.core.middleware.SecondFactorMiddleware",
+    # After the second factor: a forced password change comes once the person is verified.
+    "lianxi.core.middleware.PasswordChangeRequiredMiddleware",
     "lianxi.core.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
