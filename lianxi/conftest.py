@@ -24,6 +24,7 @@ from datetime import datetime
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
@@ -39,6 +40,10 @@ pytest_plugins = [
 ]
 
 PASSWORD = "Lianxi-test-2026!"
+
+# The audit tables' triggers refuse DELETE and TRUNCATE; the test runner empties every table
+# between transactional tests, so the suite opens them (the trigger tests close them again).
+django_settings.LIANXI_AUDIT_GUARD_OPEN = True
 
 
 def aware(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> datetime:
@@ -95,8 +100,10 @@ def unit_named(mechanism: Any) -> Callable[[str], Unit]:
 
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
-    """Uploads and attachments of the tests land in a temporary directory, not in var/media."""
+    """Uploads and attachments of the tests land in a temporary directory, not in var/media;
+    so do the audit checkpoints (each test's chain starts empty)."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.LIANXI_AUDIT_CHECKPOINT_DIR = str(tmp_path / "audit-checkpoints")
 
 
 @pytest.fixture

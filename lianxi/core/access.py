@@ -27,6 +27,21 @@ def role_of(user: Any) -> str | None:
     return str(role) if role else None
 
 
+def second_factor_pending(user: Any) -> bool:
+    """Whether this person must still pass TOTP (LIANXI_REQUIRE_OTP, a role that needs it, not
+    verified in this session): the one rule of SecondFactorMiddleware, the password change, the
+    API's session reads and the token page."""
+    from django.conf import settings
+
+    if not settings.LIANXI_REQUIRE_OTP or not getattr(user, "is_authenticated", False):
+        return False
+    is_verified = getattr(user, "is_verified", None)
+    if callable(is_verified) and is_verified():
+        return False
+    membership = getattr(user, "membership", None)
+    return membership is not None and bool(membership.needs_second_factor)
+
+
 def scope_of(user: Any) -> int | None:
     """The id of the joint meeting the person acts in (the organization app's Mechanism)."""
     if role_of(user) is None:

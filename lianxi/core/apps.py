@@ -38,10 +38,16 @@ class CoreConfig(AppConfig):
     verbose_name = "核心"
 
     def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers core's system checks)
         from .access import can_manage_calendar, can_read_audit, is_signed_in
+        from .audit import install_guard
+        from .audit_checkpoints import audit_checkpoint
         from .dashboard import register_panel
         from .navigation import register_nav
+        from .ticks import register_tick
 
+        install_guard()
+        register_tick("audit.checkpoint", audit_checkpoint)
         register_panel("calendar", calendar_warning_panel, order=5)
         register_nav("home", label="工作台", url_name="home", order=10, visible=is_signed_in)
         register_nav(

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 
 
@@ -33,7 +34,11 @@ class AuditEvent(models.Model):
     # before the platform hosted several joint meetings.
     scope_id = models.BigIntegerField("联席会议ID", null=True, blank=True, db_index=True)
     prev_hash = models.CharField(max_length=64)
+    # HMAC-SHA256 of the event with the key `key_id` names (kept outside the database); events
+    # written before keys existed have no key id and a plain SHA-256, trusted up to the head's
+    # `legacy_until_id`.
     hash = models.CharField(max_length=64, unique=True)
+    key_id = models.CharField("密钥", max_length=32, blank=True, default="")
 
     class Meta:
         ordering = ["-id"]
@@ -45,10 +50,30 @@ class AuditEvent(models.Model):
 
 
 class AuditHead(models.Model):
-    """The newest event's id and hash, written with each event (one row)."""
+    """The chain's head (one row), sealed with an HMAC like the events.
+
+    `count` is every event ever written (archived ones too), `last_id`/`last_hash` the newest;
+    events up to `archived_until_id` (`archived_count` of them, the last one hashing to
+    `archived_hash`) were moved to an archive file; events up to `legacy_until_id` predate the
+    keys (plain SHA-256). `chain_id` names the chain (made once, random; the checkpoint file is
+    named after it, so moving the database keeps its checkpoints); `checkpoint_count` and
+    `checkpoint_at` are what the last checkpoint shipped outside the database recorded, so a
+    checkpoint file deleted or cut short is reported. `seal` is the HMAC of all of these with
+    the key `key_id`. A trigger lets the head only move forward.
+    """
 
     last_id = models.BigIntegerField()
     last_hash = models.CharField(max_length=64)
+    count = models.BigIntegerField(default=0)
+    legacy_until_id = models.BigIntegerField(default=0)
+    archived_until_id = models.BigIntegerField(default=0)
+    archived_count = models.BigIntegerField(default=0)
+    archived_hash = models.CharField(max_length=64, default="0" * 64)
+    key_id = models.CharField(max_length=32, blank=True, default="")
+    seal = models.CharField(max_length=64, blank=True, default="")
+    chain_id = models.CharField(max_length=32, blank=True, default="")
+    checkpoint_count = models.BigIntegerField(default=0)
+    checkpoint_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = "审计链头"
@@ -118,3 +143,42 @@ class Serial(models.Model):
 
     def __str__(self) -> str:
         return f"{self.series}/{self.scope_id}/{self.year}: {self.last}"
+
+
+class PasswordState(models.Model):
+    """GB/T 22239 8.1.4.1 a): where a person's password stands — whether it must be changed
+    before anything else (set by an administrator, or expired), when it was last set, and the
+    hashes of the last few, so that none of them is chosen again.
+
+    Written only by lianxi.core.passwords (the history validator's ``password_changed`` and the
+    password services); a person without a row has never had a password set since this model
+    came and is treated as not forced.
+    """
+
+    class Reason(models.TextChoices):
+        FIRST = "first", "首次登录"
+        RESET = "reset", "管理员重置"
+        # Set before self-service change existed: an administrator chose or saw every one.
+        LEGACY = "legacy", "由管理员设置"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="password_state",
+        verbose_name="账号",
+    )
+    must_change = models.BooleanField("须修改密码", default=False)
+    reason = models.CharField("原因", max_length=10, choices=Reason.choices, blank=True)
+    changed_at = models.DateTimeField("最近设置时间", null=True, blank=True)
+    # The last administrator's reset: API tokens issued before it stop (the reset is what an
+    # administrator does when an account may be in someone else's hands).
+    reset_at = models.DateTimeField("最近重置时间", null=True, blank=True)
+    # Newest last; at most LIANXI_PASSWORD_HISTORY entries, the current password's hash included.
+    history = models.JSONField("历史密码摘要", default=list, blank=True)
+
+    class Meta:
+        verbose_name = "密码状态"
+        verbose_name_plural = "密码状态"
+
+    def __str__(self) -> str:
+        return f"密码状态 #{self.user_id}"

@@ -8,6 +8,7 @@ from django.apps import apps
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from .audit_labels import audit_action_label
 from .calendar import ScheduleDay, package_knows, year_schedule
 from .models import AuditEvent, AuditHead, CalendarDay, CalendarYear
 
@@ -80,7 +81,7 @@ def audit_filter_choices(*, scope_id: int | None) -> dict[str, list[tuple[Any, s
     )
     return {
         "units": [(unit_id, name or f"单位 {unit_id}") for unit_id, name in units],
-        "actions": [(a, a) for a in actions],
+        "actions": [(a, audit_action_label(a)) for a in actions],
         "target_types": [(t, target_type_label(t)) for t in types],
     }
 

@@ -3,7 +3,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +14,7 @@ from lianxi.core.dashboard import dashboard_for
 from . import selectors
 from .access import allowed_by, can_manage_calendar, can_read_audit, scope_of
 from .audit import audit_verify_report
+from .audit_labels import audit_action_label
 from .calendar import (
     ScheduleError,
     format_schedule,
@@ -71,7 +72,12 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "events": [
-                (e, selectors.target_type_label(e.target_type), roles.get(e.role, e.role))
+                (
+                    e,
+                    selectors.target_type_label(e.target_type),
+                    roles.get(e.role, e.role),
+                    audit_action_label(e.action),
+                )
                 for e in page
             ],
             "query": urlencode(query),
@@ -101,7 +107,9 @@ def audit_verify(request: HttpRequest) -> HttpResponse:
         if len(report.problems) > VERIFY_PROBLEMS_SHOWN:
             messages.error(request, "其余问题请在服务器上运行 lianxi audit verify 查看完整列表。")
     back = reverse("core:audit")
-    query = request.POST.get("query", "")
+    # Re-encoded: the filters came back from a hidden field, and a raw line break would be a
+    # broken Location header (a 500).
+    query = QueryDict(request.POST.get("query", "")).urlencode()
     return redirect(f"{back}?{query}" if query else back)
 
 

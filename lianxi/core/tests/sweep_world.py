@@ -18,9 +18,14 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from lianxi.api.models import ApiToken
+from lianxi.api.services import api_token_create
 from lianxi.conftest import PASSWORD
 from lianxi.core.audit import Actor, audit_record
 from lianxi.core.models import AuditEvent
+from lianxi.documents.models import Comment, Consultation, OfficialDocument
+from lianxi.documents.services import Parties, document_create, document_save
+from lianxi.documents.services.consultation import consultation_send, reply_draft
 from lianxi.incidents.models import Incident, IncidentNotice, IncidentUpdate
 from lianxi.incidents.services import (
     IncidentInput,
@@ -94,6 +99,10 @@ class World:
     dead_letter: Delivery  # to the first clerk, failed for good
     hrss_unit: Unit
     legacy_event: AuditEvent  # the first clerk's, written before events had a scope (NULL)
+    api_token: ApiToken  # the health liaison's, in the first meeting
+    document: OfficialDocument  # a joint draft of the secretariat with human resources, 2 versions
+    consultation: Consultation  # its 第2稿 sent to the trade union
+    comment: Comment  # 甲秘书's (the trade union's liaison) drafted comment on it
 
 
 def _upload(name: str, text: str) -> SimpleUploadedFile:
@@ -160,6 +169,7 @@ def build_world(
         actor=sec,
     )
     meetings.minutes_approve(minutes=minutes, actor=sec)
+    meetings.minutes_sign_off(minutes=minutes, signer_name="赵主任", actor=sec)
     meetings.minutes_issue(minutes=minutes, actor=sec)
     minutes.refresh_from_db()
 
@@ -257,6 +267,35 @@ def build_world(
         status=Delivery.Status.DEAD, attempts=8, last_error=f"{SECRET}：SMTPRecipientsRefused"
     )
     dead_letter.refresh_from_db()
+
+    # --- documents: a joint draft in its second version ------------------------------------
+    document = document_create(
+        actor=sec,
+        kind="方案",
+        title=f"{SECRET}职业病危害专项治理工作方案",
+        paragraphs=["一、工作目标", f"{SECRET}：{PROBE_WORDS}全覆盖。"],
+        parties=Parties(co_issuing_unit_ids=[hrss.pk], main_to_names=[f"{SECRET}各县区"]),
+        attachments=[f"{SECRET}任务分工表"],
+    )
+    document_save(
+        actor=sec,
+        document=document,
+        based_on=1,
+        title=document.title,
+        paragraphs=["一、工作目标", f"{SECRET}：{PROBE_WORDS}全覆盖。", "二、保障措施"],
+    )
+    document.refresh_from_db()
+    consultation = consultation_send(
+        actor=sec, document=document, unit_ids=[union.pk], deadline_workdays=5
+    )
+    reply = reply_draft(
+        actor=person,
+        reply=consultation.replies.get(unit=union),
+        stance="comments",
+        comments=[{"text": f"{SECRET}：建议补充{PROBE_WORDS}的配发标准。"}],
+    )
+    comment = reply.comments.get()
+    document.refresh_from_db()
     search_index_refresh()
 
     # An event as written before joint meetings had scopes: scope NULL. It can only be the first
@@ -297,4 +336,8 @@ def build_world(
         dead_letter=dead_letter,
         hrss_unit=hrss,
         legacy_event=legacy_event,
+        api_token=api_token_create(user=health_liaison, name="对接")[0],
+        document=document,
+        consultation=consultation,
+        comment=comment,
     )

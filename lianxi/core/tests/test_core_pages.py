@@ -110,7 +110,8 @@ def test_audit_page_lists_events_newest_first_with_who_what_where(login, auditor
     assert "张联络" in body and "市人力资源和社会保障局" in body
     assert "成员与联络员" in body  # the object's type by its Chinese name
     assert "10.1.2.3" in body
-    assert 'id="match-count" class="num">6<' in body
+    # The trail's six and the auditor's own login (audited since issue 17).
+    assert 'id="match-count" class="num">7<' in body
 
 
 @pytest.mark.parametrize(
@@ -218,16 +219,27 @@ def test_verify_button_reports_an_intact_chain(login, auditor, trail) -> None:
     response = login(auditor).post(VERIFY, {"query": "action=rules.import"}, follow=True)
     body = response.content.decode()
     assert response.redirect_chain[-1][0] == f"{AUDIT}?action=rules.import"
-    assert "已校验 6 条审计记录，哈希链完整" in body
+    assert "已校验 7 条审计记录，哈希链完整" in body  # the six and the auditor's login
 
 
 def test_verify_button_reports_an_edited_and_a_deleted_row(login, auditor, trail) -> None:
     raw("UPDATE core_auditevent SET action = %s WHERE id = %s", ["x.forged", trail[1].id])
     raw("DELETE FROM core_auditevent WHERE id = %s", [trail[3].id])
     body = login(auditor).post(VERIFY, follow=True).content.decode()
-    assert "已校验 5 条审计记录，发现 2 处问题" in body
+    # The deleted row also leaves the sealed head's count short (issue 17): a third problem.
+    # Six left: five of the trail and the auditor's login (audited since issue 17).
+    assert "已校验 6 条审计记录，发现 3 处问题" in body
+    assert "数据库中只核对到 6 条" in body
     assert f"第 {trail[1].id} 条记录的内容被改动" in body
     assert f"第 {trail[4].id} 条记录与前一条衔接不上" in body
+
+
+def test_verify_button_keeps_only_a_well_formed_query(login, auditor, trail) -> None:
+    """Issue 17 (no bad input breaks a channel): the filters come back from a hidden field; a
+    line break in them was a broken Location header, now it is re-encoded."""
+    response = login(auditor).post(VERIFY, {"query": "action=rules.import\r\nX-Evil: 1"})
+    assert response.status_code == 302
+    assert "\n" not in response["Location"] and "X-Evil" not in response.headers
 
 
 def test_verify_button_needs_post(login, auditor) -> None:
@@ -301,7 +313,7 @@ def test_bad_lines_are_named_and_nothing_is_saved(login, clerk) -> None:
     assert "第 6 行“2027-03-01 春节”：日期后应写“休”或“班”" in body
     assert not CalendarDay.objects.exists()
     assert not CalendarYear.objects.exists()
-    assert not AuditEvent.objects.exists()
+    assert not AuditEvent.objects.exclude(action="login").exists()  # the login is audited
 
 
 def test_missing_fields_get_chinese_messages(login, clerk) -> None:

@@ -34,7 +34,7 @@ def test_secretariat_enters_2027_and_auditor_verifies_the_chain(
     page.context.clear_cookies()
     browser_login(auditor)
     page.click("text=审计日志")
-    expect(page.locator("#audit-events")).to_contain_text("calendar.year_set")
+    expect(page.locator("#audit-events")).to_contain_text("录入节假日安排")
     page.click("#verify-chain")
     expect(page.locator(".flash")).to_contain_text("哈希链完整")
     page.screenshot(path=str(screenshot_dir / "audit.png"), full_page=True)

@@ -32,6 +32,10 @@ def production_env(tmp_path: Path, **overrides: str | None) -> dict[str, str]:
             "DJANGO_SETTINGS_MODULE": "config.settings",
             "LIANXI_ENV": "production",
             "LIANXI_DATA_DIR": str(tmp_path),
+            # The audit checkpoints away from the data (core.W001 warns otherwise).
+            "LIANXI_AUDIT_CHECKPOINT_DIR": str(tmp_path.parent / f"{tmp_path.name}-checkpoints"),
+            # The reverse proxy named (core.W002 warns otherwise).
+            "LIANXI_TRUSTED_PROXIES": "127.0.0.1",
             "SECRET_KEY": secrets.token_urlsafe(64),  # 86 random characters
             "ALLOWED_HOSTS": "lianxi.example.gov.cn",
             "DATABASE_URL": PRODUCTION_DB,
@@ -65,6 +69,16 @@ def test_check_deploy_passes_with_no_warnings(tmp_path: Path) -> None:
     assert result.returncode == 0, output
     assert "System check identified no issues" in output
     assert "WARNING" not in output and "?: (security." not in output
+
+
+def test_check_deploy_warns_when_no_proxy_is_trusted(tmp_path: Path) -> None:
+    """Issue 17 (lockout behind the proxy): in production without LIANXI_TRUSTED_PROXIES every
+    login seems to come from the proxy; check --deploy says so, with what to set."""
+    env = production_env(tmp_path, LIANXI_TRUSTED_PROXIES=None)
+    result = run(["-m", "lianxi", "check", "--deploy", "--fail-level", "WARNING"], env)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert "core.W002" in output and "LIANXI_TRUSTED_PROXIES" in output
 
 
 def test_production_settings_are_hardened(tmp_path: Path) -> None:

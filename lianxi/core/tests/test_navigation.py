@@ -26,10 +26,11 @@ INCIDENTS = ("事故通报", "/incidents/")
 ROUTING = ("谁来管", "/routing/")
 PEOPLE = ("人员", "/units/people/")
 CALENDAR = ("节假日", "/core/calendar/")
-DEAD_LETTERS = ("投递失败", "/messages/dead-letters/")
+DEAD_LETTERS = ("消息投递", "/messages/dead-letters/")
 AUDIT = ("审计日志", "/core/audit/")
 PLATFORM = ("平台管理", "/platform/")
 SETTINGS = ("消息设置", "/messages/settings/")
+TOKENS = ("接口令牌", "/account/tokens/")  # issue 17: each person's own API tokens
 
 ALWAYS = [HOME, CATALOGUE, RULES]
 UNIT_WORK = [MEETINGS, LEDGER, INCIDENTS, ROUTING]
@@ -57,14 +58,14 @@ def observer(mechanism: Any) -> Any:
 
 # Today's header, person by person (the template's role lists as they were, now predicates).
 EXPECTED = {
-    "clerk": [*ALWAYS, *UNIT_WORK, PEOPLE, CALENDAR, DEAD_LETTERS, SETTINGS],
-    "health_member": [*ALWAYS, *UNIT_WORK, SETTINGS],
-    "health_liaison": [*ALWAYS, *UNIT_WORK, SETTINGS],
-    "other_liaison": [*ALWAYS, *UNIT_WORK, SETTINGS],
-    "gov_reader": [*ALWAYS, *UNIT_WORK, SETTINGS],
-    "observer": [*ALWAYS, MEETINGS, ROUTING, SETTINGS],
-    "auditor": [*ALWAYS, AUDIT, SETTINGS],
-    "security_admin": [*ALWAYS, PEOPLE, SETTINGS],
+    "clerk": [*ALWAYS, *UNIT_WORK, PEOPLE, CALENDAR, DEAD_LETTERS, TOKENS, SETTINGS],
+    "health_member": [*ALWAYS, *UNIT_WORK, TOKENS, SETTINGS],
+    "health_liaison": [*ALWAYS, *UNIT_WORK, TOKENS, SETTINGS],
+    "other_liaison": [*ALWAYS, *UNIT_WORK, TOKENS, SETTINGS],
+    "gov_reader": [*ALWAYS, *UNIT_WORK, TOKENS, SETTINGS],
+    "observer": [*ALWAYS, MEETINGS, ROUTING, TOKENS, SETTINGS],
+    "auditor": [*ALWAYS, TOKENS, AUDIT, SETTINGS],
+    "security_admin": [*ALWAYS, PEOPLE, TOKENS, SETTINGS],
     "outsider": [*ALWAYS, SETTINGS],
 }
 
@@ -148,6 +149,7 @@ def test_nothing_of_a_joint_meeting_before_one_is_chosen(login, two_meetings_per
         *UNIT_WORK,
         PEOPLE,
         DEAD_LETTERS,
+        TOKENS,
         SETTINGS,
     ]
 

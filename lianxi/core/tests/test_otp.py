@@ -69,6 +69,8 @@ def test_wrong_code_at_setup_is_refused_in_chinese(
     device.refresh_from_db()
     assert not device.confirmed
     assert client.get("/").status_code == 302
+    # Issue 17 (GB/T 22239 8.1.4.3 安全审计): a failed second factor is audited too.
+    assert AuditEvent.objects.filter(action="otp.setup_failed", actor_id=clerk.pk).count() == 1
 
 
 @override_settings(LIANXI_REQUIRE_OTP=True)
@@ -84,6 +86,10 @@ def test_later_logins_ask_for_the_code(security_admin: Any, login: Callable[[Any
     assert response.status_code == 200
     assert "验证码不正确" in response.content.decode()
     assert client.get("/units/people/").status_code == 302
+    # Issue 17 (8.1.4.3): the failed check is in the audit trail.
+    assert AuditEvent.objects.filter(
+        action="otp.verify_failed", actor_id=security_admin.pk
+    ).exists()
 
 
 @override_settings(LIANXI_REQUIRE_OTP=True)
@@ -94,6 +100,10 @@ def test_the_right_code_passes_verification(auditor: Any, login: Callable[[Any],
     response = client.post(VERIFY, {"token": code_for(device), "next": "/"})
     assert response.status_code == 302 and response["Location"] == "/"
     assert client.get("/").status_code == 200
+    # Issue 17 (8.1.4.3): the passed check is audited, naming the device.
+    event = AuditEvent.objects.get(action="otp.verify", actor_id=auditor.pk)
+    assert event.target_id == str(device.pk)
+    assert not AuditEvent.objects.filter(action="otp.verify_failed").exists()
 
 
 @override_settings(LIANXI_REQUIRE_OTP=True)

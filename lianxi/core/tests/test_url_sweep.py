@@ -74,6 +74,8 @@ PARAMS: dict[tuple[str, str], Callable[[World], Any]] = {
     ("units/people/", "pk"): lambda w: w.person.pk,  # a membership
     ("units/", "pk"): lambda w: w.person.unit_id,  # the unit of 甲秘书 (names, phones)
     ("messages/dead-letters/", "pk"): lambda w: w.dead_letter.pk,
+    # A local-mode mail file (var/mail/); the tests send to memory, so none exists: 404 inside.
+    ("messages/local-mail/", "name"): lambda w: "20260101-090000-sweep.eml",
     ("messages/", "pk"): lambda w: w.inbox_delivery.pk,
     ("meetings/minutes/", "pk"): lambda w: w.minutes.pk,
     ("meetings/minutes/", "section_pk"): lambda w: w.section.pk,
@@ -87,7 +89,13 @@ PARAMS: dict[tuple[str, str], Callable[[World], Any]] = {
     ("supervision/", "extension_pk"): lambda w: w.extension.pk,
     ("incidents/", "pk"): lambda w: w.incident.pk,
     ("incidents/", "notice_pk"): lambda w: w.notice.pk,
+    ("incidents/", "update_pk"): lambda w: w.update.pk,
     ("routing/thesaurus/", "pk"): lambda w: w.thesaurus_entry.pk,
+    ("account/tokens/", "pk"): lambda w: w.api_token.pk,
+    ("documents/", "pk"): lambda w: w.document.pk,
+    ("documents/rounds/", "pk"): lambda w: w.consultation.pk,
+    ("documents/replies/", "pk"): lambda w: w.comment.reply_id,
+    ("documents/comments/", "pk"): lambda w: w.comment.pk,
     (API_PREFIX, "unit_id"): lambda w: w.person.unit_id,
     (API_PREFIX, "meeting_id"): lambda w: w.meeting.pk,
     (API_PREFIX, "material_id"): lambda w: w.material.pk,
@@ -100,9 +108,14 @@ PARAMS: dict[tuple[str, str], Callable[[World], Any]] = {
     (API_PREFIX, "incident_id"): lambda w: w.incident.pk,
     (API_PREFIX, "notice_id"): lambda w: w.notice.pk,
     (API_PREFIX, "update_id"): lambda w: w.update.pk,
+    (API_PREFIX, "document_id"): lambda w: w.document.pk,
+    (API_PREFIX, "consultation_id"): lambda w: w.consultation.pk,
+    (API_PREFIX, "opinion_id"): lambda w: w.comment.pk,
+    (API_PREFIX + "documents/", "number"): lambda w: w.document.version,
+    (API_PREFIX + "documents/", "kind"): lambda w: "pdf",
 }
 # Parameters that are not an object of the first meeting (a direction, a word).
-NOT_AN_ID = {"direction"}
+NOT_AN_ID = {"direction", "name"}
 # What a GET sends besides the path: search boxes and the routing page get words of the first
 # meeting's records (not markers, see sweep_world), so a search or a route that reaches across
 # joint meetings shows a marker.
@@ -527,19 +540,6 @@ class Sweep:
             ),
         ]
         return f"{len(self.failures)} failures of {self.requests} requests:\n" + "\n".join(lines)
-
-
-@pytest.fixture
-def world(
-    mechanism: Any, second_mechanism: Any, clerk: Any, health_liaison: Any, other_liaison: Any
-) -> World:
-    return build_world(
-        mechanism=mechanism,
-        second_mechanism=second_mechanism,
-        clerk=clerk,
-        health_liaison=health_liaison,
-        other_liaison=other_liaison,
-    )
 
 
 def sweep(

@@ -1,0 +1,1 @@
+"""Helpers the apps' tests share (not fixtures: those are in lianxi/conftest.py)."""
