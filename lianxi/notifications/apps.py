@@ -25,7 +25,7 @@ class NotificationsConfig(AppConfig):
         register_panel("messages", my_messages_panel, order=20)
         register_nav(
             "dead_letters",
-            label="投递失败",
+            label="消息投递",
             url_name="notifications:dead_letters",
             order=130,
             visible=can_see_dead_letters,

@@ -1,12 +1,12 @@
 from typing import Any
 
-from django import forms
+from lianxi.core.forms import Form
 
 from .channels import channels
 from .models import NotificationSettings
 
 
-class NotificationSettingsForm(forms.Form):
+class NotificationSettingsForm(Form):
     """消息设置: the fields every registered channel asks for, in the channels' order."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -3,7 +3,8 @@
 from typing import Any
 
 from django.urls import reverse
-from django.utils import timezone
+
+from lianxi.core.dates import cn_datetime
 
 from .selectors import newest_unread
 
@@ -13,12 +14,12 @@ def my_messages_panel(user: Any) -> dict[str, Any] | None:
         return None
     items = []
     for item in newest_unread(user=user, limit=5):
-        created = timezone.localtime(item.message.created_at)
+        sender = item.message.actor_name or "系统"
         items.append(
             {
                 "text": item.message.subject,
                 "url": reverse("notifications:item", args=[item.pk]),
-                "meta": f"{item.message.actor_name or '系统'} · {created:%m-%d %H:%M}",
+                "meta": f"{sender} · {cn_datetime(item.message.created_at)}",
                 "level": "info",
             }
         )

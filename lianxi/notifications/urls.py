@@ -13,4 +13,5 @@ urlpatterns = [
     path("settings/test/", views.send_test, name="send_test"),
     path("dead-letters/", views.dead_letters, name="dead_letters"),
     path("dead-letters/<int:pk>/retry/", views.retry, name="retry"),
+    path("local-mail/<str:name>", views.local_mail, name="local_mail"),
 ]

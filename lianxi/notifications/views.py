@@ -1,20 +1,23 @@
 """Inbox, 消息设置 and the secretariat's dead letters: check access, call one service, render."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from lianxi.core.downloads import download_response
 from lianxi.core.exceptions import ApplicationError
 from lianxi.organization.access import role_required
 
 from . import selectors, services
 from .access import DEAD_LETTER_ROLES, visible_outbox
 from .forms import NotificationSettingsForm
+from .mail_files import mail_dir
 from .models import Delivery
 from .settings_links import settings_links_for
 
@@ -121,8 +124,30 @@ def dead_letters(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "notifications/dead_letters.html",
-        {"page": page, "items": page.object_list, "stats": selectors.outbox_stats(request.user)},
+        {
+            "page": page,
+            "items": page.object_list,
+            "stats": selectors.outbox_stats(request.user),
+            "retrying": list(selectors.retrying_deliveries(request.user)[:PAGE_SIZE]),
+            "max_attempts": settings.LIANXI_DELIVERY_MAX_ATTEMPTS,
+            "local_mode": mail_dir() is not None,
+            "local_mail": selectors.local_mail(request.user),
+        },
     )
+
+
+@role_required(*DEAD_LETTER_ROLES)
+def local_mail(request: HttpRequest, name: str) -> HttpResponse:
+    """本机邮件: one mail local mode wrote to a file, shown as a reader would see it; with
+    ?download=1 the .eml itself, for a mail program."""
+    mail = selectors.opened_local_mail(request.user, name)
+    if mail is None:
+        raise Http404("没有这封邮件。")
+    if request.GET.get("download") == "1":
+        return download_response(
+            mail.raw, filename=mail.name, actor=request.user, content_type="message/rfc822"
+        )
+    return render(request, "notifications/local_mail.html", {"mail": mail})
 
 
 @role_required(*DEAD_LETTER_ROLES)
@@ -137,5 +162,6 @@ def retry(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, f"已重新投递给 {delivery.user.first_name or delivery.user}。")
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
+        # A URL, never a view name: redirect("甲") tried to reverse it (a 500, issue 17 sweep).
+        return HttpResponseRedirect(target)
     return redirect("notifications:dead_letters")

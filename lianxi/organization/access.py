@@ -176,6 +176,22 @@ def can_manage_people(user: Any) -> bool:
     return has_role(user, *PEOPLE_MANAGERS)
 
 
+def manages_lockouts(membership: Membership | None) -> bool:
+    """登录锁定 is a security control (GB/T 22239 8.1.4.1 b): the security administrator's."""
+    return membership is not None and membership.active and membership.role == Role.SECURITY_ADMIN
+
+
+def can_manage_lockouts(user: Any) -> bool:
+    return manages_lockouts(membership_of(user))
+
+
+def require_lockout_manager(user: Any) -> Membership:
+    membership = membership_of(user)
+    if not manages_lockouts(membership):
+        raise PermissionDenied("只有安全管理员可以查看和解除登录锁定。")
+    return membership  # type: ignore[return-value]
+
+
 def role_required(
     *roles: str,
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
@@ -225,6 +241,15 @@ def visible_duties(user: Any) -> QuerySet[Duty]:
     if mechanism_id is None:
         return Duty.objects.none()
     return Duty.objects.filter(unit__mechanism_id=mechanism_id)
+
+
+def visible_unit_people(user: Any) -> QuerySet[Membership]:
+    """The people the unit pages list (active memberships of the joint meeting's units): seen
+    by whoever sees the catalogue, found by name in the search box."""
+    mechanism_id = _catalogue_mechanism_id(user)
+    if mechanism_id is None:
+        return Membership.objects.none()
+    return Membership.objects.filter(unit__mechanism_id=mechanism_id, active=True)
 
 
 def visible_clauses(user: Any) -> QuerySet[Clause]:

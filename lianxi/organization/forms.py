@@ -1,7 +1,9 @@
 from django import forms
 
+from lianxi.core.forms import Form
 
-class RulesUploadForm(forms.Form):
+
+class RulesUploadForm(Form):
     """The rules document to import: .txt (UTF-8 or GB18030/GBK) or .docx."""
 
     file = forms.FileField(

@@ -14,13 +14,14 @@ Every refusal is a :class:`RulesParseError` whose Chinese message says what is w
 from __future__ import annotations
 
 import hashlib
-import io
 import re
 import unicodedata
-import zipfile
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from typing import Any
 
+from lianxi.core.docx_safe import DocxLimits, DocxRefused, iter_body, local_name
 from lianxi.core.exceptions import ApplicationError
 from lianxi.core.numbering import chinese_numeral
 
@@ -216,11 +217,19 @@ def _latin(char: str) -> bool:
     return char.isascii() and char.isalnum()
 
 
-def _join(left: str, right: str) -> str:
-    """Join a wrapped line: no space between CJK characters, one between Latin words."""
-    if left and right and _latin(left[-1]) and _latin(right[0]):
-        return f"{left} {right}"
-    return left + right
+def _join_all(parts: Iterable[str]) -> str:
+    """Join wrapped lines: no space between CJK characters, one between Latin words.
+
+    All at once, in linear time: joining them one by one copied the growing text each time (a
+    5 MB file of wrapped lines took minutes)."""
+    out: list[str] = []
+    for part in parts:
+        if not part:
+            continue
+        if out and _latin(out[-1][-1]) and _latin(part[0]):
+            out.append(" ")
+        out.append(part)
+    return "".join(out)
 
 
 def _squeeze(text: str) -> str:
@@ -339,7 +348,7 @@ class _Cell:
     paragraphs: list[str]
     continued: bool = False  # the lower part of a vertically merged cell (w:vMerge "continue")
 
-    @property
+    @cached_property
     def text(self) -> str:
         return _squeeze("".join(self.paragraphs))
 
@@ -354,64 +363,83 @@ class _Table:
 
 
 def _docx_text(data: bytes) -> tuple[str, list[_Table]]:
+    """The paragraphs and tables of a .docx, read through :mod:`lianxi.core.docx_safe` (entities
+    off, no DTD, size, part-count, element and time limits), one body element at a time."""
+    text = _DocxText()
     try:
-        import docx  # python-docx
-        from docx.opc.exceptions import PackageNotFoundError
-    except ImportError as exc:  # pragma: no cover - python-docx is a dependency
-        raise RulesParseError("服务器未安装 python-docx，无法读取 .docx 文件。") from exc
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
-        raise RulesParseError(
-            "文件不是有效的 .docx 文档（可能已损坏或只是改了扩展名）。"
-            "请在 Word/WPS 中重新另存为 .docx。"
-        ) from exc
-    except Exception as exc:  # lxml and zip errors of a damaged package
-        raise RulesParseError("无法打开 .docx 文档：文件已损坏。请重新另存为 .docx。") from exc
-    paragraphs: list[str] = []
-    tables: list[_Table] = []
-    line_count = 0
+        for child in iter_body(data, limits=DocxLimits.from_settings(max_bytes=MAX_BYTES)):
+            tag = local_name(child)
+            if tag == "p":
+                text.add(_paragraph_text(child))
+            elif tag == "tbl":
+                text.add_table(child)
+    except DocxRefused as exc:
+        raise RulesParseError(exc.message) from exc
+    return "\n".join(text.paragraphs), text.tables
 
-    def add(text: str) -> None:
-        nonlocal line_count
-        paragraphs.append(text)
-        line_count += 1 + text.count("\n")
 
-    body = document.element.body
-    for child in body.iterchildren():
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            add(_paragraph_text(child))
-        elif tag == "tbl":
-            # Cells in reading order, each paragraph a line of the text, as the document shows.
-            first = line_count + 1
-            rows: list[list[_Cell]] = []
-            for tr in child.iterchildren(f"{_W}tr"):
-                row: list[_Cell] = []
-                before = tr.find(f"{_W}trPr/{_W}gridBefore")
-                row.extend(_Cell([]) for _ in range(_int_attr(before, 0)))
-                for tc in tr.iterchildren(f"{_W}tc"):
-                    texts = [_paragraph_text(p) for p in tc.iter(f"{_W}p")]
-                    for text in texts:
-                        add(text)
-                    merge = tc.find(f"{_W}tcPr/{_W}vMerge")
-                    continued = merge is not None and merge.get(f"{_W}val") in (None, "continue")
-                    cell = _Cell(texts, continued)
-                    row.extend([cell] * max(1, _int_attr(tc.find(f"{_W}tcPr/{_W}gridSpan"), 1)))
-                rows.append(row)
-            tables.append(_Table(first, line_count, rows))
-    return "\n".join(paragraphs), tables
+class _DocxText:
+    """The document's text as it is read: each paragraph a line, each table's cells in reading
+    order (each of their paragraphs a line of the text, as the document shows them)."""
+
+    def __init__(self) -> None:
+        self.paragraphs: list[str] = []
+        self.tables: list[_Table] = []
+        self.line_count = 0
+
+    def add(self, text: str) -> None:
+        self.paragraphs.append(text)
+        self.line_count += 1 + text.count("\n")
+
+    def add_table(self, tbl: Any) -> None:
+        first = self.line_count + 1
+        rows: list[list[_Cell]] = []
+        for tr in tbl.iterchildren(f"{_W}tr"):
+            row: list[_Cell] = []
+            before = tr.find(f"{_W}trPr/{_W}gridBefore")
+            row.extend(_Cell([]) for _ in range(_span(before, 0, len(row))))
+            for count, tc in enumerate(tr.iterchildren(f"{_W}tc"), start=1):
+                if count > MAX_TABLE_COLUMNS:
+                    raise RulesParseError(
+                        f"文档中的第 {len(self.tables) + 1} 个表格有一行超过 {MAX_TABLE_COLUMNS} 列"
+                        f"（Word 表格最多 {MAX_TABLE_COLUMNS} 列），文件可能已损坏。"
+                        "请在 Word/WPS 中检查该表格后重新保存。"
+                    )
+                texts = [_paragraph_text(p) for p in tc.iter(f"{_W}p")]
+                for text in texts:
+                    self.add(text)
+                merge = tc.find(f"{_W}tcPr/{_W}vMerge")
+                continued = merge is not None and merge.get(f"{_W}val") in (None, "continue")
+                cell = _Cell(texts, continued)
+                span = _span(tc.find(f"{_W}tcPr/{_W}gridSpan"), 1, len(row))
+                row.extend([cell] * max(1, span))  # a merged cell repeats
+            rows.append(row)
+        self.tables.append(_Table(first, self.line_count, rows))
+
+
+# Word's own limit on a table's columns. A merge (w:gridSpan) or an offset (w:gridBefore) is
+# counted in grid columns: a file may write any number there (a 324 KB file with spans of a
+# million columns took 36.5 s and 1.8 GB), so spans end at this column and a row of more cells
+# than this is refused: a row holds at most twice this many entries.
+MAX_TABLE_COLUMNS = 63
+
+
+def _span(node: Any, default: int, used: int) -> int:
+    """The grid columns a cell spans (or a row skips), within what is left of the row."""
+    return min(_int_attr(node, default), max(0, MAX_TABLE_COLUMNS - used))
 
 
 def _int_attr(node: Any, default: int) -> int:
     value = node.get(f"{_W}val") if node is not None else None
-    return int(value) if value is not None and value.isdigit() else default
+    if value is None or not (value.isascii() and value.isdigit()) or len(value) > 6:
+        return default  # absent, or not a plain number ("²", "1e9", a thousand digits)
+    return int(value)
 
 
 def _paragraph_text(p: Any) -> str:
     parts: list[str] = []
     for node in p.iter():
-        tag = node.tag.rsplit("}", 1)[-1]
+        tag = local_name(node)  # "" for an entity reference: never text of its own
         if tag == "t" and node.text:
             parts.append(node.text)
         elif tag == "tab":
@@ -501,6 +529,24 @@ def _is_section_start(text: str) -> bool:
     return marker_of(text) is not None and "通知" not in text
 
 
+_NOTICE_TITLE_RE = re.compile(r"关于印发《?(.+?)》?的通知")
+
+
+def _notice_title(text: str) -> re.Match[str] | None:
+    """The first "关于印发…的通知" in `text` as ``_NOTICE_TITLE_RE.search`` finds it, linearly.
+
+    The search alone retries from every "关于印发" up to the end of the line: a line of them
+    without "的通知" took 36 s. A match starts at the first one or nowhere (a later start needs
+    "的通知" later still), and ends at the first "的通知" that can close it."""
+    start = text.find("关于印发")
+    if start < 0:
+        return None
+    end = text.find("的通知", start + len("关于印发") + 1)
+    if end < 0:
+        return None
+    return _NOTICE_TITLE_RE.match(text, start, end + len("的通知"))
+
+
 def _header(lines: list[Line], end: int) -> tuple[str, str, str | None]:
     """Document number, issuer and the title named in the notice ("关于印发…的通知")."""
     number = ""
@@ -513,7 +559,7 @@ def _header(lines: list[Line], end: int) -> tuple[str, str, str | None]:
         squeezed = _squeeze(text)
         if not issuer and (m := re.match(r"^(.{2,40}?)文件$", squeezed)):
             issuer = m[1]
-        if notice_title is None and (m := re.search(r"关于印发《?(.+?)》?的通知", squeezed)):
+        if notice_title is None and (m := _notice_title(squeezed)):
             notice_title = m[1]
             if not issuer and (m2 := re.match(r"^(.{2,40}?)关于印发", squeezed)):
                 issuer = m2[1]
@@ -548,7 +594,7 @@ class _OpenClause:
     parent_anchor: str
     heading: str
     level: int
-    paragraphs: list[str]
+    paragraphs: list[list[str]]  # each paragraph as its wrapped lines, joined when parsed
     children: dict[str, int] = field(default_factory=dict)  # style -> last number
     # The rank of its numbering style: a child's style must rank below it (一、 > （一） > 1.).
     # A section ranks as its level; an article ranks above every numbering style.
@@ -556,15 +602,14 @@ class _OpenClause:
 
     def add_paragraph(self, text: str) -> None:
         """A line that does not follow a sentence's end continues the paragraph (a wrap)."""
-        if self.paragraphs and not self.paragraphs[-1].endswith(tuple(_SENTENCE_END)):
-            self.paragraphs[-1] = _join(self.paragraphs[-1], text)
+        if self.paragraphs and not self.paragraphs[-1][-1].endswith(tuple(_SENTENCE_END)):
+            self.paragraphs[-1].append(text)
         else:
-            self.paragraphs.append(text)
+            self.paragraphs.append([text])
 
     def parsed(self) -> ParsedClause:
-        return ParsedClause(
-            self.anchor, self.parent_anchor, self.heading, "\n".join(self.paragraphs), self.level
-        )
+        text = "\n".join(_join_all(lines) for lines in self.paragraphs)
+        return ParsedClause(self.anchor, self.parent_anchor, self.heading, text, self.level)
 
 
 def _open_child(stack: list[_OpenClause], marker: Marker) -> list[_OpenClause] | None:
@@ -599,7 +644,7 @@ def _open_child(stack: list[_OpenClause], marker: Marker) -> list[_OpenClause] |
             parent.anchor,
             heading,
             parent.level + 1,
-            [text] if text else [],
+            [[text]] if text else [],
             rank=parent.rank + 1,
         )
         return [*stack[: depth + 1], child]
@@ -627,7 +672,7 @@ def _parse_clauses(lines: list[Line]) -> list[ParsedClause]:
                 last_section = marker.number
                 heading, text = _heading_and_text(marker.rest)
                 clause = _OpenClause(
-                    chinese_numeral(marker.number), "", heading, 1, [text] if text else [], rank=1
+                    chinese_numeral(marker.number), "", heading, 1, [[text]] if text else [], rank=1
                 )
                 clauses.append(clause)
                 stack = [clause]
@@ -695,7 +740,7 @@ def _parse_articles(lines: list[Line]) -> list[ParsedClause]:
                 parent.anchor if parent else "",
                 heading,
                 parent.level + 1 if parent else 1,
-                [text] if text else [],
+                [[text]] if text else [],
             )
             stack = [article]
             clauses.append(article)
@@ -823,10 +868,7 @@ def _parse_duties(
         else:
             lead_in.append(line)
     if not duties:
-        text = ""
-        for line in lead_in:
-            text = _join(text, line.text)
-        return [ParsedDuty(1, "", text)]
+        return [ParsedDuty(1, "", _join_all(line.text for line in lead_in))]
     # Text before the first numbered duty: a lead-in such as "主要职责：" is dropped.
     for line in lead_in:
         if not line.text.endswith(("：", ":")):
@@ -836,9 +878,7 @@ def _parse_duties(
             )
     result: list[ParsedDuty] = []
     for marker, parts in duties:
-        text = ""
-        for part in parts:
-            text = _join(text, part)
+        text = _join_all(parts)
         if not text:
             raise RulesParseError(f"单位“{name}”的职责“{marker.label}”没有内容。")
         result.append(ParsedDuty(marker.number, marker.label, text))
@@ -872,8 +912,10 @@ def _cell(row: list[_Cell], col: int | None) -> _Cell | None:
 def _distinct(row: list[_Cell]) -> list[tuple[int, _Cell]]:
     """The cells of a row with their first grid column; a cell spanning columns counts once."""
     seen: list[tuple[int, _Cell]] = []
+    ids: set[int] = set()
     for col, cell in enumerate(row):
-        if not any(cell is other for _, other in seen):
+        if id(cell) not in ids:
+            ids.add(id(cell))
             seen.append((col, cell))
     return seen
 
@@ -1058,12 +1100,7 @@ def _cell_duties(
     lines = [line for paragraph in paragraphs for line in paragraph]
     if not lines or any(marker_of(line.text) for line in lines):
         return _parse_duties(src, heading, name, lines, units_style="")
-    texts: list[str] = []
-    for paragraph in paragraphs:
-        text = ""
-        for line in paragraph:
-            text = _join(text, line.text)
-        texts.append(text)
+    texts = [_join_all(line.text for line in paragraph) for paragraph in paragraphs]
     if len(texts) > 1 and texts[0].endswith(("：", ":")) and len(texts[0]) <= 12:
         texts.pop(0)  # a lead-in such as "主要职责："
     return [ParsedDuty(number, "", text) for number, text in enumerate(texts, start=1)]

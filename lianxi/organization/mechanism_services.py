@@ -13,6 +13,8 @@ from django.db import transaction
 
 from lianxi.core.audit import audit_record
 from lianxi.core.exceptions import ApplicationError
+from lianxi.core.models import PasswordState
+from lianxi.core.password_services import password_require_change
 
 from .importer import ParsedRules
 from .models import Mechanism, Membership, Unit
@@ -77,6 +79,8 @@ def secretariat_account_create(
         user = get_user_model().objects.create_user(
             username=username, password=initial, first_name="联席办"
         )
+        # Printed by `lianxi setup` / `lianxi mechanism` or shown once: changed at first login.
+        password_require_change(user=user, reason=PasswordState.Reason.FIRST)
     elif Membership.objects.filter(user=user, unit__mechanism=mechanism).exists():
         raise ApplicationError(f"账号“{username}”已在本联席会议任职。", field="username")
     membership = Membership.objects.create(

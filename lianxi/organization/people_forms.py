@@ -5,6 +5,8 @@ from typing import Any
 from django import forms
 from django.contrib.auth.validators import UnicodeUsernameValidator
 
+from lianxi.core.forms import Form
+
 from .models import Membership, Unit
 
 Role = Membership.Role
@@ -24,7 +26,7 @@ def _unit_field(mechanism_id: int) -> forms.ModelChoiceField:
     )
 
 
-class _PersonFields(forms.Form):
+class _PersonFields(Form):
     def __init__(self, *args: Any, roles: list[str], mechanism_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"] = _unit_field(mechanism_id)
@@ -81,7 +83,7 @@ class MembershipChangeForm(_PersonFields):
     field_order = ["unit", "role", "name", "title", "phone", "email"]
 
 
-class PasswordResetForm(forms.Form):
+class PasswordResetForm(Form):
     password = forms.CharField(
         label="新密码",
         required=False,
@@ -91,7 +93,7 @@ class PasswordResetForm(forms.Form):
     )
 
 
-class PeopleFilterForm(forms.Form):
+class PeopleFilterForm(Form):
     unit = forms.TypedChoiceField(label="单位", coerce=int, required=False, empty_value=None)
     role = forms.ChoiceField(
         label="角色", choices=[("", "全部角色"), *Role.choices], required=False

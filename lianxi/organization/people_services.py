@@ -12,22 +12,28 @@ Separation of duties, enforced here as well as on the pages:
 A person is never deleted, only deactivated, so that the record of what they did stays whole.
 """
 
+import ipaddress
 import secrets
 import string
 from typing import Any
 
 from axes.utils import reset as axes_reset
 from django.contrib.auth import get_user_model, password_validation
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from lianxi.core import lockout
 from lianxi.core.audit import audit_record
 from lianxi.core.exceptions import ApplicationError
+from lianxi.core.models import PasswordState
+from lianxi.core.password_services import password_require_change
+from lianxi.core.passwords import remember_current_password
 
 from .access import (
     acts_elsewhere,
     can_manage,
+    manages_lockouts,
     require_account_manage,
     require_manage,
     require_role_grant,
@@ -116,6 +122,8 @@ def person_create(
         initial = generate_password()
     user.set_password(initial)
     user.save()
+    # The secretariat typed or saw it: the person chooses their own at the first login.
+    password_require_change(user=user, reason=PasswordState.Reason.FIRST)
     membership = Membership.objects.create(
         user=user, unit=unit, role=role, title=title.strip(), phone=phone.strip()
     )
@@ -242,7 +250,8 @@ def person_password_reset(
     *, actor: Membership, membership: Membership, password: str | None = None
 ) -> str:
     """Sets a new password (typed, or generated and returned once). The person's open sessions
-    end, because Django ties a session to the password hash."""
+    end, because Django ties a session to the password hash, and the next login must change it
+    (GB/T 22239 8.1.4.1 a: only the person knows their password)."""
     membership = Membership.objects.select_related("user", "unit").get(pk=membership.pk)
     require_account_manage(actor, membership)
     user = membership.user
@@ -251,8 +260,10 @@ def person_password_reset(
         new = password
     else:
         new = generate_password()
+    remember_current_password(user)  # the person's own may not come back after the reset
     user.set_password(new)
     user.save(update_fields=["password"])
+    password_require_change(user=user, reason=PasswordState.Reason.RESET)
     audit_record(
         actor=actor,
         action="person.password_reset",
@@ -283,5 +294,32 @@ def person_otp_reset(*, actor: Membership, membership: Membership) -> int:
     removed, _ = TOTPDevice.objects.filter(user=membership.user).delete()
     audit_record(
         actor=actor, action="person.otp_reset", target=membership, data={"devices_removed": removed}
+    )
+    return removed
+
+
+@transaction.atomic
+def address_unlock(*, actor: Membership, ip: str) -> int:
+    """The security administrator lifts the lock on an address (too many failed logins from it,
+    whatever the accounts). Failures against an account that is itself locked stay: that lock is
+    lifted per person. Returns the failure records removed."""
+    if not manages_lockouts(actor):
+        raise PermissionDenied("只有安全管理员可以解除地址的登录锁定。")
+    text = ip.strip()
+    try:
+        text = str(ipaddress.ip_address(text))
+    except ValueError as exc:
+        raise ApplicationError(
+            f"“{text[:60]}”不是有效的 IP 地址，请从锁定列表中选择要解除的地址。", field="ip"
+        ) from exc
+    removed = lockout.address_unlock_records(text)
+    audit_record(
+        actor=actor,
+        action="lockout.address_unlock",
+        data={
+            "ip": text,
+            "attempts_removed": removed,
+            "still_locked": lockout.address_locked(text),
+        },
     )
     return removed

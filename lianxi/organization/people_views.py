@@ -7,22 +7,27 @@ other role get 403; a visitor who is not logged in goes to the login page.
 from collections.abc import Iterable
 from typing import Any
 
-from axes.models import AccessAttempt
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from lianxi.core import lockout
 from lianxi.core.exceptions import ApplicationError
-from lianxi.core.pages import add_service_error
+from lianxi.core.pages import add_service_error, form_errors
 
 from . import people_services as services
-from .access import PEOPLE_MANAGERS, person_for, require_role, role_required, visible_people
+from .access import (
+    PEOPLE_MANAGERS,
+    manages_lockouts,
+    person_for,
+    require_role,
+    role_required,
+    visible_people,
+)
 from .models import Membership
 from .people_forms import (
     MembershipChangeForm,
@@ -43,18 +48,8 @@ def people_queryset(user: Any) -> QuerySet[Membership]:
 
 
 def locked_usernames(usernames: Iterable[str]) -> set[str]:
-    """Which of these accounts django-axes currently locks out (one query)."""
-    names = list(usernames)
-    if not names:
-        return set()
-    since = timezone.now() - settings.AXES_COOLOFF_TIME
-    return set(
-        AccessAttempt.objects.filter(
-            username__in=names,
-            failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
-            attempt_time__gte=since,
-        ).values_list("username", flat=True)
-    )
+    """Which of these accounts are locked out now (core.lockout: by account, from any address)."""
+    return lockout.locked_usernames(usernames)
 
 
 def _manager(request: HttpRequest) -> Membership:
@@ -99,6 +94,7 @@ def people_list(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "query": query.urlencode(),
             "can_create": bool(services.roles_manageable_by(manager)),
+            "can_manage_lockouts": manages_lockouts(manager),
         },
     )
 
@@ -128,13 +124,34 @@ def person_create(request: HttpRequest) -> HttpResponse:
         except ApplicationError as exc:
             add_service_error(form, exc)
         else:
-            # Shown once, in this response only: never put in a message, a cookie or a log.
-            return render(
-                request,
-                "organization/people_password.html",
-                {"person": membership, "password": password, "created": True},
-            )
+            messages.success(request, f"已创建 {membership.display_name} 的账号。")
+            _keep_password_for_one_display(request, membership, password, created=True)
+            return redirect("organization:person_edit", pk=membership.pk)
     return render(request, "organization/people_form.html", {"form": form, "person": None})
+
+
+ONE_TIME_SECRET_KEY = "organization:shown_once"  # noqa: S105 (a session key, not a secret)
+
+
+def _keep_password_for_one_display(
+    request: HttpRequest, membership: Membership, password: str, *, created: bool
+) -> None:
+    """Post/redirect/get: a refresh must not create the account (or reset the password) again,
+    yet the password is shown once. It waits in the server-side session (never in a message, a
+    cookie or a log) until the person's page shows it, which removes it."""
+    request.session[ONE_TIME_SECRET_KEY] = {
+        "pk": membership.pk,
+        "password": password,
+        "created": created,
+    }
+
+
+def _password_to_show(request: HttpRequest, membership: Membership) -> dict[str, Any] | None:
+    kept = request.session.get(ONE_TIME_SECRET_KEY)
+    if not kept or kept.get("pk") != membership.pk:
+        return None
+    del request.session[ONE_TIME_SECRET_KEY]
+    return {"password": kept["password"], "created": kept["created"]}
 
 
 @never_cache
@@ -179,6 +196,9 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "person": membership,
             "password_form": PasswordResetForm(),
             "locked": bool(locked_usernames([membership.user.username])),
+            "shown_password": _password_to_show(request, membership)
+            if request.method == "GET"
+            else None,
         },
     )
 
@@ -197,11 +217,9 @@ def person_password_reset(request: HttpRequest, pk: int) -> HttpResponse:
         except ApplicationError as exc:
             messages.error(request, f"密码未重置：{exc.message}")
         else:
-            return render(
-                request,
-                "organization/people_password.html",
-                {"person": membership, "password": password, "created": False},
-            )
+            _keep_password_for_one_display(request, membership, password, created=False)
+    else:
+        messages.error(request, f"密码未重置：{form_errors(form)}")
     return redirect("organization:person_edit", pk=membership.pk)
 
 

@@ -1,6 +1,8 @@
-"""Units, their duties (annex) and the clauses of the rules in force, for the search box.
+"""Units, their duties (annex), their people and the clauses of the rules in force, for the
+search box.
 
-Inside people see the catalogue and the rules, so they find all three (access.py says who).
+Inside people see the catalogue, the unit pages and the rules, so they find all four (access.py
+says who). People are found by name, with their unit, role, post and phone.
 """
 
 from urllib.parse import quote
@@ -11,8 +13,8 @@ from django.utils.timezone import localdate
 
 from lianxi.search.registry import register
 
-from .access import visible_clauses, visible_duties, visible_units
-from .models import Clause, Duty, RulesDocument, Unit
+from .access import visible_clauses, visible_duties, visible_unit_people, visible_units
+from .models import Clause, Duty, Membership, RulesDocument, Unit
 
 
 def clauses_in_force() -> QuerySet[Clause]:
@@ -54,6 +56,35 @@ register(
     visible=visible_duties,
     indexable=lambda: Duty.objects.filter(valid_to__isnull=True).select_related("unit"),
     order=20,
+)
+
+
+def _person_title(membership: Membership) -> str:
+    return f"{membership.display_name}（{membership.unit.name} · {membership.get_role_display()}）"
+
+
+def _person_body(membership: Membership) -> str:
+    parts = [membership.unit.name, membership.get_role_display(), membership.title]
+    return "；".join(p for p in parts if p) + (
+        f"\n电话：{membership.phone}" if membership.phone else ""
+    )
+
+
+register(
+    "person",
+    Membership,
+    label="人员",
+    title=_person_title,
+    body=_person_body,
+    url=lambda m: reverse("organization:unit", args=[m.unit_id]) + f"#person-{m.pk}",
+    unit_ids=lambda m: [m.unit_id],
+    date=lambda m: None,
+    visible=visible_unit_people,
+    # Names live on the user: the kind is small and compared in full on every tick.
+    indexable=lambda: Membership.objects.filter(active=True, user__is_active=True).select_related(
+        "user", "unit"
+    ),
+    order=25,
 )
 
 register(

@@ -1,3 +1,5 @@
+from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
@@ -67,14 +69,34 @@ def clauses_of(document: RulesDocument) -> QuerySet[Clause]:
     return Clause.objects.filter(document=document).order_by("order")
 
 
-def secretariat_users(mechanism_id: int) -> list[Any]:
-    """The secretariat's active people: they receive what is addressed to the joint meeting."""
+def _role_users(mechanism_id: int, role: str) -> list[Any]:
     return [
         m.user
         for m in Membership.objects.filter(
-            unit__mechanism_id=mechanism_id,
-            role=Membership.Role.SECRETARIAT,
-            active=True,
-            user__is_active=True,
+            unit__mechanism_id=mechanism_id, role=role, active=True, user__is_active=True
         ).select_related("user")
     ]
+
+
+def secretariat_users(mechanism_id: int) -> list[Any]:
+    """The secretariat's active people: they receive what is addressed to the joint meeting."""
+    return _role_users(mechanism_id, Membership.Role.SECRETARIAT)
+
+
+def government_users(mechanism_id: int) -> list[Any]:
+    """The government office's active readers of the joint meeting (the same-level government)."""
+    return _role_users(mechanism_id, Membership.Role.GOVERNMENT)
+
+
+def unit_people(unit_ids: Iterable[int]) -> dict[tuple[int, str], list[Any]]:
+    """The active liaisons and members of the units, by (unit id, role): who a reminder to a
+    unit reaches, the liaison first and then the member (督办 四(二), 征求意见 三(二))."""
+    people: dict[tuple[int, str], list[Any]] = defaultdict(list)
+    for membership in Membership.objects.filter(
+        unit_id__in=unit_ids,
+        active=True,
+        user__is_active=True,
+        role__in=[Membership.Role.LIAISON, Membership.Role.MEMBER],
+    ).select_related("user"):
+        people[(membership.unit_id, membership.role)].append(membership.user)
+    return people

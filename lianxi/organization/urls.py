@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import import_views, people_views, views
+from . import import_views, lockout_views, people_views, views
 
 app_name = "organization"
 
@@ -19,4 +19,16 @@ urlpatterns = [
     path("people/<int:pk>/reactivate/", people_views.person_reactivate, name="person_reactivate"),
     path("people/<int:pk>/unlock/", people_views.person_unlock, name="person_unlock"),
     path("people/<int:pk>/otp-reset/", people_views.person_otp_reset, name="person_otp_reset"),
+    # 登录锁定, the security administrator's: lockout_views.py.
+    path("people/locks/", lockout_views.lockouts, name="lockouts"),
+    path(
+        "people/locks/<int:pk>/unlock/",
+        lockout_views.lockout_account_unlock,
+        name="lockout_account_unlock",
+    ),
+    path(
+        "people/locks/address/unlock/",
+        lockout_views.lockout_address_unlock,
+        name="lockout_address_unlock",
+    ),
 ]

@@ -5,6 +5,7 @@ from lianxi.core.access import allowed_by
 
 from . import selectors
 from .access import can_import_rules, can_view_catalogue, require_membership, unit_for
+from .models import Unit
 from .unit_sections import unit_sections
 
 
@@ -13,14 +14,16 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     """职责分工 (annex): every unit, its numbered duties, its member and liaison."""
     mechanism = require_membership(request.user).unit.mechanism
     units = selectors.catalogue_listing(mechanism)
-    members = [u for u in units if u.kind == "member"]
+    members = [u for u in units if u.kind == Unit.Kind.MEMBER]
+    others = [u for u in units if u.kind != Unit.Kind.MEMBER]
     return render(
         request,
         "organization/catalogue.html",
         {
             "mechanism": mechanism,
             "can_import": can_import_rules(request.user),
-            "units": units,
+            "units": members,
+            "other_units": others,
             "member_count": len(members),
             "duty_count": sum(len(u.current_duties) for u in units),  # type: ignore[attr-defined,misc]
         },

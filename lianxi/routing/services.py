@@ -12,6 +12,7 @@ from django.db import transaction
 
 from lianxi.core.audit import audit_record
 from lianxi.core.exceptions import ApplicationError
+from lianxi.core.text import text_problem
 from lianxi.organization.access import user_of
 from lianxi.organization.models import Mechanism, Unit
 
@@ -30,6 +31,15 @@ def thesaurus_entry_create(
     """The secretariat adds a term and what it leads to (e.g. 矽肺 → 尘肺); routing merges it
     with the shipped thesaurus from the next matter on."""
     term = (term or "").strip()
+    # The platform's text policy here too, for any caller without the page's form.
+    for field, label, value in (
+        ("term", "词语", term),
+        ("targets", "指向", targets),
+        ("note", "说明", note),
+    ):
+        problem = text_problem(value or "", "line")
+        if problem is not None:
+            raise ApplicationError(f"{label}{problem}", field=field)
     words = split_targets(targets)
     if not term:
         raise ApplicationError("请填写词语。", field="term")

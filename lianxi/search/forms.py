@@ -2,12 +2,13 @@ from typing import Any
 
 from django import forms
 
+from lianxi.core.forms import Form
 from lianxi.organization.models import Unit
 
 from .registry import registrations
 
 
-class SearchForm(forms.Form):
+class SearchForm(Form):
     q = forms.CharField(label="关键词", max_length=200, required=False)
     kind = forms.MultipleChoiceField(label="类型", required=False)
     unit = forms.ModelChoiceField(

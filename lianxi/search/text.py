@@ -26,6 +26,15 @@ from lianxi import chinese_text
 STOPWORDS = frozenset("的了和与及或在是对等把被也并之其于为以由将就都而有")
 MAX_QUERY_TOKENS = 12
 
+# 文号 (document numbers) as people write and type them: 〔2026〕2号, [2026]2号, （2026）2号,
+# 2026年2号, 2026年第2号, "2026 2号". jieba cuts each form differently, so each becomes one more
+# word, the same for all forms: 2026年2号. A query holding a number searches for that word.
+DOC_NUMBER = re.compile(
+    r"(?<!\d)((?:19|20)\d{2})\s*[〕\])）】]?\s*(?:年\s*)?(?:第\s*)?(\d{1,5})\s*号"
+)
+# Part of the tokenizer's signature: an index made before the 文号 words is rebuilt.
+WORDS_VERSION = "docno1"
+
 _lock = threading.Lock()
 _tokenizer: jieba.Tokenizer | None = None
 _signature = ""
@@ -40,6 +49,7 @@ def tokenizer() -> jieba.Tokenizer:
                 # signed; a new name would rebuild every index for the same cuts.
                 _signature = (
                     f"jieba-{jieba.__version__}+routing-{chinese_text.domain_words_digest()}"
+                    f"+{WORDS_VERSION}"
                 )
                 _tokenizer = chinese_text.new_tokenizer(words=chinese_text.read_domain_words())
     return _tokenizer
@@ -61,7 +71,13 @@ def words(text: str) -> list[str]:
     if not text:
         return []
     flat = unicodedata.normalize("NFKC", text)
-    return [w for w in map(normalise, chinese_text.segments(tokenizer(), flat, search=True)) if w]
+    found = [w for w in map(normalise, chinese_text.segments(tokenizer(), flat, search=True)) if w]
+    return found + document_numbers(flat)
+
+
+def document_numbers(text: str) -> list[str]:
+    """The 文号 in `text`, each as the one word 2026年2号 (see DOC_NUMBER)."""
+    return [f"{int(y)}年{int(n)}号" for y, n in DOC_NUMBER.findall(text)]
 
 
 def tokens_of(text: str) -> str:
@@ -72,7 +88,12 @@ def query_words(query: str) -> list[str]:
     """The distinct words of a query, in order, at most MAX_QUERY_TOKENS."""
     seen: dict[str, None] = {}
     known = tokenizer().FREQ
-    for chunk in unicodedata.normalize("NFKC", query[:200]).split():
+    flat = unicodedata.normalize("NFKC", query[:200])
+    # A 文号 is searched as its one word, whichever form it was typed in.
+    for number in document_numbers(flat):
+        seen.setdefault(number, None)
+    flat = DOC_NUMBER.sub(" ", flat)
+    for chunk in flat.split():
         # A chunk that is itself a dictionary word is searched as that word: jieba may cut a
         # short query apart (达人 → 达 人) where, inside the longer text of a record, search
         # mode emits it whole.

@@ -1,5 +1,13 @@
 """电子邮件: to the address on the person's account, unless they switched it off; the message's
-files (a meeting's .ics) travel as attachments."""
+files travel as attachments.
+
+A calendar invitation (a file of type ``text/calendar`` with a ``method``, e.g. a meeting's
+.ics as ``text/calendar; method=REQUEST``) is also the message's alternative to its text (iMIP,
+RFC 6047 §2.4): ``multipart/mixed`` of ``multipart/alternative`` (text/plain, then the
+text/calendar part with its method and charset=utf-8, no file name) and the .ics attached. This
+is the shape Outlook, Apple Mail and Thunderbird show as an invitation to accept; a calendar that
+is only attached shows as a file.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.conf import settings
 from django.core.mail import EmailMessage, mailers
+
+from lianxi.core.text import one_line
 
 from . import ChannelSpec, DeliveryFailed, absolute_url
 
@@ -42,6 +52,7 @@ def attachment_part(filename: str, content: bytes, mimetype: str) -> MIMEPart:
     Django's `EmailMessage.attach()` takes only a bare ``type/subtype``, so the part is built
     here: text is re-encoded as UTF-8, anything else goes as base64 bytes.
     """
+    filename = one_line(filename)  # a header parameter: one line, whatever was stored
     header = content_type(mimetype)
     maintype, subtype = header.get_content_maintype(), header.get_content_subtype()
     params = {k: str(v) for k, v in header["Content-Type"].params.items()}
@@ -73,14 +84,63 @@ def attachment_part(filename: str, content: bytes, mimetype: str) -> MIMEPart:
     return part
 
 
+def calendar_alternative(content: bytes, mimetype: str) -> MIMEPart | None:
+    """The invitation as the message's text/calendar alternative, for a file that is one (a
+    text/calendar with a method whose text reads as its charset); None for any other file."""
+    header = content_type(mimetype)
+    if header.get_content_type() != "text/calendar":
+        return None
+    params = {k.lower(): str(v) for k, v in header["Content-Type"].params.items()}
+    method = params.get("method", "").upper()
+    if not method:
+        return None
+    try:
+        text = bytes(content).decode(params.get("charset", "utf-8"))
+    except (LookupError, UnicodeDecodeError):
+        return None
+    part = MIMEPart(policy=mime_policy)
+    part.set_content(text, subtype="calendar", charset="utf-8", params={"method": method})
+    return part
+
+
+class _InvitationEmail(EmailMessage):
+    """Django's message with the invitation, if any, as its text body's alternative.
+
+    (EmailMultiAlternatives cannot give a text/calendar part its ``method`` parameter.)"""
+
+    def __init__(self, *args: Any, invitation: MIMEPart | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.invitation = invitation
+
+    def _add_bodies(self, msg: Any) -> None:
+        super()._add_bodies(msg)  # type: ignore[misc]
+        if self.invitation is not None:
+            msg.make_alternative()
+            msg.attach(self.invitation)
+
+
 def _send_email(delivery: Delivery) -> None:
     message = delivery.message
     lines = [message.body.rstrip()] if message.body.strip() else []
     if message.url:
         lines.append(f"查看详情：{absolute_url(message.url)}")
     lines.append(f"——{settings.LIANXI_PLATFORM_NAME}平台（系统自动发送，请勿直接回复）")
-    email = EmailMessage(
-        subject=message.subject,
+    attachments = list(message.attachments.all())
+    # One invitation per message: the first calendar file that is one (a mail client shows a
+    # single invitation; any other .ics stays a file).
+    invitation = next(
+        (
+            part
+            for part in (calendar_alternative(bytes(a.content), a.mimetype) for a in attachments)
+            if part is not None
+        ),
+        None,
+    )
+    email = _InvitationEmail(
+        invitation=invitation,
+        # One line even for a message stored before notify() made its subject one (a line
+        # break in a Subject is refused by Django: the mail would never go).
+        subject=one_line(message.subject),
         body="\n\n".join(lines) + "\n",
         to=[delivery.address],
         headers={
@@ -96,7 +156,7 @@ def _send_email(delivery: Delivery) -> None:
             "Auto-Submitted": "auto-generated",
         },
     )
-    for attachment in message.attachments.all():
+    for attachment in attachments:
         email.attach(
             attachment_part(attachment.filename, bytes(attachment.content), attachment.mimetype)
         )

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from lianxi.core.audit import audit_record
 from lianxi.core.exceptions import ApplicationError
+from lianxi.core.text import one_line
 from lianxi.organization.access import mechanism_id_of, user_of
 from lianxi.organization.models import Mechanism, Membership, Unit
 
@@ -122,7 +123,7 @@ def _clean_attachments(attachments: Sequence[Attachment] | None) -> list[Message
             raise ApplicationError(
                 "附件应为（文件名, 内容, 类型）三项。", field="attachments"
             ) from None
-        filename = os.path.basename(str(filename or "").replace("\\", "/")).strip()
+        filename = one_line(os.path.basename(str(filename or "").replace("\\", "/")))
         if not filename or len(filename) > 200:
             raise ApplicationError(
                 "附件文件名不能为空，也不能超过 200 个字符。", field="attachments"
@@ -168,7 +169,9 @@ def notify(
     `mechanism` (optional): the joint meeting the message belongs to; by default the one of the
     units addressed, else of the actor, else the one all its recipients share.
     """
-    subject = (subject or "").strip()
+    # One line, whatever the domain built it from (a title sent with a line break by another
+    # system reached no one: Django refuses such a Subject and the delivery died, issue 17).
+    subject = one_line(subject or "")
     kind = (kind or "").strip()
     if not subject:
         raise ApplicationError("消息标题不能为空。", field="subject")

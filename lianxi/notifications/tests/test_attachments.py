@@ -158,3 +158,31 @@ def test_text_that_is_not_valid_in_its_charset_goes_as_bytes() -> None:
     part = attachment_part("x.txt", PDF, "text/plain; charset=utf-8")
     assert part.get_content_type() == "application/octet-stream"
     assert part.get_payload(decode=True) == PDF
+
+
+def test_an_invitation_is_also_the_mails_calendar_alternative(
+    smtp: SmtpServer, health_liaison: Any
+) -> None:
+    """iMIP (RFC 6047): a text/calendar file with a method is the text's alternative part as
+    well (Outlook shows an invitation, not a file); a calendar without a method is a file only."""
+    import email as email_lib
+    import email.policy
+
+    send(health_liaison, attachments=[("meeting.ics", ICS, ICS_TYPE)])
+    send(health_liaison, attachments=[("feed.ics", ICS, "text/calendar; charset=UTF-8")])
+    deliveries_dispatch()
+    invitation, plain_file = (
+        email_lib.message_from_bytes(m.raw, policy=email.policy.default)
+        for m in smtp.recorder.received
+    )
+    alternative = next(invitation.iter_parts())
+    assert alternative.get_content_type() == "multipart/alternative"
+    text, calendar = alternative.iter_parts()
+    assert text.get_content_type() == "text/plain"
+    assert content_type(str(calendar["Content-Type"])) == (
+        "text/calendar",
+        {"charset": "utf-8", "method": "REQUEST"},
+    )
+    assert calendar.get_content().encode() == ICS
+    assert next(plain_file.iter_parts()).get_content_type() == "text/plain"
+    assert [a.get_filename() for a in plain_file.iter_attachments()] == ["feed.ics"]

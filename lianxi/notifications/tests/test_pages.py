@@ -240,6 +240,24 @@ def test_dead_letter_query_count_does_not_grow(
     assert response.content.decode().count('id="dead-') == 30
 
 
+def test_retrying_deliveries_do_not_grow_the_query_count(
+    login: Any,
+    clerk: Any,
+    health_liaison: Any,
+    other_liaison: Any,
+    django_assert_max_num_queries: Any,
+) -> None:
+    for _ in range(20):
+        for person in (health_liaison, other_liaison):
+            delivery = message_to(person)
+            email = delivery.message.deliveries.get(channel="email")
+            Delivery.objects.filter(pk=email.pk).update(attempts=2, last_error="连接超时")
+    client = login(clerk)
+    with django_assert_max_num_queries(10):  # measured: 9
+        response = client.get(DEAD)
+    assert response.content.decode().count('id="retrying-') == 30
+
+
 def test_inbox_pages_keep_the_unread_filter(login: Any, health_liaison: Any) -> None:
     for n in range(31):
         notify(recipients=[health_liaison], kind="test", subject=f"第{n}条", body="", url="/")

@@ -74,3 +74,46 @@ def test_rules_page_shows_clauses_with_stable_anchors(login, clerk, mechanism):
     body = login(clerk).get("/units/rules/").content.decode()
     assert 'id="三(一)1"' in body
     assert "全体会议原则上每年召开一次" in body
+
+
+def _section(body: str, anchor: str) -> str:
+    start = body.index(f'id="{anchor}"')
+    return body[start : body.index("</section>", start)]
+
+
+def test_catalogue_numbers_15_member_units_and_shows_the_government_office_apart(
+    login, clerk, unit_named
+):
+    """附件 (成员单位职责分工), issue 18: the catalogue says 15 units and numbered a 16th
+    (市政府办公室, not a member unit): the member units are counted and numbered, the city
+    government office stands apart."""
+    body = login(clerk).get("/units/").content.decode()
+    assert '<b id="unit-count">15</b>' in body
+    assert '<span class="num">15.</span>' in body
+    assert '<span class="num">16.</span>' not in body
+    gov = unit_named("市政府办公室")
+    others = body[body.index('id="other-units"') :]
+    assert f'id="unit-{gov.pk}"' in others
+    assert f'id="unit-{gov.pk}"' not in body[: body.index('id="other-units"')]
+    assert "市政府办公室" in others
+    assert "不是成员单位" in others
+
+
+def test_catalogue_says_unregistered_for_a_missing_liaison(login, clerk, unit_named):
+    """四(一), issue 18: an unregistered liaison showed as an empty "联络员："."""
+    body = login(clerk).get("/units/").content.decode()
+    # 市总工会 has nobody registered in the fixtures; 市卫生健康委 has a member but no liaison.
+    union = _section(body, f"unit-{unit_named('市总工会').pk}")
+    assert "联络员：未登记" in union
+    assert "成员：未登记" in union
+    assert "联络员：</" not in body and "联络员： </" not in body
+
+
+def test_shipped_rules_text_reads_和_not_and() -> None:
+    """The shipped rules text had "技术规范 and 职业健康监督管理指导意见" (三(二)): the original
+    means 和."""
+    from pathlib import Path
+
+    text = (Path(__file__).parents[1] / "rules" / "xinyang-2023.txt").read_text(encoding="utf-8")
+    assert "技术规范和职业健康监督管理指导意见" in text
+    assert " and " not in text

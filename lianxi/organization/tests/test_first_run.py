@@ -29,6 +29,11 @@ def test_setup_imports_default_rules_and_prints_a_working_first_account_附件()
     client = Client()
     response = client.post("/account/login/", {"username": username, "password": password})
     assert response.status_code == 302
+    # Issue 17 (GB/T 22239 8.1.4.1 a): the printed password is changed before any page.
+    assert client.get("/units/")["Location"].startswith("/account/password/")
+    new = "Mishu-own-2026"
+    data = {"old_password": password, "new_password1": new, "new_password2": new}
+    assert client.post("/account/password/", data).status_code == 302
     assert client.get("/units/").status_code == 200
 
 

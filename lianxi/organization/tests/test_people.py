@@ -307,13 +307,62 @@ def test_create_person_page_shows_the_initial_password_once(
             "password": "",
         },
     )
-    assert response.status_code == 200
-    assert "no-store" in response["Cache-Control"]
-    page = response.content.decode()
+    assert response.status_code == 302
+    shown = client.get(response["Location"])
+    assert "no-store" in shown["Cache-Control"]
+    page = shown.content.decode()
     assert "只显示这一次" in page
     password = page.split('id="new-password">')[1].split("<")[0]
     assert can_login("yibao", password)
     assert password not in client.get("/units/people/").content.decode()
+
+
+def test_creating_a_person_redirects_so_a_refresh_does_not_submit_again(
+    login: Callable[[Any], Client], clerk: Any, unit_named: Callable[[str], Unit]
+) -> None:
+    """Issue 18: "账号已创建" was the answer to the POST at /units/people/new/, so a refresh
+    submitted the form again. Now the POST redirects (PRG) to the person's page, which shows
+    the one-time password once (kept in the server-side session for one display only)."""
+    client = login(clerk)
+    response = client.post(
+        "/units/people/new/",
+        {
+            "unit": unit_named("市医保局").pk,
+            "role": "liaison",
+            "name": "钱联络",
+            "username": "yibao",
+            "email": "",
+            "phone": "",
+            "title": "",
+            "password": "",
+        },
+    )
+    membership = Membership.objects.get(user__username="yibao")
+    assert response.status_code == 302
+    assert response["Location"] == f"/units/people/{membership.pk}/"
+    first = client.get(response["Location"]).content.decode()
+    assert "账号已创建" in first
+    password = first.split('id="new-password">')[1].split("<")[0]
+    assert can_login("yibao", password)
+    # A refresh is a GET of the person's page: nothing is created again, the password is gone.
+    again = client.get(response["Location"]).content.decode()
+    assert password not in again and 'id="new-password"' not in again
+    assert Membership.objects.filter(user__username="yibao").count() == 1
+    assert password not in str(dict(client.session))
+
+
+def test_a_password_reset_redirects_and_shows_the_password_once(
+    login: Callable[[Any], Client], clerk: Any, health_liaison: Any
+) -> None:
+    client = login(clerk)
+    target = Membership.objects.get(user=health_liaison)
+    response = client.post(f"/units/people/{target.pk}/password/", {"password": ""})
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "密码已重置" in page
+    new = page.split('id="new-password">')[1].split("<")[0]
+    assert can_login(health_liaison.username, new)
+    assert 'id="new-password"' not in client.get(response["Location"]).content.decode()
 
 
 def test_create_person_page_bad_input_in_chinese(
@@ -395,7 +444,9 @@ def test_edit_deactivate_and_reset_through_the_pages(
         "member",
         "张成员",
     )
-    page = client.post(f"/units/people/{target.pk}/password/", {"password": ""}).content.decode()
+    page = client.post(
+        f"/units/people/{target.pk}/password/", {"password": ""}, follow=True
+    ).content.decode()
     new = page.split('id="new-password">')[1].split("<")[0]
     assert can_login("hrss", new)
     client.post(f"/units/people/{target.pk}/deactivate/")

@@ -13,7 +13,7 @@ from lianxi.organization.models import Membership
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_clerk_creates_a_liaison_and_sees_the_password_once(
+def test_clerk_creates_a_liaison_and_sees_the_password_once_surviving_a_refresh(
     browser_login: Any, clerk: Any, health_liaison: Any, screenshot_dir: Any
 ) -> None:
     page = browser_login(clerk)
@@ -28,9 +28,16 @@ def test_clerk_creates_a_liaison_and_sees_the_password_once(
     page.click("button:has-text('创建账号')")
     # The click returns once the answer is committed, not parsed: wait for the words.
     expect(page.locator("p.warning")).to_contain_text("只显示这一次")
+    expect(page.locator("#shown-password")).to_contain_text("账号已创建")
+    assert "/units/people/new/" not in page.url  # post/redirect/get
     assert len(page.inner_text("#new-password")) >= 14
     page.screenshot(path=str(screenshot_dir / "people-created.png"), full_page=True)
     assert Membership.objects.get(user__username="yibao").unit.name == "市医保局"
+    page.reload()  # a GET: nothing is submitted again, the password is not shown again
+    expect(page.locator("h1")).to_contain_text("钱联络")
+    expect(page.locator("#new-password")).to_have_count(0)
+    assert Membership.objects.filter(user__username="yibao").count() == 1
+    page.screenshot(path=str(screenshot_dir / "people-created-refreshed.png"), full_page=True)
 
 
 @override_settings(LIANXI_REQUIRE_OTP=True)

@@ -104,6 +104,21 @@ def test_only_the_secretariat_extends_the_thesaurus(
     assert not ThesaurusEntry.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "field,value", [("term", "矽\x00肺"), ("targets", "尘肺\x1b"), ("note", "第一行\n第二行")]
+)
+def test_the_thesaurus_page_refuses_control_characters_and_line_breaks(
+    login: Callable[[Any], Client], clerk: Any, field: str, value: str
+) -> None:
+    """Issue 17 (text at one boundary): the page posted its fields without a form, so NUL was
+    stored (a 500 on PostgreSQL); now the field is refused in Chinese and nothing is written."""
+    values = {"term": "筛沙", "targets": "粉尘", "note": "", field: value}
+    response = login(clerk).post("/routing/thesaurus/", values)
+    assert response.status_code == 400
+    assert "含有不能保存的" in response.content.decode() or "不能换行" in response.content.decode()
+    assert not ThesaurusEntry.objects.exists()
+
+
 def test_thesaurus_page_queries_do_not_grow_with_entries(
     login: Callable[[Any], Client], clerk: Any, mechanism: Any, django_assert_max_num_queries: Any
 ) -> None:

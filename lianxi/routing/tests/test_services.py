@@ -1,8 +1,6 @@
 """Routing writes (二(四)): thesaurus entries, decisions recorded by the domains, the cache."""
 
-import time
 from collections.abc import Callable
-from statistics import median
 from typing import Any
 
 import pytest
@@ -46,6 +44,19 @@ def test_bad_thesaurus_entries_are_refused_in_chinese(
     with pytest.raises(ApplicationError, match=message):
         services.thesaurus_entry_create(
             mechanism=mechanism, term=term, targets=targets, actor=clerk
+        )
+    assert not ThesaurusEntry.objects.exists()
+
+
+def test_the_thesaurus_service_refuses_control_characters(mechanism: Any, clerk: Any) -> None:
+    """Issue 17 (text at one boundary): any caller, not only the page's form."""
+    with pytest.raises(ApplicationError, match="含有不能保存的"):
+        services.thesaurus_entry_create(
+            mechanism=mechanism, term="矽\x00肺", targets="尘肺", note="x", actor=clerk
+        )
+    with pytest.raises(ApplicationError, match="含有不能保存的"):
+        services.thesaurus_entry_create(
+            mechanism=mechanism, term="矽肺", targets="尘肺", note="x\x1b", actor=clerk
         )
     assert not ThesaurusEntry.objects.exists()
 
@@ -120,19 +131,16 @@ def test_the_index_is_rebuilt_when_duties_change(mechanism: Any) -> None:
     assert selectors.route(mechanism, "无人机巡检").lead.name == "市科技局"  # type: ignore[union-attr]
 
 
-def test_loading_under_two_seconds_and_routing_under_50_ms(mechanism: Any) -> None:
-    """二(四): loading (dictionary, thesaurus, duty index) < 2 s; one matter < 50 ms median."""
+def test_a_cold_load_routes_like_a_warm_one(mechanism: Any) -> None:
+    """二(四): the index loaded cold (dictionary, thesaurus and duties re-read) routes the same
+    matters to the same units as the cached one. Its speed is `make bench`'s routing figures."""
     from lianxi import chinese_text
     from lianxi.routing import engine
 
+    texts = ["工人血铅超标，厂里一直不管", "家里因病致贫", "工地粉尘大"]
+    warm = [selectors.route(mechanism, text).lead for text in texts]
     engine._tokenizer.cache_clear()
     chinese_text.general_words.cache_clear()
-    start = time.perf_counter()
-    selectors.router_for(mechanism)
-    assert time.perf_counter() - start < 2.0
-    samples = []
-    for text in ["工人血铅超标，厂里一直不管", "家里因病致贫", "工地粉尘大"] * 10:
-        start = time.perf_counter()
-        selectors.route(mechanism, text)
-        samples.append(time.perf_counter() - start)
-    assert median(samples) < 0.05
+    selectors.clear_cache()
+    assert [selectors.route(mechanism, text).lead for text in texts] == warm
+    assert all(lead is not None for lead in warm)

@@ -129,6 +129,7 @@ def record(
         resolution="各成员单位按职责落实尘肺病患者救治救助。", lead=medical,
     )  # fmt: skip
     meetings.minutes_approve(minutes=minutes, actor=sec)
+    meetings.minutes_sign_off(minutes=minutes, signer_name="赵主任", actor=sec)
     meetings.minutes_issue(minutes=minutes, actor=sec)
     minutes.refresh_from_db()
 

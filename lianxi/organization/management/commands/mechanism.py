@@ -75,7 +75,7 @@ class Command(BaseCommand):
         if created.password is None:
             self.stdout.write("该账号原已存在，沿用原密码；登录后可在页首切换联席会议。")
         else:
-            self.stdout.write(f"密码（只显示这一次）：{created.password}")
+            self.stdout.write(f"密码（只显示这一次，首次登录时须修改）：{created.password}")
         if not PlatformOperator.objects.exists():
             # With two joint meetings the shared working-day calendar is no secretariat's.
             self.stderr.write(

@@ -31,6 +31,8 @@ class Command(BaseCommand):
                 "--threads", "4",
                 "--access-logfile", "-",
                 "--graceful-timeout", "5",
+                # gunicorn's largest: the API's lookups (谁来管) carry their text in the query.
+                "--limit-request-line", "8190",
             ],
             env=env,
         )  # fmt: skip

@@ -37,5 +37,6 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"\n{bar}\n第一个账号（联席会议办公室）已创建，密码只显示这一次：\n"
                 f"  用户名：{user.username}\n  密  码：{password}\n"
+                "首次登录时须先修改这个密码（设置只有您知道的新密码）。\n"
                 f"登录后请在“人员”页面为各成员单位添加成员和联络员。\n{bar}\n"
             )
