@@ -46,6 +46,7 @@ NOT_FOUND = (
 LIST_REFUSED = "您的角色无权查看事故信息。"
 REGISTER_REFUSED = "只有联席会议办公室和各单位的联席会议成员、联络员可以登记职业病危害事故。"
 SECRETARIAT_ONLY = "只有联席会议办公室可以进行此项操作。"
+ACTION_REFUSED = "只有被通报单位的联席会议成员或联络员可以报告本单位的处置情况。"
 
 
 # --- seeing ---------------------------------------------------------------------------------
@@ -147,6 +148,13 @@ def handles_incidents(user: Any) -> bool:
     return is_secretariat(membership_of(user))
 
 
+def oversees_incidents(user: Any) -> bool:
+    """The government office: sees every incident of its joint meeting, acts on none (its
+    home shows them read-only)."""
+    membership = membership_of(user)
+    return sees_all(membership) and not is_secretariat(membership)
+
+
 def require_secretariat(user: Any, incident: Incident | None = None) -> Membership:
     membership = membership_of(user)
     if not is_secretariat(membership):
@@ -170,6 +178,13 @@ def own_notice(membership: Membership | None, incident: Incident) -> IncidentNot
     return incident.notices.filter(unit_id=membership.unit_id).first()
 
 
+def sees_action(perms: "IncidentPermissions", notice: IncidentNotice) -> bool:
+    """处置情况 is reported to the secretariat: it and the government office see every unit's,
+    a notified unit its own; other notified units do not."""
+    own = perms.own_notice
+    return perms.sees_all or (own is not None and own.pk == notice.pk)
+
+
 @dataclass(frozen=True)
 class IncidentPermissions:
     """What a person who sees an incident may do with it: the page's forms and the API's links."""
@@ -186,6 +201,7 @@ class IncidentPermissions:
     can_close: bool
     can_withdraw: bool
     can_acknowledge: bool
+    can_report_action: bool
     can_export_cap: bool
 
 
@@ -223,6 +239,8 @@ def incident_permissions(
         can_close=managing and has_final,
         can_withdraw=managing,
         can_acknowledge=own is not None and own.acknowledged_at is None,
+        # 处置情况: the notified unit, while the incident is open.
+        can_report_action=own is not None and is_open,
         # CAP: the person's own notice, or the first one sent; none before anything was sent.
         can_export_cap=bool(notices),
     )

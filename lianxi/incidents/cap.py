@@ -1,9 +1,14 @@
 """CAP 1.2 (OASIS Common Alerting Protocol) for incident notices and reports (三(四)2, 二(四)).
 
 Every notice (通报) is an ``Alert``; a follow-up (续报) or final report (终报) is an ``Update``
-whose ``references`` chain it to the first alert of the incident and to the updates before it;
-a withdrawn incident is a ``Cancel`` referencing all of them. Scope is ``Restricted``: incident
-details are personal data for the joint meeting only.
+whose ``references`` name every message sent before it (each unit's Alert and the earlier
+Updates, so every recipient finds all it holds); a withdrawn incident is a ``Cancel``
+referencing all of them. Scope is ``Restricted``: incident details are personal data for the
+joint meeting only.
+
+A message is built once, when it is sent, and stored as sent (`CapMessage`): reading it again
+returns those bytes, whatever the incident says now (a 续报 or a regrade is a new Update, never a
+changed Alert). Messages sent before they were stored are built from the record as a fallback.
 
 One structure, `CapAlert`, is built from the database and then written either as XML
 (`to_xml`, valid against the OASIS schema) or as JSON (`to_dict`, for the API), so both say the
@@ -15,7 +20,7 @@ from __future__ import annotations
 
 import re
 import urllib.parse
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -25,8 +30,10 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from lxml import etree
 
+from lianxi.core.text import one_line
+
 from .grading import grade_label
-from .models import Incident, IncidentNotice, IncidentUpdate
+from .models import CapMessage, Incident, IncidentNotice, IncidentUpdate
 
 CAP_NS = "urn:oasis:names:tc:emergency:cap:1.2"
 CAP_CONTENT_TYPE = "application/cap+xml; charset=utf-8"
@@ -110,7 +117,7 @@ def cap_time(moment: datetime) -> str:
     return timezone.localtime(moment).replace(microsecond=0).isoformat()
 
 
-def _token(text: str) -> str:
+def token(text: str) -> str:
     """CAP identifiers and senders may contain neither spaces nor commas (nor '<' or '&')."""
     return re.sub(r"[\s,<&]+", "-", text.strip()) or "-"
 
@@ -119,9 +126,9 @@ def cap_sender() -> str:
     """The platform's sender id: ``LIANXI_CAP_SENDER`` or lianxi@<the site's host>."""
     configured = getattr(settings, "LIANXI_CAP_SENDER", "")
     if configured:
-        return _token(str(configured))
+        return token(str(configured))
     host = urllib.parse.urlsplit(settings.LIANXI_SITE_URL).hostname or "lianxi.localhost"
-    return _token(f"lianxi@{host}")
+    return token(f"lianxi@{host}")
 
 
 def severity_of(grade: str) -> str:
@@ -150,9 +157,13 @@ def incident_web_url(incident: Incident) -> str:
 
 
 def area_desc(incident: Incident) -> str:
+    """The county, then the address; the county once when the address already names it."""
     enterprise = incident.enterprise
     place = enterprise.address or incident.location
-    return "".join(part for part in (enterprise.county, place) if part) or incident.location
+    county = enterprise.county
+    if county and place and county in place:
+        return place
+    return "".join(part for part in (county, place) if part) or incident.location
 
 
 def incident_description(incident: Incident) -> str:
@@ -214,11 +225,6 @@ def _info(incident: Incident, *, urgency: str, headline: str, description: str) 
 # --- Messages from the database ----------------------------------------------------------
 
 
-def first_notice(incident: Incident) -> IncidentNotice | None:
-    """The first alert of an incident: the earliest notice (ties broken by id)."""
-    return incident.notices.order_by("sent_at", "id").first()
-
-
 def notice_cap(notice: IncidentNotice) -> CapAlert:
     """A notice (通报) to one unit: msgType Alert."""
     incident = notice.incident
@@ -226,7 +232,7 @@ def notice_cap(notice: IncidentNotice) -> CapAlert:
     info = _info(
         incident,
         urgency="Immediate",
-        headline=f"{incident.title}（{_grade_label(incident)}）",
+        headline=f"{one_line(incident.title)}（{_grade_label(incident)}）",
         description=incident_description(incident)
         + (f"\n通报理由：{notice.reason}" if notice.reason else ""),
     )
@@ -234,54 +240,75 @@ def notice_cap(notice: IncidentNotice) -> CapAlert:
         f"请{notice.unit.name}于 {due:%Y年%m月%d日 %H:%M} 前在平台确认收到，并按职责做好处置。"
     )
     return CapAlert(
-        identifier=_token(notice.cap_identifier),
+        identifier=token(notice.cap_identifier),
         sender=cap_sender(),
         sent=cap_time(notice.sent_at),
         msg_type="Alert",
-        incidents=_token(incident.reference),
+        incidents=token(incident.reference),
         info=info,
     )
 
 
 def _update_reference(update: IncidentUpdate, sender: str) -> CapReference:
-    return CapReference(sender, _token(update.cap_identifier), cap_time(update.created_at))
+    return CapReference(sender, token(update.cap_identifier), cap_time(update.created_at))
+
+
+def _notice_reference(notice: IncidentNotice, sender: str) -> CapReference:
+    return CapReference(sender, token(notice.cap_identifier), cap_time(notice.sent_at))
+
+
+def _stored_sender(obj: IncidentNotice | IncidentUpdate) -> str | None:
+    message = stored(obj)
+    return message.sender if message is not None else None
+
+
+def _references(
+    notices: Iterable[IncidentNotice],
+    updates: Iterable[IncidentUpdate],
+    *,
+    before: IncidentUpdate | None = None,
+) -> list[CapReference]:
+    """Every message sent before `before` (everything if None), oldest first: each unit's Alert
+    and the earlier Updates, so that the Update (or Cancel) names all a recipient holds. A
+    message's sender is the one it was stored with."""
+    sender = cap_sender()
+    items = [
+        ((n.sent_at, 0, n.pk), _notice_reference(n, _stored_sender(n) or sender))
+        for n in notices
+        if before is None or n.sent_at <= before.created_at
+    ] + [
+        ((u.created_at, 1, u.pk), _update_reference(u, _stored_sender(u) or sender))
+        for u in updates
+        if before is None or (u.created_at, u.pk) < (before.created_at, before.pk)
+    ]
+    return [ref for _, ref in sorted(items, key=lambda item: item[0])]
 
 
 def _chain(incident: Incident, *, before: IncidentUpdate | None = None) -> list[CapReference]:
-    """The first alert, then the updates before `before` (all of them if None), oldest first."""
-    refs: list[CapReference] = []
-    first = first_notice(incident)
-    if first is not None:
-        refs.append(notice_cap(first).reference)
-    sender = cap_sender()
-    for update in incident.updates.order_by("created_at", "id"):
-        if before is not None and (update.created_at, update.pk) >= (
-            before.created_at,
-            before.pk,
-        ):
-            break
-        refs.append(_update_reference(update, sender))
-    return refs
+    """`_references` of the incident's messages, read from the database."""
+    return _references(
+        incident.notices.select_related("cap_message"),
+        incident.updates.select_related("cap_message"),
+        before=before,
+    )
 
 
 def update_caps(
-    updates: Sequence[IncidentUpdate], *, first: IncidentNotice | None
+    updates: Sequence[IncidentUpdate], *, notices: Sequence[IncidentNotice]
 ) -> list[CapAlert]:
-    """`update_cap` of each of an incident's updates (all of them, oldest first), with the
-    chain built from the list in hand instead of read again for each update."""
-    sender = cap_sender()
-    head = [notice_cap(first).reference] if first is not None else []
+    """The message of each of an incident's updates (all of them, oldest first): the stored
+    one as sent, else built with the chain made from the lists in hand."""
     return [
-        update_cap(
-            update,
-            references=head + [_update_reference(u, sender) for u in updates[:n]],
-        )
-        for n, update in enumerate(updates)
+        sent_message(update)
+        if stored(update) is not None
+        else update_cap(update, references=_references(notices, updates, before=update))
+        for update in updates
     ]
 
 
 def update_cap(update: IncidentUpdate, *, references: list[CapReference] | None = None) -> CapAlert:
-    """A follow-up (续报) or final report (终报): msgType Update, chained to the first alert.
+    """A follow-up (续报) or final report (终报): msgType Update, referencing every message sent
+    before it.
 
     `references`: the chain, when the caller has it already (see `update_caps`)."""
     incident = update.incident
@@ -300,18 +327,18 @@ def update_cap(update: IncidentUpdate, *, references: list[CapReference] | None 
     info = _info(
         incident,
         urgency="Past" if final else "Immediate",
-        headline=f"{incident.title}（{_grade_label(incident)}）{label}",
+        headline=f"{one_line(incident.title)}（{_grade_label(incident)}）{label}",
         description=description,
     )
     info.parameters = _parameters(
         incident, poisoned=update.poisoned_count, deaths=update.death_count
     )
     return CapAlert(
-        identifier=_token(update.cap_identifier),
+        identifier=token(update.cap_identifier),
         sender=cap_sender(),
         sent=cap_time(update.created_at),
         msg_type="Update",
-        incidents=_token(incident.reference),
+        incidents=token(incident.reference),
         references=_chain(incident, before=update) if references is None else references,
         note=label,
         info=info,
@@ -319,7 +346,7 @@ def update_cap(update: IncidentUpdate, *, references: list[CapReference] | None 
 
 
 def cancel_identifier(incident: Incident) -> str:
-    return _token(f"{incident.reference}.cancel")
+    return token(f"{incident.reference}.cancel")
 
 
 def cancel_cap(incident: Incident, *, reason: str, sent: datetime | None = None) -> CapAlert:
@@ -329,10 +356,65 @@ def cancel_cap(incident: Incident, *, reason: str, sent: datetime | None = None)
         sender=cap_sender(),
         sent=cap_time(sent or timezone.now()),
         msg_type="Cancel",
-        incidents=_token(incident.reference),
+        incidents=token(incident.reference),
         references=_chain(incident),
         note=f"撤销通报：{reason.strip() or '未说明理由'}",
     )
+
+
+# --- Sent messages --------------------------------------------------------------------------
+
+
+def stored(obj: IncidentNotice | IncidentUpdate) -> CapMessage | None:
+    """The message stored when `obj` was sent (None for one sent before messages were kept)."""
+    try:
+        return obj.cap_message
+    except CapMessage.DoesNotExist:
+        return None
+
+
+def record_sent(
+    alert: CapAlert,
+    *,
+    incident: Incident,
+    sent_at: datetime,
+    notice: IncidentNotice | None = None,
+    update: IncidentUpdate | None = None,
+) -> CapMessage:
+    """Store a message as it goes out; from then on it is read back, never rebuilt."""
+    return CapMessage.objects.create(
+        incident=incident,
+        msg_type=alert.msg_type,
+        identifier=alert.identifier,
+        sender=alert.sender,
+        sent=alert.sent,
+        sent_at=sent_at,
+        notice=notice,
+        update=update,
+        xml=to_xml(alert),
+    )
+
+
+def attachment(message: CapMessage) -> tuple[str, bytes, str]:
+    """The stored message as a mail attachment (filename, bytes, type)."""
+    return (f"{message.identifier}.xml", bytes(message.xml), "application/cap+xml")
+
+
+def _built(obj: IncidentNotice | IncidentUpdate) -> CapAlert:
+    return notice_cap(obj) if isinstance(obj, IncidentNotice) else update_cap(obj)
+
+
+def sent_xml(obj: IncidentNotice | IncidentUpdate) -> bytes:
+    """The bytes of a notice's Alert or an update's Update as sent: the stored message, else
+    (sent before messages were kept) built from the record."""
+    message = stored(obj)
+    return bytes(message.xml) if message is not None else to_xml(_built(obj))
+
+
+def sent_message(obj: IncidentNotice | IncidentUpdate) -> CapAlert:
+    """`sent_xml`'s message as a structure (for `to_dict`)."""
+    message = stored(obj)
+    return from_xml(bytes(message.xml)) if message is not None else _built(obj)
 
 
 # --- Writing: XML and JSON ------------------------------------------------------------------
@@ -435,3 +517,51 @@ def to_dict(alert: CapAlert) -> dict[str, Any]:
             }
         )
     return data
+
+
+def _find(parent: Any, tag: str) -> str:
+    return str(parent.findtext(f"{{{CAP_NS}}}{tag}") or "")
+
+
+def from_xml(xml: bytes) -> CapAlert:
+    """A stored message read back (its JSON is then `to_dict` of what was sent)."""
+    root = etree.fromstring(xml)
+    refs = []
+    for group in _find(root, "references").split():
+        sender, identifier, sent = group.split(",", 2)
+        refs.append(CapReference(sender, identifier, sent))
+    alert = CapAlert(
+        identifier=_find(root, "identifier"),
+        sender=_find(root, "sender"),
+        sent=_find(root, "sent"),
+        msg_type=_find(root, "msgType"),
+        incidents=_find(root, "incidents"),
+        references=refs,
+        note=_find(root, "note"),
+        status=_find(root, "status"),
+        scope=_find(root, "scope"),
+        restriction=_find(root, "restriction"),
+    )
+    element = root.find(f"{{{CAP_NS}}}info")
+    if element is not None:
+        area = element.find(f"{{{CAP_NS}}}area")
+        alert.info = CapInfo(
+            event=_find(element, "event"),
+            urgency=_find(element, "urgency"),
+            severity=_find(element, "severity"),
+            certainty=_find(element, "certainty"),
+            headline=_find(element, "headline"),
+            description=_find(element, "description"),
+            area_desc=_find(area, "areaDesc") if area is not None else "",
+            sender_name=_find(element, "senderName"),
+            instruction=_find(element, "instruction"),
+            web=_find(element, "web"),
+            onset=_find(element, "onset"),
+            parameters=[
+                (_find(p, "valueName"), _find(p, "value"))
+                for p in element.findall(f"{{{CAP_NS}}}parameter")
+            ],
+            language=_find(element, "language") or LANGUAGE,
+            categories=tuple(str(c.text or "") for c in element.findall(f"{{{CAP_NS}}}category")),
+        )
+    return alert

@@ -1,6 +1,10 @@
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
+
+from lianxi.core.dates import cn_datetime
+from lianxi.core.forms import Form
 
 from . import grading
 from .models import Incident, IncidentUpdate
@@ -29,7 +33,7 @@ def _text(label: str, rows: int = 2, required: bool = False) -> forms.CharField:
     )
 
 
-class IncidentForm(forms.Form):
+class IncidentForm(Form):
     """Only parses; the rules (counts, times, credit code) are the service's, so the page and
     the API give the same messages."""
 
@@ -55,7 +59,7 @@ class IncidentForm(forms.Form):
     trend = _text("发展趋势")
 
 
-class NotifyForm(forms.Form):
+class NotifyForm(Form):
     units = forms.MultipleChoiceField(
         label="通报单位",
         widget=forms.CheckboxSelectMultiple,
@@ -67,20 +71,43 @@ class NotifyForm(forms.Form):
         self.fields["units"].choices = choices or []  # type: ignore[attr-defined]
 
 
-class UpReportForm(forms.Form):
+class UpReportForm(Form):
+    """Which report went up (the first report, a 续报 or the 终报), to whom, how."""
+
+    report = forms.ChoiceField(label="报告", required=False)
     recipient = forms.ChoiceField(label="报告对象")
     channel = forms.CharField(
         label="报送方式", max_length=50, required=False, help_text="如：电话、传真、政务内网"
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, updates: Sequence[IncidentUpdate] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.updates = {str(u.pk): u for u in updates}
+        self.fields["report"].choices = [("", "首次报告")] + [  # type: ignore[attr-defined]
+            (str(u.pk), f"{u.get_kind_display()}（{cn_datetime(u.created_at)}）") for u in updates
+        ]
+        if not updates:  # only the first report to choose: nothing to ask
+            self.fields["report"].widget = forms.HiddenInput()
         self.fields["recipient"].choices = [  # type: ignore[attr-defined]
             (r, r) for r in grading.report_recipients()
         ]
 
+    def chosen_update(self) -> IncidentUpdate | None:
+        return self.updates.get(self.cleaned_data.get("report") or "")
 
-class UpdateForm(forms.Form):
+
+class ActionForm(Form):
+    """处置情况: what the notified unit did."""
+
+    text = forms.CharField(
+        label="本单位处置情况",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "请填写本单位的处置情况。"},
+    )
+
+
+class UpdateForm(Form):
     kind = forms.ChoiceField(label="类型", choices=IncidentUpdate.Kind.choices)
     text = _text("内容", 4, required=True)
     poisoned_count = forms.IntegerField(
@@ -93,9 +120,9 @@ class UpdateForm(forms.Form):
     )  # fmt: skip
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(Form):
     reason = _text("撤销理由", 2, required=True)
 
 
-class CloseForm(forms.Form):
+class CloseForm(Form):
     investigation_result = _text("调查处理结果", 4, required=True)

@@ -86,3 +86,13 @@ def report_recipients() -> list[str]:
     return list(
         getattr(settings, "LIANXI_INCIDENT_REPORT_RECIPIENTS", None) or DEFAULT_REPORT_RECIPIENTS
     )
+
+
+def government_recipient() -> str:
+    """The same-level government among the recipients (报告本级政府): its accounts on the platform
+    are told. ``LIANXI_INCIDENT_GOVERNMENT_RECIPIENT``, else the first naming a 政府."""
+    configured = getattr(settings, "LIANXI_INCIDENT_GOVERNMENT_RECIPIENT", "")
+    if configured:
+        return str(configured)
+    recipients = report_recipients()
+    return next((r for r in recipients if "政府" in r), recipients[0] if recipients else "")

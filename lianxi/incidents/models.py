@@ -99,6 +99,11 @@ class UpReport(models.Model):
     )
     channel = models.CharField("报送方式", max_length=50, blank=True)
     on_time = models.BooleanField("按时")
+    # Which report went up: the first report (None), or a 续报 / 终报.
+    update = models.ForeignKey(
+        "IncidentUpdate", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="up_reports", verbose_name="续报或终报",
+    )  # fmt: skip
 
     class Meta:
         ordering = ["incident", "sent_at"]
@@ -128,6 +133,12 @@ class IncidentNotice(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     level = models.PositiveSmallIntegerField(choices=Level.choices, default=Level.SENT)
+    # 处置情况: what the notified unit did, reported back to the secretariat.
+    action_text = models.TextField("处置情况", blank=True)
+    action_reported_at = models.DateTimeField("处置情况报告时间", null=True, blank=True)
+    action_reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     # Each reference to an earlier notice of the same incident chains CAP updates to it.
     cap_identifier = models.CharField(max_length=100, unique=True)
 
@@ -200,3 +211,38 @@ class TimelineEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.text}"
+
+
+class CapMessage(models.Model):
+    """A CAP 1.2 message as it was sent (三(四)2): its bytes never change afterwards.
+
+    An Alert per notice, an Update per 续报 / 终报, a Cancel for a withdrawal. Later facts go out
+    as new messages whose references name these by (sender, identifier, sent) as stored here.
+    """
+
+    class Type(models.TextChoices):
+        ALERT = "Alert", "通报"
+        UPDATE = "Update", "续报或终报"
+        CANCEL = "Cancel", "撤销"
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="cap_messages")
+    msg_type = models.CharField(max_length=10, choices=Type.choices)
+    identifier = models.CharField(max_length=100, unique=True)
+    sender = models.CharField(max_length=200)
+    sent = models.CharField("sent（CAP）", max_length=40)
+    sent_at = models.DateTimeField()
+    notice = models.OneToOneField(
+        IncidentNotice, on_delete=models.CASCADE, null=True, blank=True, related_name="cap_message"
+    )
+    update = models.OneToOneField(
+        IncidentUpdate, on_delete=models.CASCADE, null=True, blank=True, related_name="cap_message"
+    )
+    xml = models.BinaryField("CAP XML")
+
+    class Meta:
+        ordering = ["incident", "sent_at", "id"]
+        verbose_name = "CAP 消息"
+        verbose_name_plural = "CAP 消息"
+
+    def __str__(self) -> str:
+        return f"{self.msg_type} {self.identifier}"

@@ -6,11 +6,18 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
+from lianxi.core.dates import cn_month_day, cn_time
 from lianxi.organization.access import acts_for_unit, membership_of
 
 from . import access, grading, selectors
+from .models import IncidentNotice
 
 PANEL_MAX = 12
+
+
+def _at(moment: Any) -> str:
+    """12月3日 14:00"""
+    return f"{cn_month_day(moment)} {cn_time(moment)}"
 
 
 def secretariat_incidents(user: Any) -> dict[str, Any] | None:
@@ -18,14 +25,18 @@ def secretariat_incidents(user: Any) -> dict[str, Any] | None:
         return None
     now = timezone.now()
     entries: list[dict[str, Any]] = []
-    for notice in selectors.red_alerts(user)[:PANEL_MAX]:
+    # Overdue at once, computed now: a tick escalates, but the page does not wait for it.
+    for notice in selectors.overdue_notices(user, now)[:PANEL_MAX]:
+        red = notice.level >= IncidentNotice.Level.RED_ALERT
         entries.append(
             {
-                "text": f"红色警示：{notice.unit.name}未确认通报",
-                "meta": (
-                    f"{notice.incident.title} · 通报于 "
-                    f"{timezone.localtime(notice.sent_at):%m-%d %H:%M}"
+                "text": (
+                    f"红色警示：{notice.unit.name}未确认通报"
+                    if red
+                    else f"{notice.unit.name}逾期未确认通报"
                 ),
+                "meta": f"{notice.incident.title} · 通报于 {_at(notice.sent_at)}"
+                + (f" · {notice.get_level_display()}" if notice.level and not red else ""),
                 "url": reverse("incidents:detail", args=[notice.incident_id]),
                 "level": "danger",
             }
@@ -35,10 +46,7 @@ def secretariat_incidents(user: Any) -> dict[str, Any] | None:
         entries.append(
             {
                 "text": f"{incident.title}（{grading.grade_label(incident.grade)}）",
-                "meta": (
-                    f"报告时限 {timezone.localtime(incident.report_due_at):%m-%d %H:%M}"
-                    f" · {clock.text}"
-                ),
+                "meta": f"报告时限 {_at(incident.report_due_at)} · {clock.text}",
                 "url": reverse("incidents:detail", args=[incident.pk]),
                 "level": "danger" if clock.late else "warning",
             }
@@ -47,8 +55,7 @@ def secretariat_incidents(user: Any) -> dict[str, Any] | None:
         entries.append(
             {
                 "text": f"{incident.title}：逾期报告",
-                "meta": f"时限 {timezone.localtime(incident.report_due_at):%m-%d %H:%M}，"
-                f"{timezone.localtime(incident.reported_at):%m-%d %H:%M} 报告",  # type: ignore[arg-type]
+                "meta": f"时限 {_at(incident.report_due_at)}，{_at(incident.reported_at)} 报告",  # type: ignore[arg-type]
                 "url": reverse("incidents:detail", args=[incident.pk]),
                 "level": "danger",
             }
@@ -56,7 +63,7 @@ def secretariat_incidents(user: Any) -> dict[str, Any] | None:
     return {
         "title": "职业病危害事故",
         "items": entries,
-        "empty": "没有正在计时的事故报告，也没有未确认的红色警示。",
+        "empty": "没有正在计时的事故报告，也没有逾期未确认的通报。",
         "more_url": reverse("incidents:list"),
         "more_text": "事故通报",
     }
@@ -75,7 +82,7 @@ def unit_notices(user: Any) -> dict[str, Any] | None:
             {
                 "text": notice.incident.title,
                 "meta": (
-                    f"请于 {timezone.localtime(notice.ack_due_at):%m-%d %H:%M} 前确认"
+                    f"请于 {_at(notice.ack_due_at)} 前确认"
                     + ("（已超时）" if notice.ack_due_at < now else "")
                 ),
                 "url": reverse("incidents:detail", args=[notice.incident_id]),
@@ -86,4 +93,36 @@ def unit_notices(user: Any) -> dict[str, Any] | None:
         "empty": "",
         "more_url": reverse("incidents:list"),
         "more_text": "事故通报",
+    }
+
+
+def government_incidents(user: Any) -> dict[str, Any] | None:
+    """The government reader's overview (read-only): the joint meeting's open incidents, with
+    their grade, numbers, reporting clock and the units still to acknowledge."""
+    if not access.oversees_incidents(user):
+        return None
+    now = timezone.now()
+    items = []
+    for incident in selectors.open_incidents(user)[:PANEL_MAX]:
+        clock = selectors.clock(incident, now)
+        meta = (
+            f"{grading.grade_label(incident.grade)}事故 · 急性中毒 {incident.poisoned_count} 人，"
+            f"死亡 {incident.death_count} 人 · {clock.text}"
+        )
+        if incident.unacked_count:  # type: ignore[attr-defined]
+            meta += f" · {incident.unacked_count} 个单位未确认"  # type: ignore[attr-defined]
+        items.append(
+            {
+                "text": incident.title,
+                "meta": meta,
+                "url": reverse("incidents:detail", args=[incident.pk]),
+                "level": "danger" if clock.late else "warning",
+            }
+        )
+    return {
+        "title": "职业病危害事故（全市，处置中）",
+        "items": items,
+        "empty": "目前没有处置中的职业病危害事故。",
+        "more_url": reverse("incidents:list"),
+        "more_text": "全部事故",
     }

@@ -18,6 +18,7 @@ def _body(incident: Incident) -> str:
     enterprise = incident.enterprise
     parts = [
         f"用人单位：{enterprise.name}（{enterprise.county}{enterprise.industry}）",
+        f"统一社会信用代码：{enterprise.credit_code}",
         f"地点：{incident.location}",
         f"危害因素：{incident.get_hazard_display()} {incident.substance}".strip(),
         incident.onset,

@@ -8,10 +8,11 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
+from lianxi.core.dates import cn_duration
 from lianxi.organization.models import Unit
 
-from . import access
-from .models import Incident, IncidentNotice
+from . import access, grading
+from .models import Incident, IncidentNotice, IncidentUpdate, UpReport
 
 LIST_PAGE_SIZE = 50
 
@@ -55,9 +56,8 @@ class Clock:
             return "已按时报告" if not self.late else "已报告（超过时限）"
         seconds = int(self.left.total_seconds())
         if seconds >= 0:
-            return f"剩余 {seconds // 3600} 小时 {seconds % 3600 // 60} 分钟"
-        seconds = -seconds
-        return f"已超时 {seconds // 3600} 小时 {seconds % 3600 // 60} 分钟"
+            return f"剩余{cn_duration(seconds // 60)}"
+        return f"已超时{cn_duration(-seconds // 60)}"
 
 
 def clock(incident: Incident, now: datetime | None = None) -> Clock:
@@ -88,16 +88,30 @@ def late_reports(user: Any) -> QuerySet[Incident]:
     )
 
 
-def red_alerts(user: Any) -> QuerySet[IncidentNotice]:
+def overdue_notices(user: Any, now: datetime | None = None) -> QuerySet[IncidentNotice]:
+    """Unacknowledged notices of open incidents whose acknowledgement is overdue, computed when
+    read (not only once a tick escalated them): the window has passed, or an escalation step
+    was taken already (which opens a new window). Red alerts first, then the oldest."""
+    now = now or timezone.now()
     return (
         access.visible_notices(user)
-        .filter(
-            incident__status=Incident.Status.OPEN,
-            acknowledged_at=None,
-            level=IncidentNotice.Level.RED_ALERT,
-        )
+        .filter(incident__status=Incident.Status.OPEN, acknowledged_at=None)
+        .filter(Q(ack_due_at__lte=now) | Q(level__gt=IncidentNotice.Level.SENT))
         .select_related("unit", "incident")
-        .order_by("sent_at", "id")
+        .order_by("-level", "sent_at", "id")
+    )
+
+
+def open_incidents(user: Any) -> QuerySet[Incident]:
+    """The open incidents the person sees, newest first, each with its count of units yet to
+    acknowledge (unacked_count): the government reader's overview."""
+    return (
+        access.visible_incidents(user)
+        .filter(status=Incident.Status.OPEN)
+        .annotate(
+            unacked_count=Count("notices", filter=Q(notices__acknowledged_at=None), distinct=True)
+        )
+        .order_by("-first_reported_at", "-id")
     )
 
 
@@ -125,3 +139,28 @@ def notifiable_units(incident: Incident, *, notified: Iterable[int]) -> QuerySet
         .exclude(pk__in=list(notified))
         .order_by("order", "id")
     )
+
+
+def sent_to(reports: Iterable[UpReport], update: IncidentUpdate | None) -> list[str]:
+    """To whom a report (the first one: `update` None) has been reported up, each once."""
+    key = update.pk if update is not None else None
+    return list(dict.fromkeys(r.recipient for r in reports if r.update_id == key))
+
+
+@dataclass(frozen=True)
+class NextUpReport:
+    report: str  # "" for the first report, else the update's pk
+    recipient: str
+
+
+def next_up_report(updates: list[IncidentUpdate], reports: list[UpReport]) -> NextUpReport:
+    """What the report-up form proposes: the first report while a recipient lacks it (its clock
+    runs), else the newest 续报 / 终报 some recipient lacks; and the first recipient that has not
+    had it — never one already reported to."""
+    recipients = grading.report_recipients()
+    for update in [None, *reversed(updates)]:
+        done = set(sent_to(reports, update))
+        missing = [r for r in recipients if r not in done]
+        if missing:
+            return NextUpReport("" if update is None else str(update.pk), missing[0])
+    return NextUpReport(str(updates[-1].pk) if updates else "", "")

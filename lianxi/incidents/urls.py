@@ -13,7 +13,13 @@ urlpatterns = [
     path("<int:pk>/reports/", views.up_report_create, name="up_report"),
     path("<int:pk>/notify/", views.notify_units, name="notify"),
     path("<int:pk>/notices/<int:notice_pk>/ack/", views.notice_ack, name="ack"),
+    path("<int:pk>/notices/<int:notice_pk>/action/", views.notice_action, name="action"),
     path("<int:pk>/updates/", views.update_create, name="update"),
+    path(
+        "<int:pk>/updates/<int:update_pk>/report.pdf",
+        views.update_report_pdf,
+        name="update_report_pdf",
+    ),
     path("<int:pk>/close/", views.incident_close, name="close"),
     path("<int:pk>/withdraw/", views.incident_withdraw, name="withdraw"),
 ]

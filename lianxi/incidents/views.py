@@ -15,12 +15,21 @@ from django.views.decorators.http import require_POST
 
 from lianxi.core.downloads import download_response
 from lianxi.core.exceptions import ApplicationError
+from lianxi.core.pages import add_service_error
 from lianxi.organization.access import membership_of
 from lianxi.organization.models import Unit
 
 from . import access, grading, selectors, services
-from .forms import CloseForm, IncidentForm, NotifyForm, UpdateForm, UpReportForm, WithdrawForm
-from .models import Incident, IncidentNotice
+from .forms import (
+    ActionForm,
+    CloseForm,
+    IncidentForm,
+    NotifyForm,
+    UpdateForm,
+    UpReportForm,
+    WithdrawForm,
+)
+from .models import Incident, IncidentNotice, IncidentUpdate, UpReport
 from .report import report_pdf, report_text
 
 
@@ -51,7 +60,10 @@ def incident_list(request: HttpRequest) -> HttpResponse:
 def incident_create(request: HttpRequest) -> HttpResponse:
     """三(四)2 intake; who may register is access.require_register, as for the API."""
     membership = access.require_register(request.user)
-    form = IncidentForm(request.POST or None)
+    # 谁来管 opens this form with the matter written there (lianxi.routing.actions).
+    text = request.GET.get("text", "").strip()
+    initial = {"title": text[:200], "onset": text if len(text) > 200 else ""}
+    form = IncidentForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = services.IncidentInput(**form.cleaned_data)
         errors = services.incident_input_errors(data)
@@ -63,7 +75,7 @@ def incident_create(request: HttpRequest) -> HttpResponse:
                     mechanism=membership.unit.mechanism, data=data, actor=membership
                 )
             except ApplicationError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                add_service_error(form, exc)
             else:
                 label = grading.grade_label(incident.grade)
                 messages.success(request, f"事故已登记，初判为{label}事故。")
@@ -85,21 +97,44 @@ def _notify_form(incident: Incident, data: Any = None) -> tuple[NotifyForm, dict
     return NotifyForm(data, choices=choices, initial=initial), reasons
 
 
+def _up_report_form(
+    incident: Incident,
+    updates: list[IncidentUpdate],
+    reports: list[UpReport],
+    data: Any = None,
+) -> UpReportForm:
+    """Proposes the newest report not yet sent to every recipient, and a recipient it has not
+    gone to yet (never one already reported to)."""
+    initial = selectors.next_up_report(updates, reports)
+    return UpReportForm(
+        data,
+        updates=updates,
+        initial={"report": initial.report, "recipient": initial.recipient},
+    )
+
+
 def _detail(
     request: HttpRequest, incident: Incident, status: int = 200, **forms: Any
 ) -> HttpResponse:
     perms = access.incident_permissions(request.user, incident)
     services.incident_view_record(incident=incident, viewer=request.user)
     now = timezone.now()
+    up_reports = list(incident.up_reports.select_related("sent_by", "update"))
+    updates = list(incident.updates.select_related("author", "unit"))
     context: dict[str, Any] = {
         "incident": incident,
         "grade": grading.grade_label(incident.grade),
         "clock": selectors.clock(incident, now),
-        "report_text": report_text(incident, at=now),
-        "up_reports": incident.up_reports.select_related("sent_by"),
-        "notices": selectors.notices(incident),
-        "updates": incident.updates.select_related("author", "unit"),
+        "report_text": report_text(incident, at=now, actor=request.user),
+        "up_reports": up_reports,
+        "first_sent_to": selectors.sent_to(up_reports, None),
+        "notices": [
+            {"notice": n, "sees_action": access.sees_action(perms, n)}
+            for n in selectors.notices(incident)
+        ],
+        "updates": [{"update": u, "sent_to": selectors.sent_to(up_reports, u)} for u in updates],
         "timeline": incident.timeline.select_related("unit", "actor"),
+        "now": now,
         "perms": perms,
         "is_secretariat": perms.is_secretariat,
         "own_notice": perms.own_notice,
@@ -107,12 +142,20 @@ def _detail(
         "is_open": perms.is_open,
     }
     if perms.can_notify:
-        notify_form, reasons = _notify_form(incident)
+        notify_form, _ = _notify_form(incident)
         context.update(
-            notify_form=forms.get("notify_form", notify_form), proposed_count=len(reasons)
+            notify_form=forms.get("notify_form", notify_form),
+            # The newly proposed units, checked; those already notified are not counted.
+            proposed_count=len(notify_form.initial["units"]),
         )
     if perms.can_report_up:
-        context["up_report_form"] = forms.get("up_report_form", UpReportForm())
+        context["up_report_form"] = forms.get(
+            "up_report_form", _up_report_form(incident, updates, up_reports)
+        )
+    if perms.can_report_action and perms.own_notice is not None:
+        context["action_form"] = forms.get(
+            "action_form", ActionForm(initial={"text": perms.own_notice.action_text})
+        )
     if perms.can_add_update:
         context["update_form"] = forms.get("update_form", UpdateForm())
     if perms.can_close:
@@ -148,9 +191,28 @@ def incident_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     incident = access.incident_for(request.user, pk)
     services.incident_view_record(incident=incident, viewer=request.user, what="report_pdf")
     return download_response(
-        report_pdf(incident),
+        report_pdf(incident, actor=request.user),
         filename=f"事故报告-{incident.reference}.pdf",
+        actor=request.user,
+        target=incident,
         ascii_filename=f"incident-{incident.reference}.pdf",
+        content_type="application/pdf",
+    )
+
+
+@login_required
+def update_report_pdf(request: HttpRequest, pk: int, update_pk: int) -> HttpResponse:
+    """The file of a 续报 / 终报 as reported up."""
+    incident = access.incident_for(request.user, pk)
+    update = get_object_or_404(IncidentUpdate, pk=update_pk, incident=incident)
+    services.incident_view_record(incident=incident, viewer=request.user, what="report_pdf")
+    kind = update.get_kind_display()
+    return download_response(
+        report_pdf(incident, update=update, at=update.created_at, actor=request.user),
+        filename=f"事故{kind}-{incident.reference}-{update.pk}.pdf",
+        actor=request.user,
+        target=incident,
+        ascii_filename=f"incident-{incident.reference}-{update.kind}-{update.pk}.pdf",
         content_type="application/pdf",
     )
 
@@ -160,19 +222,22 @@ def incident_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 def up_report_create(request: HttpRequest, pk: int) -> HttpResponse:
     incident = access.incident_for(request.user, pk)
     membership = access.require_secretariat(request.user, incident)
-    form = UpReportForm(request.POST)
+    form = UpReportForm(request.POST, updates=list(incident.updates.all()))
     if form.is_valid():
+        update = form.chosen_update()
         try:
             report = services.up_report_record(
                 incident=incident,
                 recipient=form.cleaned_data["recipient"],
                 channel=form.cleaned_data["channel"],
+                update=update,
                 actor=membership,
             )
         except ApplicationError as exc:
             return _detail(request, incident, 400, up_report_form=form, error=exc.message)
         late = "" if report.on_time else "（已超过报告时限）"
-        messages.success(request, f"已记录向{report.recipient}报告{late}。")
+        what = "报告" if update is None else f"报送{update.get_kind_display()}"
+        messages.success(request, f"已记录向{report.recipient}{what}{late}。")
         return redirect("incidents:detail", pk=incident.pk)
     return _detail(request, incident, 400, up_report_form=form)
 
@@ -216,6 +281,28 @@ def notice_ack(request: HttpRequest, pk: int, notice_pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
+def notice_action(request: HttpRequest, pk: int, notice_pk: int) -> HttpResponse:
+    """处置情况: the notified unit reports what it did (三(四)2)."""
+    incident = access.incident_for(request.user, pk)
+    notice = get_object_or_404(IncidentNotice, pk=notice_pk, incident=incident)
+    if not access.may_acknowledge(membership_of(request.user), notice):
+        raise PermissionDenied(access.ACTION_REFUSED)
+    form = ActionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.notice_report_action(
+                notice=notice, text=form.cleaned_data["text"], actor=membership_of(request.user)
+            )
+        except ApplicationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, "已报告本单位处置情况，联席会议办公室可见。")
+            return redirect("incidents:detail", pk=incident.pk)
+    return _detail(request, incident, 400, action_form=form)
+
+
+@require_POST
+@login_required
 def update_create(request: HttpRequest, pk: int) -> HttpResponse:
     incident = access.incident_for(request.user, pk)
     membership = access.require_secretariat(request.user, incident)
@@ -226,7 +313,7 @@ def update_create(request: HttpRequest, pk: int) -> HttpResponse:
                 incident=incident, actor=membership, **form.cleaned_data
             )
         except ApplicationError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            add_service_error(form, exc)
         else:
             messages.success(request, f"{update.get_kind_display()}已发布，已告知被通报单位。")
             return redirect("incidents:detail", pk=incident.pk)

@@ -47,7 +47,10 @@ EDITABLE_STATUSES = (Meeting.Status.DRAFT, Meeting.Status.NOTIFIED)
 MEETING_NOT_FOUND = "会议不存在或您无权查看。"
 MINUTES_NOT_FOUND = "会议纪要不存在或您无权查看。"
 CONVENER_ONLY = "只有会议召集方可以进行此项操作。"
-MINUTES_CONVENER_ONLY = "只有会议召集方可以起草和印发会议纪要。"
+MINUTES_CONVENER_ONLY = "只有会议召集方可以起草和审定会议纪要。"
+MINUTES_SECRETARIAT_ONLY = (
+    "会议纪要由联席会议办公室（市卫生健康委）签发、印发（工作规则三(一)1、四(六)）。"
+)
 
 
 # --- seeing -----------------------------------------------------------------------------------
@@ -152,6 +155,26 @@ def signs_for_unit(membership: Membership | None) -> bool:
     return membership is not None and membership.role in RECEIPT_ROLES
 
 
+def sees_minutes_overview(membership: Membership | None) -> bool:
+    """Whose home lists the issued minutes they received, signed or not: the city government
+    office (its copy, 抄报) and an observer unit — neither runs meetings nor answers much else."""
+    return membership is not None and membership.role in (Role.GOVERNMENT, Role.OBSERVER)
+
+
+def coming_meetings_overview(user: Any, now: datetime | None = None) -> QuerySet[Meeting]:
+    """三(一)1: the city government office is told which meetings of the joint meeting are
+    coming (notified, not yet over), to know of them: it neither attends nor opens them (its
+    meeting pages open once the minutes are issued). Nobody else: they have their own list."""
+    membership = membership_of(user)
+    if membership is None or membership.role != Role.GOVERNMENT:
+        return Meeting.objects.none()
+    return Meeting.objects.filter(
+        mechanism_id=membership.unit.mechanism_id,
+        status=Meeting.Status.NOTIFIED,
+        ends_at__gte=now or timezone.now(),
+    ).select_related("chair_unit")
+
+
 def can_see_minutes(user: Any, minutes: Minutes) -> bool:
     return visible_minutes(user).filter(pk=minutes.pk).exists()
 
@@ -251,12 +274,30 @@ def meeting_for(user: Any, pk: int, *, convene: bool = False) -> Meeting:
     return meeting
 
 
-def minutes_for(user: Any, pk: int, *, edit: bool = False) -> Minutes:
+def issues_minutes(membership: Membership | None, minutes: Minutes) -> bool:
+    """三(一)1, 四(六): the secretariat records the 签发 and issues every 纪要 of its joint
+    meeting (a topical meeting's chair unit drafts and approves, no more)."""
+    return (
+        is_secretariat(membership)
+        and membership is not None
+        and membership.unit.mechanism_id == minutes.mechanism_id
+    )
+
+
+def minutes_for(user: Any, pk: int, *, edit: bool = False, issue: bool = False) -> Minutes:
     """The minutes if the person may see them (404 otherwise); 403 when they must be the
-    convener's."""
+    convener's (`edit`) or the secretariat's (`issue`: 签发 and 印发)."""
     minutes = (
         visible_minutes(user)
-        .select_related("meeting", "meeting__chair_unit", "meeting__mechanism")
+        .select_related(
+            "meeting",
+            "meeting__chair_unit",
+            "meeting__mechanism",
+            "drafted_by",
+            "approved_by",
+            "signed_off_recorded_by",
+            "issued_by",
+        )
         .filter(pk=pk)
         .first()
     )
@@ -264,6 +305,8 @@ def minutes_for(user: Any, pk: int, *, edit: bool = False) -> Minutes:
         raise Http404(MINUTES_NOT_FOUND)
     if edit and not can_convene(membership_of(user), minutes.meeting):
         raise PermissionDenied(MINUTES_CONVENER_ONLY)
+    if issue and not issues_minutes(membership_of(user), minutes):
+        raise PermissionDenied(MINUTES_SECRETARIAT_ONLY)
     return minutes
 
 
@@ -279,6 +322,7 @@ class MeetingPermissions:
     started: bool
     own_attendance: Attendance | None
     can_answer: bool
+    can_answer_on_behalf: bool
     can_record: bool
     minutes: Minutes | None
     can_draft_minutes: bool
@@ -309,10 +353,20 @@ def meeting_permissions(
             and meeting.status == Meeting.Status.NOTIFIED
             and now < meeting.starts_at
         ),
+        # 三(一)1: answers a unit gave by phone or fax, entered by the convener for it.
+        can_answer_on_behalf=(
+            convener and meeting.status == Meeting.Status.NOTIFIED and now < meeting.starts_at
+        ),
+        # The record stands once the minutes are issued: no form to change it then.
         can_record=(
             convener
-            and meeting.status in (Meeting.Status.NOTIFIED, Meeting.Status.HELD)
+            and (
+                meeting.status in (Meeting.Status.NOTIFIED, Meeting.Status.HELD)
+                # a record of a meeting already held, scheduled as such (no notice to send)
+                or (meeting.status == Meeting.Status.DRAFT and now >= meeting.starts_at)
+            )
             and timezone.localtime(now).date() >= timezone.localtime(meeting.starts_at).date()
+            and (minutes is None or minutes.status != Minutes.Status.ISSUED)
         ),
         minutes=minutes,
         can_draft_minutes=convener and meeting.status == Meeting.Status.HELD and minutes is None,
@@ -327,7 +381,10 @@ class MinutesPermissions:
     can_edit: bool
     can_approve: bool
     can_reopen: bool
+    can_sign_off: bool
     can_issue: bool
+    # Approved by a chair unit, the next step is the secretariat's: the page says so.
+    awaiting_secretariat: bool
     sees_receipts: bool
     own_receipt: MinutesReceipt | None
     can_acknowledge: bool
@@ -342,12 +399,16 @@ def minutes_permissions(
     own = next((r for r in receipts if may_acknowledge(membership, r)), None)
     draft = minutes.status == Minutes.Status.DRAFT
     approved = minutes.status == Minutes.Status.APPROVED
+    signed = minutes.status == Minutes.Status.SIGNED
+    issuer = issues_minutes(membership, minutes)
     return MinutesPermissions(
         convener=convener,
         can_edit=convener and draft,
         can_approve=convener and draft,
-        can_reopen=convener and approved,
-        can_issue=convener and approved,
+        can_reopen=(convener and approved) or (issuer and signed),
+        can_sign_off=issuer and approved,
+        can_issue=issuer and signed,
+        awaiting_secretariat=convener and not issuer and (approved or signed),
         sees_receipts=convener,
         own_receipt=own,
         can_acknowledge=(

@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
+from lianxi.core.forms import Form
+from lianxi.core.text import MINUTES_MAX
 from lianxi.organization.models import Unit
 from lianxi.supervision.models import MAX_DEADLINE_WORKDAYS, MAX_FEEDBACK_WORKDAYS
 
@@ -40,7 +42,7 @@ def _units(queryset: QuerySet[Unit], label: str, required: bool = False) -> Any:
     )
 
 
-class _MeetingFields(forms.Form):
+class _MeetingFields(Form):
     title = forms.CharField(
         label="会议名称", max_length=200, error_messages={"required": "请填写会议名称。"}
     )
@@ -51,7 +53,15 @@ class _MeetingFields(forms.Form):
     )
 
 
-class PlenaryForm(_MeetingFields):
+class _ScheduleFields(_MeetingFields):
+    record_past = forms.BooleanField(
+        label="补录已召开的会议（开始时间已过）",
+        required=False,
+        help_text="只在登记已经召开过的会议时勾选；安排新的会议请选择今后的时间。",
+    )
+
+
+class PlenaryForm(_ScheduleFields):
     topic = forms.CharField(
         label="会议说明", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -70,7 +80,7 @@ class PlenaryForm(_MeetingFields):
         )
 
 
-class TopicalForm(_MeetingFields):
+class TopicalForm(_ScheduleFields):
     topic = forms.CharField(
         label="会议议题",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -95,7 +105,7 @@ class MeetingEditForm(_MeetingFields):
     )
 
 
-class AgendaItemForm(forms.Form):
+class AgendaItemForm(Form):
     title = forms.CharField(
         label="议题", max_length=300, error_messages={"required": "请填写议题。"}
     )
@@ -121,24 +131,24 @@ class AgendaItemForm(forms.Form):
         self.fields["supporting_units"] = _units(units, "相关单位")
 
 
-class MaterialForm(forms.Form):
+class MaterialForm(Form):
     title = forms.CharField(label="材料名称", max_length=200, required=False)
     file = forms.FileField(label="文件", error_messages={"required": "请选择要上传的文件。"})
 
 
-class NoticeForm(forms.Form):
+class NoticeForm(Form):
     notice_text = forms.CharField(
         label="会议通知", required=False, widget=forms.Textarea(attrs={"rows": 8})
     )
 
 
-class CancelForm(forms.Form):
+class CancelForm(Form):
     reason = forms.CharField(
         label="取消原因", max_length=300, error_messages={"required": "请填写取消原因。"}
     )
 
 
-class InviteForm(forms.Form):
+class InviteForm(Form):
     invited_as = forms.ChoiceField(label="邀请方式", choices=Attendance.InvitedAs.choices)
     new_name = forms.CharField(label="或新增邀请单位（名称）", max_length=100, required=False)
 
@@ -150,7 +160,7 @@ class InviteForm(forms.Form):
         self.order_fields(["unit", "new_name", "invited_as"])
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(Form):
     attending = forms.TypedChoiceField(
         label="是否出席",
         choices=[("1", "出席"), ("0", "请假")],
@@ -167,11 +177,57 @@ class AnswerForm(forms.Form):
     leave_reason = forms.CharField(label="请假事由", max_length=300, required=False)
 
 
-class MinutesIntroForm(forms.Form):
-    intro = forms.CharField(label="开头", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+class SignOffForm(Form):
+    """签发 (三(一)1, 四(六)): the commission's responsible leader who signed, by name."""
+
+    signer_name = forms.CharField(
+        label="签发人", max_length=50, error_messages={"required": "请填写签发人姓名。"}
+    )
+    signer_title = forms.CharField(label="签发人职务", max_length=100, required=False)
 
 
-class ResolutionForm(forms.Form):
+class _AttendanceChoice(forms.ModelChoiceField):
+    """An invitation, shown by its unit's name."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.unit.name)
+
+
+class OnBehalfAnswerForm(AnswerForm):
+    """三(一)1: an answer taken by phone or fax, entered by the convener for the unit."""
+
+    via = forms.ChoiceField(
+        label="答复方式",
+        choices=[
+            (Attendance.Channel.PHONE.value, "电话"),
+            (Attendance.Channel.FAX.value, "传真"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择电话或传真。"},
+    )
+
+    def __init__(self, *args: Any, attendances: QuerySet[Attendance], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = _AttendanceChoice(
+            label="答复单位",
+            queryset=attendances,
+            empty_label="请选择单位",
+            error_messages={"required": "请选择答复的单位。", "invalid_choice": "所选单位未受邀。"},
+        )
+        self.fields["attendance"] = field
+        self.order_fields(["attendance", "via"])
+
+
+class MinutesIntroForm(Form):
+    intro = forms.CharField(
+        label="开头",
+        required=False,
+        max_length=MINUTES_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class ResolutionForm(Form):
     text = forms.CharField(
         label="议定事项",
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -24,6 +24,12 @@ addresses, and RSVP is FALSE: units answer on the platform. The ORGANIZER is the
 sender address (``settings.DEFAULT_FROM_EMAIL``) with CN "联席会议办公室" for a plenary or the chair
 unit's name for a topical meeting. ``<domain>`` is ``settings.LIANXI_CALENDAR_DOMAIN`` if set,
 else the domain of ``DEFAULT_FROM_EMAIL``.
+
+UIDs. A meeting's UID (``<uuid4>@lianxi``) and an action item's (``action-item-<uuid4>@lianxi``)
+are made once and stored with the object; nothing configurable goes into them, so changing the
+sender address, the calendar domain or the site's host changes no event in a calendar that has
+subscribed. (Action items published before their UID was stored keep the one they had,
+``action-item-<pk>@<calendar domain>``.)
 """
 
 from __future__ import annotations
@@ -39,6 +45,9 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from icalendar import Calendar, Event, Timezone, TimezoneStandard, vCalAddress
+
+from lianxi.core.dates import cn_date
+from lianxi.core.text import date_in_range, one_line
 
 from .models import AgendaItem, Attendance, Meeting
 
@@ -242,7 +251,7 @@ def meeting_event(
     event.add("dtstamp", now.astimezone(ZoneInfo("UTC")))
     event.add("dtstart", _aware(meeting.starts_at))
     event.add("dtend", _aware(meeting.ends_at))
-    event.add("summary", meeting.title)
+    event.add("summary", one_line(meeting.title))
     if meeting.location:
         event.add("location", meeting.location)
     event.add("description", meeting_description(meeting, for_unit=for_unit))
@@ -346,13 +355,17 @@ def action_item_event(item: Any, *, unit_id: int, now: datetime) -> Event:
     """四(二): an action item's deadline as an all-day event on the deadline date."""
     leads = item.lead_unit_id == unit_id
     event = Event()
-    event.add("uid", f"action-item-{item.pk}@{calendar_domain()}")
+    # The item's own stored UID (like a meeting's): never derived from the mail domain or any
+    # setting, so a subscribed calendar keeps its events whatever is reconfigured. Items that
+    # existed before it was stored kept the UID they were published under (migration
+    # supervision 0003).
+    event.add("uid", item.ical_uid)
     event.add("dtstamp", now.astimezone(ZoneInfo("UTC")))
     event.add("dtstart", item.deadline)
     event.add("dtend", item.deadline + timedelta(days=1))
-    event.add("summary", f"【督办时限】{item.title}")
+    event.add("summary", f"【督办时限】{one_line(item.title)}")
     lines = [
-        f"办结时限：{item.deadline:%Y年%m月%d日}",
+        f"办结时限：{cn_date(item.deadline)}",
         f"牵头单位：{item.lead_unit.name}",
         "本单位：牵头" if leads else "本单位：配合",
         f"状态：{item.get_status_display()}",
@@ -390,8 +403,12 @@ def feed_ics(
     calendar.add("x-published-ttl", "PT1H")
     any_meeting = False
     for meeting in meetings:
+        if not (date_in_range(meeting.starts_at) and date_in_range(meeting.ends_at)):
+            continue  # a value stored before the 2000–2100 bound (issue 17): left out, never a 500
         calendar.add_component(meeting_event(meeting, now=now, with_people=False, for_unit=unit))
         any_meeting = True
     for item in action_items:
+        if not date_in_range(item.deadline):
+            continue  # 9999-12-31 has no next day: the whole feed was a 500 (issue 17)
         calendar.add_component(action_item_event(item, unit_id=unit.pk, now=now))
     return _finish(calendar, with_timezone=any_meeting)

@@ -1,23 +1,29 @@
 """Builds the neutral minutes structure (lianxi.typesetting.layout) from a Minutes, and renders it.
 
-Attendance lines (GB/T 9704 纪要): 出席 / 请假 / 列席, each entry "单位 姓名（职务）". A member on
-leave who entrusted a substitute (委托其他负责同志出席, 三(一)1) appears under 请假, and the
-substitute under 出席 as "单位 姓名（受委托出席）".
+Attendance lines (GB/T 9704 纪要): 主持 / 出席 / 请假 / 缺席 / 列席, each entry "单位 姓名（职务）".
+The chair (主持) is whoever attended for the meeting's chair unit.  A member on leave who entrusted
+a substitute (委托其他负责同志出席, 三(一)1) appears under 请假, and the substitute under 出席 as
+"单位 姓名（受委托出席）"; an invited unit nobody came from is 缺席.  The 版记 sends the minutes to
+the member units and names the invited units (分送), with a copy to the city government office
+(抄送, GB/T 9704-2012 §7.4.2).
 """
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
+from django.http import HttpResponse
 from django.utils import timezone
 
+from lianxi.core.downloads import download_response
 from lianxi.typesetting.layout import AttendanceLine, MinutesDocument, MinutesSection
 
 from .models import Attendance, Meeting, Minutes
 from .selectors import minutes_detail
 from .services import resolution_summary
 
-DISTRIBUTION = "联席会议各成员单位，邀请参加会议的有关单位"
+MEMBER_UNITS = "联席会议各成员单位"
 COPY_TO = "市政府办公室"
 ISSUER = "联席会议办公室"
 
@@ -29,42 +35,83 @@ def _entry(unit: str, name: str, note: str) -> str:
     return f"{unit} {name}（{note}）" if note else f"{unit} {name}"
 
 
+_ANSWERED: dict[str, str] = {
+    Attendance.Status.ATTENDING: Attendance.Actual.PRESENT,
+    Attendance.Status.ON_LEAVE: Attendance.Actual.ON_LEAVE,
+    Attendance.Status.OBSERVER: Attendance.Actual.OBSERVER,
+}
+
+
+def _actual(a: Attendance) -> str:
+    """What was recorded on the day, or (before that) what the unit answered."""
+    return a.actual or _ANSWERED.get(a.status, Attendance.Actual.ABSENT)
+
+
+def _present_entry(a: Attendance) -> str:
+    name = a.actual_name or a.attendee_name
+    return _entry(a.unit.name, name, a.attendee_title if name == a.attendee_name else "")
+
+
+def _substitute(a: Attendance) -> str:
+    return a.actual_name if a.actual else a.substitute_name
+
+
+def _chair(meeting: Meeting, attendances: list[Attendance]) -> str:
+    """主持: who attended for the chair unit (the unit alone when nobody is named)."""
+    for a in attendances:
+        if a.unit_id != meeting.chair_unit_id:
+            continue
+        actual = _actual(a)
+        if actual == Attendance.Actual.PRESENT:
+            return _present_entry(a)
+        if actual in (Attendance.Actual.ON_LEAVE, Attendance.Actual.DELEGATE) and _substitute(a):
+            return _entry(a.unit.name, _substitute(a), "受委托出席")
+    return meeting.chair_unit.name
+
+
 def attendance_lines(meeting: Meeting) -> list[AttendanceLine]:
-    """出席 / 请假 / 列席 from what the convener recorded (or, before that, the answers)."""
+    """主持 / 出席 / 请假 / 缺席 / 列席 as the convener recorded them (before that, as answered)."""
     present: list[str] = []
     leave: list[str] = []
+    absent: list[str] = []
     observers: list[str] = []
-    attendances = meeting.attendances.select_related("unit").order_by("unit__order", "unit_id")
+    attendances = list(
+        meeting.attendances.select_related("unit").order_by("unit__order", "unit_id")
+    )
     for a in attendances:
         unit = a.unit.name
-        answered: dict[str, str] = {
-            Attendance.Status.ATTENDING: Attendance.Actual.PRESENT,
-            Attendance.Status.ON_LEAVE: Attendance.Actual.ON_LEAVE,
-            Attendance.Status.OBSERVER: Attendance.Actual.OBSERVER,
-        }
-        actual = a.actual or answered.get(a.status, Attendance.Actual.ABSENT)
+        actual = _actual(a)
         if actual == Attendance.Actual.PRESENT:
-            name = a.actual_name or a.attendee_name
-            title = a.attendee_title if name == a.attendee_name else ""
-            present.append(_entry(unit, name, title))
+            present.append(_present_entry(a))
         elif actual == Attendance.Actual.OBSERVER:
-            name = a.actual_name or a.attendee_name
-            title = a.attendee_title if name == a.attendee_name else ""
-            observers.append(_entry(unit, name, title))
-        elif actual == Attendance.Actual.ON_LEAVE:
-            substitute = a.actual_name if a.actual else a.substitute_name
-            if a.invited_as == Attendance.InvitedAs.OBSERVER:
-                leave.append(_entry(unit, a.attendee_name, a.attendee_title))
-                continue
-            if substitute:
-                present.append(_entry(unit, substitute, "受委托出席"))
+            observers.append(_present_entry(a))
+        elif actual in (Attendance.Actual.ON_LEAVE, Attendance.Actual.DELEGATE):
+            if a.invited_as != Attendance.InvitedAs.OBSERVER and _substitute(a):
+                present.append(_entry(unit, _substitute(a), "受委托出席"))
             leave.append(_entry(unit, a.attendee_name, a.attendee_title))
-    lines = [AttendanceLine(label="出席", entries=present)]
+        else:
+            absent.append(unit)
+    lines = [
+        AttendanceLine(label="主持", entries=[_chair(meeting, attendances)]),
+        AttendanceLine(label="出席", entries=present),
+    ]
     if leave:
         lines.append(AttendanceLine(label="请假", entries=leave))
+    if absent:
+        lines.append(AttendanceLine(label="缺席", entries=absent))
     if observers:
         lines.append(AttendanceLine(label="列席", entries=observers))
     return lines
+
+
+def distribution(meeting: Meeting) -> str:
+    """分送: the member units, then each invited (non-member) unit by name (三(一)1)."""
+    invited = [
+        a.unit.name
+        for a in meeting.attendances.select_related("unit").order_by("unit__order", "unit_id")
+        if a.invited_as == Attendance.InvitedAs.OBSERVER
+    ]
+    return "，".join([MEMBER_UNITS, "、".join(invited)]) if invited else MEMBER_UNITS
 
 
 def build_minutes_document(minutes: Minutes) -> MinutesDocument:
@@ -89,7 +136,7 @@ def build_minutes_document(minutes: Minutes) -> MinutesDocument:
             for section in sections
         ],
         attendance=attendance_lines(meeting),
-        distribution=DISTRIBUTION,
+        distribution=distribution(meeting),
         copy_to=COPY_TO,
     )
 
@@ -110,9 +157,25 @@ def render_pdf(minutes: Minutes) -> bytes:
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def minutes_file(minutes: Minutes, kind: str) -> tuple[bytes, str, str]:
-    """The issued minutes as a file: (content, file name, content type); `kind` docx or pdf."""
+def minutes_ascii_filename(minutes: Minutes, kind: str) -> str:
+    """The file name for clients that read no RFC 5987 name: minutes-2026-1.docx."""
+    number = f"{minutes.year}-{minutes.serial}" if minutes.serial else f"draft-{minutes.pk}"
+    return f"minutes-{number}.{kind}"
+
+
+def minutes_download(minutes: Minutes, kind: str, *, actor: Any) -> HttpResponse:
+    """The issued minutes as a download (`kind` docx or pdf), named 《…纪要〔2026〕1号》 with
+    :func:`minutes_ascii_filename` as the ASCII fallback; the page and the API serve this."""
     name = f"{minutes.meeting.title}纪要{minutes.number}.{kind}"
     if kind == "docx":
-        return render_docx(minutes), name, DOCX_CONTENT_TYPE
-    return render_pdf(minutes), name, "application/pdf"
+        content, content_type = render_docx(minutes), DOCX_CONTENT_TYPE
+    else:
+        content, content_type = render_pdf(minutes), "application/pdf"
+    return download_response(
+        content,
+        filename=name,
+        actor=actor,
+        target=minutes,
+        content_type=content_type,
+        ascii_filename=minutes_ascii_filename(minutes, kind),
+    )

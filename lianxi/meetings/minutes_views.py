@@ -10,21 +10,26 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from lianxi.core.downloads import download_response
 from lianxi.core.pages import run_action, run_form_action
 from lianxi.typesetting.layout import resolution_label, section_label
 
 from . import access, selectors, services
 from .access import minutes_for
-from .forms import MinutesIntroForm, ResolutionForm
+from .forms import MinutesIntroForm, ResolutionForm, SignOffForm
 from .minutes_document import attendance_lines
 from .models import MinutesSection, Resolution
 
 RECEIPT_ORDER = {"member": 0, "invited": 1, "copy": 2}
 
 
+def _sign_off_form(minutes: Any, allowed: bool) -> SignOffForm | None:
+    return SignOffForm(initial=selectors.default_signer(minutes)) if allowed else None
+
+
 @login_required
-def minutes_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def minutes_detail(
+    request: HttpRequest, pk: int, *, sign_off_form: SignOffForm | None = None
+) -> HttpResponse:
     minutes = minutes_for(request.user, pk)
     sections, receipts = selectors.minutes_detail(minutes)
     perms = access.minutes_permissions(request.user, minutes, receipts=receipts)
@@ -49,7 +54,10 @@ def minutes_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "unacknowledged": [r for r in receipts if r.acknowledged_at is None],
             "receipt": perms.own_receipt,
             "convener": perms.convener,
+            "perms": perms,
+            "sign_off_form": sign_off_form or _sign_off_form(minutes, perms.can_sign_off),
         },
+        status=400 if sign_off_form is not None else 200,
     )
 
 
@@ -172,11 +180,16 @@ def resolution_remove(request: HttpRequest, pk: int, resolution_pk: int) -> Http
     return redirect("meetings:minutes_edit", minutes.pk)
 
 
-def _minutes_step(name: str, success: str) -> Callable[[HttpRequest, int], HttpResponse]:
+def _minutes_step(
+    name: str, success: str, *, issue: bool = False
+) -> Callable[[HttpRequest, int], HttpResponse]:
+    """A one-button step on the minutes: the convener's (`edit`), or the secretariat's
+    (`issue`: 印发, 三(一)1, 四(六))."""
+
     @require_POST
     @login_required
     def view(request: HttpRequest, pk: int) -> HttpResponse:
-        minutes = minutes_for(request.user, pk, edit=True)
+        minutes = minutes_for(request.user, pk, edit=not issue, issue=issue)
         membership = access.require_list(request.user)
         service = getattr(services, name)
         run_action(request, lambda: service(minutes=minutes, actor=membership), success)
@@ -188,7 +201,28 @@ def _minutes_step(name: str, success: str) -> Callable[[HttpRequest, int], HttpR
 
 minutes_approve = _minutes_step("minutes_approve", "会议纪要已审定。")
 minutes_reopen = _minutes_step("minutes_reopen", "会议纪要已退回修改。")
-minutes_issue = _minutes_step("minutes_issue", "会议纪要已印发，议定事项已转入督办。")
+
+
+@require_POST
+@login_required
+def minutes_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
+    """签发 (三(一)1, 四(六)): the secretariat records who signed; a refused form keeps what was
+    typed."""
+    minutes = minutes_for(request.user, pk, issue=True)
+    membership = access.require_list(request.user)
+    form = SignOffForm(request.POST)
+    if run_form_action(
+        request,
+        form,
+        lambda: services.minutes_sign_off(minutes=minutes, actor=membership, **form.cleaned_data),
+        "签发已登记，可以印发。",
+    ):
+        return redirect("meetings:minutes", minutes.pk)
+    return minutes_detail(request, pk, sign_off_form=form)
+
+
+# 印发: the secretariat, after the 签发; the number is taken now.
+minutes_issue = _minutes_step("minutes_issue", "会议纪要已印发，议定事项已转入督办。", issue=True)
 
 
 @require_POST
@@ -206,10 +240,9 @@ def minutes_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
-    from .minutes_document import minutes_file
+    from .minutes_document import minutes_download
 
-    content, filename, content_type = minutes_file(minutes_for(request.user, pk), kind)
-    return download_response(content, filename=filename, content_type=content_type)
+    return minutes_download(minutes_for(request.user, pk), kind, actor=request.user)
 
 
 @login_required

@@ -41,6 +41,10 @@ class Meeting(TimeStampedModel):
     )
     notice_text = models.TextField("会议通知", blank=True)
     notified_at = models.DateTimeField("通知时间", null=True, blank=True)
+    # 会议变更通知: the latest change notice ("原定…，现调整为…") and when it went out; the
+    # stored notice_text follows the change, so the page never shows the old time as current.
+    change_notice_text = models.TextField("会议变更通知", blank=True)
+    changed_at = models.DateTimeField("变更通知时间", null=True, blank=True)
     cancelled_reason = models.CharField("取消原因", max_length=300, blank=True)
     # RFC 5545: one UID for the meeting's whole life, SEQUENCE rising with each update sent.
     ical_uid = models.CharField(max_length=100, unique=True, default=new_ical_uid, editable=False)
@@ -125,6 +129,8 @@ class Attendance(models.Model):
 
     class Actual(models.TextChoices):
         PRESENT = "present", "出席"
+        # 三(一)1: the member on leave entrusted another responsible comrade, who came (named).
+        DELEGATE = "delegate", "委托出席"
         ON_LEAVE = "on_leave", "请假"
         OBSERVER = "observer", "列席"
         ABSENT = "absent", "缺席"
@@ -139,9 +145,20 @@ class Attendance(models.Model):
     substitute_name = models.CharField("受委托出席人", max_length=50, blank=True)
     substitute_title = models.CharField("受委托人职务", max_length=100, blank=True)
     leave_reason = models.CharField("请假事由", max_length=300, blank=True)
+
+    class Channel(models.TextChoices):
+        PLATFORM = "platform", "平台答复"
+        PHONE = "phone", "电话答复（代为登记）"
+        FAX = "fax", "传真答复（代为登记）"
+
     answered_at = models.DateTimeField(null=True, blank=True)
+    # Who entered the answer: the unit's own person, or the convener's clerk who took it by
+    # phone or fax on the unit's behalf (answered_via says which).
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_via = models.CharField(
+        "答复方式", max_length=10, choices=Channel.choices, default=Channel.PLATFORM
     )
     actual = models.CharField("实际出席", max_length=10, choices=Actual.choices, blank=True)
     actual_name = models.CharField("实际出席人", max_length=50, blank=True)
@@ -160,12 +177,15 @@ class Attendance(models.Model):
 
 
 class Minutes(TimeStampedModel):
-    """会议纪要 (三(一)1): drafted by the secretariat, approved, issued to every member and invited
-    unit with a copy to the city government office."""
+    """会议纪要 (三(一)1): drafted by the convener (a topical meeting's by its chair unit),
+    approved, signed off (签发) by the health commission's responsible leader as recorded by the
+    secretariat, and issued by the secretariat (四(六)) to every member and invited unit with a
+    copy to the city government office. The number is taken at issuing, after the 签发."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", "起草中"
         APPROVED = "approved", "已审定"
+        SIGNED = "signed", "已签发"
         ISSUED = "issued", "已印发"
 
     meeting = models.OneToOneField(Meeting, on_delete=models.PROTECT, related_name="minutes")
@@ -188,6 +208,18 @@ class Minutes(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     approved_at = models.DateTimeField(null=True, blank=True)
+    # 签发: the commission's responsible leader who signed (a named person), who recorded it.
+    signed_off_name = models.CharField("签发人", max_length=50, blank=True)
+    signed_off_title = models.CharField("签发人职务", max_length=100, blank=True)
+    signed_off_at = models.DateTimeField("签发时间", null=True, blank=True)
+    signed_off_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="签发登记人",
+    )
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -272,7 +304,7 @@ class MinutesReceipt(models.Model):
     class Kind(models.TextChoices):
         MEMBER = "member", "印发"
         INVITED = "invited", "印发（邀请单位）"
-        COPY = "copy", "抄报"
+        COPY = "copy", "抄送"
 
     minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="receipts")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="minutes_receipts")

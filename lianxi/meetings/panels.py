@@ -9,9 +9,18 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from lianxi.core.dates import cn_date, cn_month_day, cn_time
 from lianxi.organization.access import is_secretariat, membership_of
 
-from .access import own_attendances, own_receipts, signs_for_unit, visible_meetings
+from .access import (
+    coming_meetings_overview,
+    own_attendances,
+    own_receipts,
+    sees_minutes_overview,
+    signs_for_unit,
+    visible_meetings,
+    visible_minutes,
+)
 from .models import Attendance, Meeting, Minutes, MinutesReceipt
 from .selectors import split_upcoming
 
@@ -19,7 +28,19 @@ UPCOMING_SHOWN = 5
 
 
 def _when(meeting: Meeting) -> str:
-    return f"{timezone.localtime(meeting.starts_at):%m-%d %H:%M} · {meeting.location}"
+    """12月3日 9:00 · 地点 (as officials write it)."""
+    start = meeting.starts_at
+    return f"{cn_month_day(start)} {cn_time(start)} · {meeting.location}"
+
+
+def _minutes_item(minutes: Minutes, meta: str, level: str) -> dict[str, str]:
+    """A panel line for one 纪要: its meeting's title and number, linked to its page."""
+    return {
+        "text": f"{minutes.meeting.title}纪要{minutes.number}",
+        "meta": meta,
+        "url": reverse("meetings:minutes", args=[minutes.pk]),
+        "level": level,
+    }
 
 
 def secretariat_meetings_panel(user: Any, now: datetime | None = None) -> dict[str, Any] | None:
@@ -72,14 +93,7 @@ def secretariat_meetings_panel(user: Any, now: datetime | None = None) -> dict[s
         )
     unacknowledged = [m.minutes for m in reversed(rows) if m.unacknowledged][:UPCOMING_SHOWN]
     for minutes in unacknowledged:
-        items.append(
-            {
-                "text": f"{minutes.meeting.title}纪要{minutes.number}",  # type: ignore[attr-defined]
-                "meta": "有单位尚未签收",
-                "url": reverse("meetings:minutes", args=[minutes.pk]),
-                "level": "info",
-            }
-        )
+        items.append(_minutes_item(minutes, "有单位尚未签收", "info"))
     return {
         "title": "会议",
         "items": items,
@@ -139,15 +153,34 @@ def unit_meetings_panel(user: Any, now: datetime | None = None) -> dict[str, Any
     )
     for receipt in receipts:
         items.append(
+            _minutes_item(receipt.minutes, f"{receipt.get_kind_display()} · 待签收", "warning")
+        )
+    overview = sees_minutes_overview(membership)
+    if overview:
+        listed = {r.minutes_id for r in receipts}
+        issued = (
+            visible_minutes(user)
+            .filter(status=Minutes.Status.ISSUED)
+            .exclude(pk__in=listed)
+            .select_related("meeting")
+            .order_by("-issued_at")[:UPCOMING_SHOWN]
+        )
+        for minutes in issued:
+            items.append(
+                _minutes_item(minutes, f"{cn_date(minutes.issued_at)}印发 · 已签收", "info")
+            )
+    for meeting in coming_meetings_overview(user, now).order_by("starts_at")[:UPCOMING_SHOWN]:
+        topical = meeting.kind == Meeting.Kind.TOPICAL
+        chair = meeting.chair_unit.name if topical else "联席会议办公室"
+        items.append(
             {
-                "text": f"{receipt.minutes.meeting.title}纪要{receipt.minutes.number}",
-                "meta": f"{receipt.get_kind_display()} · 待签收",
-                "url": reverse("meetings:minutes", args=[receipt.minutes_id]),
-                "level": "warning",
+                "text": meeting.title,
+                "meta": f"将召开 · {_when(meeting)} · {chair}召集",
+                "level": "info",
             }
         )
     return {
-        "title": "会议与纪要",
+        "title": "会议与纪要（全市概览）" if overview else "会议与纪要",
         "items": items,
         "empty": "没有需要答复的会议通知或待签收的会议纪要。",
         "more_url": reverse("meetings:list"),

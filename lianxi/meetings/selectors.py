@@ -8,9 +8,11 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
-from lianxi.organization.models import Unit
+from lianxi.notifications.models import Delivery
+from lianxi.organization.models import Membership, Unit
 from lianxi.supervision.access import visible_items
 
 from .access import visible_meetings
@@ -52,7 +54,10 @@ def split_upcoming(
     ]
     upcoming.sort(key=lambda m: m.starts_at)
     ids = {m.pk for m in upcoming}
-    past = [m for m in meetings if m.pk not in ids]
+    # Past meetings newest first: the one just held is the one looked for.
+    past = sorted(
+        (m for m in meetings if m.pk not in ids), key=lambda m: (m.starts_at, m.pk), reverse=True
+    )
     return upcoming, past
 
 
@@ -75,19 +80,27 @@ def meeting_attendances(meeting: Meeting) -> list[Attendance]:
 
 @dataclass
 class Roll:
-    """The live roll (三(一)1): attending, by substitute, on leave, observers, no answer."""
+    """The live roll (三(一)1). Before the notice (mode "draft") nobody is asked yet; once
+    notified, the answers: attending, by substitute, on leave, observers, no answer; once held
+    (mode "actual"), who actually came as the convener recorded it."""
 
     attending: list[Attendance] = field(default_factory=list)
     substitute: list[Attendance] = field(default_factory=list)
     on_leave: list[Attendance] = field(default_factory=list)
     observer: list[Attendance] = field(default_factory=list)
     pending: list[Attendance] = field(default_factory=list)
+    mode: str = "answers"
+    actual: dict[str, list[Attendance]] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
         return sum(len(group) for group in self.groups().values())
 
     def groups(self) -> dict[str, list[Attendance]]:
+        if self.mode == "actual":
+            return self.actual
+        if self.mode == "draft":
+            return {"待发通知": self.pending}
         return {
             "出席": self.attending,
             "委托出席": self.substitute,
@@ -96,11 +109,31 @@ class Roll:
             "未答复": self.pending,
         }
 
+    def rows(self) -> list[dict[str, Any]]:
+        """One row per unit: its group, and whether it calls for the convener's attention (no
+        answer to a notice sent; absent from a meeting held) — never before any notice."""
+        warn = {"answers": "未答复", "actual": Attendance.Actual.ABSENT.label}.get(self.mode)
+        return [
+            {"label": label, "attendance": a, "warn": label == warn}
+            for label, group in self.groups().items()
+            for a in group
+        ]
 
-def roll_of(attendances: list[Attendance]) -> Roll:
+
+def roll_of(attendances: list[Attendance], *, meeting: Meeting | None = None) -> Roll:
     roll = Roll()
+    if meeting is not None and meeting.status == Meeting.Status.DRAFT:
+        roll.mode = "draft"
+    elif meeting is not None and meeting.status == Meeting.Status.HELD:
+        roll.mode = "actual"
+        roll.actual = {label: [] for label in Attendance.Actual.labels}
+        for a in attendances:
+            label = Attendance.Actual(a.actual).label if a.actual else "缺席"
+            roll.actual[label].append(a)
     for a in attendances:
-        if a.status == Attendance.Status.ATTENDING:
+        if roll.mode == "draft":
+            roll.pending.append(a)
+        elif a.status == Attendance.Status.ATTENDING:
             roll.attending.append(a)
         elif a.status == Attendance.Status.OBSERVER:
             roll.observer.append(a)
@@ -109,6 +142,15 @@ def roll_of(attendances: list[Attendance]) -> Roll:
         else:
             roll.pending.append(a)
     return roll
+
+
+def answerable(meeting: Meeting) -> QuerySet[Attendance]:
+    """The invitations the convener may answer for (by phone or fax) on the meeting's page."""
+    return (
+        Attendance.objects.filter(meeting=meeting)
+        .select_related("unit")
+        .order_by("invited_as", "unit__order", "unit_id")
+    )
 
 
 def minutes_detail(minutes: Minutes) -> tuple[list[MinutesSection], list[MinutesReceipt]]:
@@ -148,6 +190,75 @@ def resolution_action_items(sections: list[MinutesSection], user: Any) -> dict[i
         .only("pk", "source_key", "deadline", "status")
     )
     return {keys[item.source_key]: item for item in items}
+
+
+# Whom a notice to an invited unit reaches: its member and liaison (a message to the unit), and
+# an observer unit's people, addressed by name (services.common.unit_recipients).
+REACHED_ROLES = ("member", "liaison", "observer")
+
+
+def _reachable(units: Sequence[int]) -> dict[int, list[str]]:
+    people: dict[int, list[str]] = {pk: [] for pk in units}
+    for m in (
+        Membership.objects.filter(
+            unit_id__in=units, unit__active=True, active=True, role__in=REACHED_ROLES,
+            user__is_active=True,
+        )
+        .select_related("user")
+        .order_by("unit_id", "role", "id")
+    ):  # fmt: skip
+        people[m.unit_id].append(m.display_name)
+    return people
+
+
+def unreached_units(meeting: Meeting) -> list[Unit]:
+    """三(一)1: the invited units a notice would reach nobody in (no member, liaison or observer
+    registered), to be told by phone or fax."""
+    units = [a.unit for a in meeting.attendances.select_related("unit").order_by("unit__order")]
+    people = _reachable([u.pk for u in units])
+    return [u for u in units if not people[u.pk]]
+
+
+def notice_reach(meeting: Meeting, attendances: Sequence[Attendance]) -> dict[int, list[str]]:
+    """Per attendance id, the names of the unit's people the notice reached — from the inbox
+    deliveries of the meeting's notices once sent, else who it would reach (two queries)."""
+    unit_ids = [a.unit_id for a in attendances]
+    if meeting.notified_at is None:
+        by_unit = _reachable(unit_ids)
+        return {a.pk: by_unit[a.unit_id] for a in attendances}
+    reached = Delivery.objects.filter(
+        message__kind="meeting.notice",
+        message__url=reverse("meetings:detail", args=[meeting.pk]),
+        message__mechanism_id=meeting.mechanism_id,
+        channel=Delivery.Channel.INBOX,
+    ).values("user_id")
+    names: dict[int, list[str]] = {pk: [] for pk in unit_ids}
+    for m in (
+        Membership.objects.filter(unit_id__in=unit_ids, user_id__in=reached)
+        .select_related("user")
+        .order_by("unit_id", "role", "id")
+    ):
+        if m.display_name not in names[m.unit_id]:
+            names[m.unit_id].append(m.display_name)
+    return {a.pk: names[a.unit_id] for a in attendances}
+
+
+def default_signer(minutes: Minutes) -> dict[str, str]:
+    """Whom the 签发 form proposes: the health commission's member of the joint meeting (its
+    responsible leader), by name and title; the secretariat may name another."""
+    member = (
+        Membership.objects.filter(
+            unit__mechanism_id=minutes.mechanism_id,
+            unit__is_secretariat=True,
+            role=Membership.Role.MEMBER,
+            active=True,
+        )
+        .select_related("user")
+        .first()
+    )
+    if member is None:
+        return {}
+    return {"signer_name": member.display_name, "signer_title": member.title}
 
 
 def invitable_units(meeting: Meeting) -> QuerySet[Unit]:

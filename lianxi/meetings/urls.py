@@ -29,6 +29,11 @@ urlpatterns = [
     path("<int:pk>/cancel/", views.meeting_cancel, name="cancel"),
     path("<int:pk>/invite/", views.meeting_invite, name="invite"),
     path("<int:pk>/answer/", views.attendance_answer, name="answer"),
+    path(
+        "<int:pk>/answer-for-unit/",
+        views.attendance_answer_on_behalf,
+        name="answer_on_behalf",
+    ),
     path("<int:pk>/record/", views.attendance_record, name="record"),
     path("<int:pk>/minutes/", views.minutes_draft, name="minutes_draft"),
     path("minutes/<int:pk>/", minutes_views.minutes_detail, name="minutes"),
@@ -46,6 +51,7 @@ urlpatterns = [
     ),
     path("minutes/<int:pk>/approve/", minutes_views.minutes_approve, name="minutes_approve"),
     path("minutes/<int:pk>/reopen/", minutes_views.minutes_reopen, name="minutes_reopen"),
+    path("minutes/<int:pk>/sign-off/", minutes_views.minutes_sign_off, name="minutes_sign_off"),
     path("minutes/<int:pk>/issue/", minutes_views.minutes_issue, name="minutes_issue"),
     path(
         "minutes/<int:pk>/acknowledge/",

@@ -8,12 +8,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from lianxi.core.downloads import file_download_response
 from lianxi.core.exceptions import ApplicationError
 from lianxi.core.pages import add_service_error, form_errors, run_action, run_form_action
 from lianxi.organization.access import require_role
@@ -29,6 +30,7 @@ from .forms import (
     MaterialForm,
     MeetingEditForm,
     NoticeForm,
+    OnBehalfAnswerForm,
     PlenaryForm,
     TopicalForm,
 )
@@ -71,6 +73,7 @@ def meeting_schedule(request: HttpRequest) -> HttpResponse:
                 location=data["location"],
                 observer_units=list(data["observer_units"]),
                 new_observer_name=data["new_observer"],
+                record_past=data["record_past"],
                 actor=membership,
             )
         except ApplicationError as exc:
@@ -97,6 +100,7 @@ def topical_entrust(request: HttpRequest) -> HttpResponse:
                 starts_at=data["starts_at"],
                 ends_at=data["ends_at"],
                 location=data["location"],
+                record_past=data["record_past"],
                 actor=membership,
             )
         except ApplicationError as exc:
@@ -123,9 +127,21 @@ def _answer_initial(attendance: Attendance | None) -> dict[str, Any]:
     }
 
 
-@login_required
-def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = meeting_for(request.user, pk)
+def _convener_roll(meeting: Meeting, attendances: list[Attendance]) -> selectors.Roll:
+    """The convener's roll, each unit with whom the notice reached (`reached`, for _roll.html)."""
+    reach = selectors.notice_reach(meeting, attendances)
+    for a in attendances:
+        a.reached = reach[a.pk]  # type: ignore[attr-defined]
+    return selectors.roll_of(attendances, meeting=meeting)
+
+
+def _detail_context(
+    request: HttpRequest,
+    meeting: Meeting,
+    *,
+    answer_form: AnswerForm | None = None,
+    behalf_form: OnBehalfAnswerForm | None = None,
+) -> dict[str, Any]:
     attendances = selectors.meeting_attendances(meeting)
     perms = access.meeting_permissions(request.user, meeting, attendances=attendances)
     convener, editable, mine = perms.convener, perms.editable, perms.own_attendance
@@ -134,18 +150,24 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for a in attendances:
             actual, name = (a.actual, a.actual_name) if a.actual else services.default_actual(a)
             record_rows.append({"attendance": a, "actual": actual, "name": name})
-    context = {
+    draft = meeting.status == Meeting.Status.DRAFT
+    if answer_form is None and perms.can_answer:
+        answer_form = AnswerForm(initial=_answer_initial(mine))
+    if behalf_form is None and perms.can_answer_on_behalf:
+        behalf_form = OnBehalfAnswerForm(attendances=selectors.answerable(meeting))
+    return {
         "meeting": meeting,
         "agenda": selectors.meeting_agenda(meeting),
         "materials": list(meeting.materials.select_related("agenda_item")),
         "attendances": attendances,
         "convener": convener,
         "editable": editable,
-        "roll": selectors.roll_of(attendances) if convener else None,
+        "roll": _convener_roll(meeting, attendances) if convener else None,
         "mine": mine,
         "can_answer": perms.can_answer,
         "started": perms.started,
-        "answer_form": AnswerForm(initial=_answer_initial(mine)) if perms.can_answer else None,
+        "answer_form": answer_form if perms.can_answer else None,
+        "behalf_form": behalf_form if perms.can_answer_on_behalf else None,
         "minutes": perms.minutes,
         "can_record": perms.can_record,
         "record_rows": record_rows,
@@ -157,20 +179,26 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "material_form": MaterialForm() if editable else None,
         "notice_form": NoticeForm(initial={"notice_text": services.default_notice(meeting)})
-        if editable and meeting.status == Meeting.Status.DRAFT
+        if editable and draft
         else None,
+        "unreached": selectors.unreached_units(meeting) if editable and draft else [],
         "invite_form": InviteForm(units=selectors.invitable_units(meeting)) if editable else None,
         "cancel_form": CancelForm() if editable else None,
         "can_draft_minutes": perms.can_draft_minutes,
     }
-    return render(request, "meetings/detail.html", context)
+
+
+@login_required
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = meeting_for(request.user, pk)
+    return render(request, "meetings/detail.html", _detail_context(request, meeting))
 
 
 @login_required
 def meeting_roll(request: HttpRequest, pk: int) -> HttpResponse:
     """The live roll for the convener (refreshed by HTMX)."""
     meeting = meeting_for(request.user, pk, convene=True)
-    roll = selectors.roll_of(selectors.meeting_attendances(meeting))
+    roll = _convener_roll(meeting, selectors.meeting_attendances(meeting))
     return render(request, "meetings/_roll.html", {"meeting": meeting, "roll": roll})
 
 
@@ -275,12 +303,13 @@ def material_add(request: HttpRequest, pk: int) -> HttpResponse:
 def material_download(request: HttpRequest, pk: int, material_pk: int) -> HttpResponseBase:
     meeting = meeting_for(request.user, pk)
     material = get_object_or_404(MeetingMaterial, pk=material_pk, meeting=meeting)
+    name = os.path.basename(material.file.name or "")
     try:
-        handle = material.file.open("rb")
+        return file_download_response(
+            material.file, filename=name, actor=request.user, target=material
+        )
     except FileNotFoundError as exc:
         raise Http404("文件不存在。") from exc
-    name = os.path.basename(material.file.name or "")
-    return FileResponse(handle, as_attachment=True, filename=name)
 
 
 @require_POST
@@ -289,6 +318,14 @@ def meeting_notify(request: HttpRequest, pk: int) -> HttpResponse:
     meeting, membership = _convener_post(request, pk)
     form = NoticeForm(request.POST)
     form.is_valid()
+    invited = meeting.attendances.count()
+    unreached = [u.name for u in selectors.unreached_units(meeting)]
+    done = f"会议通知已发出：{invited - len(unreached)} 个单位有人接收"
+    if unreached:
+        done += (
+            f"，{len(unreached)} 个单位无人接收（{'、'.join(unreached)}），"
+            "请电话或传真通知，并代为登记其答复。"
+        )
     run_action(
         request,
         lambda: services.meeting_notify(
@@ -296,7 +333,7 @@ def meeting_notify(request: HttpRequest, pk: int) -> HttpResponse:
             actor=membership,
             notice_text=form.cleaned_data.get("notice_text", ""),
         ),
-        "会议通知已发送给各受邀单位。",
+        done if unreached else done + "。",
     )
     return redirect("meetings:detail", meeting.pk)
 
@@ -348,15 +385,39 @@ def attendance_answer(request: HttpRequest, pk: int) -> HttpResponse:
     attendance = access.attendance_for(request.user, meeting)
     membership = access.require_list(request.user)
     form = AnswerForm(request.POST)
-    run_form_action(
+    if form.is_valid() and run_action(
         request,
-        form,
         lambda: services.attendance_answer(
             attendance=attendance, actor=membership, **form.cleaned_data
         ),
         "已答复。",
-    )
-    return redirect("meetings:detail", meeting.pk)
+    ):
+        return redirect("meetings:detail", meeting.pk)
+    # A refused answer keeps what was typed (the reason in the page's message, or beside the
+    # form's fields).
+    context = _detail_context(request, meeting, answer_form=form)
+    return render(request, "meetings/detail.html", context, status=400)
+
+
+@require_POST
+@login_required
+def attendance_answer_on_behalf(request: HttpRequest, pk: int) -> HttpResponse:
+    """三(一)1: the convener enters an answer a unit gave by phone or fax, marked as such."""
+    meeting, membership = _convener_post(request, pk)
+    form = OnBehalfAnswerForm(request.POST, attendances=selectors.answerable(meeting))
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        attendance = data.pop("attendance")
+        try:
+            services.attendance_answer_on_behalf(attendance=attendance, actor=membership, **data)
+        except ApplicationError as exc:
+            add_service_error(form, exc)
+        else:
+            how = "传真" if data["via"] == Attendance.Channel.FAX else "电话"
+            messages.success(request, f"已代{attendance.unit.name}登记{how}答复。")
+            return redirect("meetings:detail", meeting.pk)
+    context = _detail_context(request, meeting, behalf_form=form)
+    return render(request, "meetings/detail.html", context, status=400)
 
 
 @require_POST

@@ -6,8 +6,9 @@
 - A progress report: a draft only by its own unit; once sent, a lead unit's report by everyone
   who sees the item, a supporting unit's report by that unit, the lead unit, the secretariat
   and the government office (not by the other supporting units).
-- Only the secretariat creates items, reviews them and decides extensions; the lead unit asks
-  for an extension and for closure; lead and supporting units report progress.
+- Only the secretariat creates items, reviews them, urges them (催办) and decides extensions; the
+  lead unit asks for an extension and for closure; lead and supporting units report progress,
+  and a unit's member or liaison edits or deletes the unit's drafts until they are sent.
 - An item a person may not see is answered as one that does not exist (404), on the pages and
   in the API; an action on one they see but may not take is refused (403).
 - A unit's record (its page's section): the secretariat, the government office, the unit's own
@@ -169,6 +170,11 @@ def require_unit_acting(user: Any) -> Membership:
     return membership  # type: ignore[return-value]
 
 
+def can_create_items(user: Any) -> bool:
+    """Creating an item (the page, and 谁来管's "立为督办事项"): the secretariat."""
+    return is_secretariat(membership_of(user))
+
+
 def require_secretariat(user: Any) -> Membership:
     membership = membership_of(user)
     if not is_secretariat(membership):
@@ -184,6 +190,7 @@ class ItemPermissions:
     is_secretariat: bool
     can_report: bool
     can_review: bool
+    can_urge: bool
     can_extend: bool
     pending_extension: ExtensionRequest | None
 
@@ -202,6 +209,7 @@ def item_permissions(
         is_secretariat=secretariat,
         can_report=can_report(membership, item) and open_,
         can_review=secretariat and open_,
+        can_urge=secretariat and open_,
         can_extend=lead and open_ and pending is None,
         pending_extension=pending,
     )

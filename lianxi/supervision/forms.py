@@ -2,6 +2,7 @@ from typing import Any
 
 from django import forms
 
+from lianxi.core.forms import Form, LinkField
 from lianxi.organization.models import Mechanism, Unit
 
 from .lights import LIGHT_LABELS, LIGHTS
@@ -19,7 +20,7 @@ def _units(mechanism: Mechanism | None) -> Any:
     ).order_by("order", "id")
 
 
-class ActionItemForm(forms.Form):
+class ActionItemForm(Form):
     title = forms.CharField(label="督办事项", max_length=300)
     description = forms.CharField(
         label="具体要求", required=False, widget=forms.Textarea(attrs={"rows": 4})
@@ -31,7 +32,12 @@ class ActionItemForm(forms.Form):
         max_length=300,
         help_text="如：市政府督查通知（信政督〔2026〕3号）",
     )
-    source_url = forms.CharField(label="来源链接", required=False, max_length=300)
+    source_url = LinkField(
+        label="来源链接",
+        required=False,
+        max_length=300,
+        help_text="以 http:// 或 https:// 开头的网址",
+    )
     lead_unit = forms.ModelChoiceField(
         label="牵头单位", queryset=Unit.objects.none(), empty_label="请选择"
     )
@@ -70,7 +76,7 @@ class ActionItemForm(forms.Form):
         return data
 
 
-class ReportForm(forms.Form):
+class ReportForm(Form):
     text = forms.CharField(label="进展情况", widget=forms.Textarea(attrs={"rows": 5}))
     attachment = forms.FileField(label="附件（可选）", required=False)
     requests_closure = forms.BooleanField(label="已办结，申请办结销号", required=False)
@@ -81,24 +87,41 @@ class ReportForm(forms.Form):
             del self.fields["requests_closure"]
 
 
-class ReviewForm(forms.Form):
+class DraftForm(ReportForm):
+    """Editing a unit's draft before it is sent (the file may be replaced or removed)."""
+
+    attachment = forms.FileField(label="更换附件（可选）", required=False)
+    remove_attachment = forms.BooleanField(label="删除原附件", required=False)
+    field_order = ["text", "attachment", "remove_attachment", "requests_closure"]
+
+
+class UrgeForm(Form):
+    note = forms.CharField(
+        label="催办意见（可选）",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ReviewForm(Form):
     reason = forms.CharField(
         label="意见（退回时必填）", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class ExtensionForm(forms.Form):
+class ExtensionForm(Form):
     new_deadline = forms.DateField(label="申请延至", widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(label="延期理由", widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ExtensionDecisionForm(forms.Form):
+class ExtensionDecisionForm(Form):
     note = forms.CharField(
         label="审核意见（不同意时必填）", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class LedgerFilterForm(forms.Form):
+class LedgerFilterForm(Form):
     unit = forms.ModelChoiceField(
         label="单位（牵头或配合）", queryset=Unit.objects.none(), required=False, empty_label="全部"
     )

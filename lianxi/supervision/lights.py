@@ -4,7 +4,8 @@
 - red: the deadline has passed;
 - yellow: the deadline is within LIANXI_LIGHT_YELLOW_WORKDAYS working days, or the lead unit
   has reported no progress for LIANXI_LIGHT_STALE_WORKDAYS working days (since its last report,
-  or since the item was created);
+  or since the item was created), or the secretariat returned it (退回) and it waits for the
+  lead unit's new report (待补报);
 - green: on track.
 
 The thresholds become two cut-off values once per request (`Cutoffs.for_day`), so the database
@@ -30,6 +31,13 @@ LIGHTS = (RED, YELLOW, GREEN, DONE)
 LIGHT_LABELS = {RED: "红灯", YELLOW: "黄灯", GREEN: "绿灯", DONE: "已办结"}
 # The ledger's .xlsx speaks the single characters a spreadsheet column can hold.
 LIGHT_TEXT = {RED: "红", YELLOW: "黄", GREEN: "绿", DONE: "已办结"}
+# What each light means, where a panel or the weekly digest counts them.
+LIGHT_MEANINGS = {
+    RED: "红灯（已逾期）",
+    YELLOW: "黄灯（临近时限、久未反馈或已退回）",
+    GREEN: "绿灯（正常推进）",
+    DONE: "已办结",
+}
 
 
 def yellow_workdays() -> int:
@@ -68,11 +76,12 @@ class Cutoffs:
     def q(self, light: str) -> Q:
         """The condition of one light, on plain columns (the ledger filters with it)."""
         closed = Q(status=ActionItem.Status.CLOSED)
+        returned = Q(status=ActionItem.Status.RETURNED)
         red = ~closed & Q(deadline__lt=self.today)
         yellow = (
             ~closed
             & Q(deadline__gte=self.today)
-            & (Q(deadline__lte=self.yellow_by) | self.stale_q())
+            & (Q(deadline__lte=self.yellow_by) | self.stale_q() | returned)
         )
         if light == DONE:
             return closed
@@ -84,7 +93,7 @@ class Cutoffs:
             fresh = Q(last_progress_at__gte=self.stale_before) | Q(
                 last_progress_at__isnull=True, created_at__gte=self.stale_before
             )
-            return ~closed & Q(deadline__gt=self.yellow_by) & fresh
+            return ~closed & ~returned & Q(deadline__gt=self.yellow_by) & fresh
         raise ValueError(light)
 
     def expression(self) -> Case:
@@ -93,6 +102,7 @@ class Cutoffs:
             When(status=ActionItem.Status.CLOSED, then=Value(DONE)),
             When(deadline__lt=self.today, then=Value(RED)),
             When(deadline__lte=self.yellow_by, then=Value(YELLOW)),
+            When(status=ActionItem.Status.RETURNED, then=Value(YELLOW)),
             When(self.stale_q(), then=Value(YELLOW)),
             default=Value(GREEN),
             output_field=CharField(),
@@ -105,7 +115,7 @@ class Cutoffs:
             return DONE
         if item.deadline < self.today:
             return RED
-        if item.deadline <= self.yellow_by:
+        if item.deadline <= self.yellow_by or item.status == ActionItem.Status.RETURNED:
             return YELLOW
         if (item.last_progress_at or item.created_at) < self.stale_before:
             return YELLOW

@@ -1,5 +1,7 @@
 """督办: every agreed matter or assigned task becomes an action item with a lead unit (四(二))."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -13,6 +15,12 @@ MAX_DEADLINE_WORKDAYS = 500
 MAX_FEEDBACK_WORKDAYS = 250
 
 
+def new_ical_uid() -> str:
+    """The item's UID in calendars (RFC 5545 §3.8.4.7): made once, stored, never derived from
+    the mail domain or any setting, so it stays the same when those change (like a meeting's)."""
+    return f"action-item-{uuid.uuid4()}@lianxi"
+
+
 class ActionItem(TimeStampedModel):
     class Source(models.TextChoices):
         MEETING = "meeting", "会议议定事项"
@@ -23,6 +31,8 @@ class ActionItem(TimeStampedModel):
 
     class Status(models.TextChoices):
         OPEN = "open", "办理中"
+        # 退回: the secretariat sent the item back; it waits for the lead unit's new report.
+        RETURNED = "returned", "已退回待补报"
         CLOSURE_REQUESTED = "closure_requested", "申请办结"
         CLOSED = "closed", "已办结"
 
@@ -53,6 +63,7 @@ class ActionItem(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    ical_uid = models.CharField(max_length=100, unique=True, default=new_ical_uid, editable=False)
 
     class Meta:
         ordering = ["deadline", "id"]
@@ -82,6 +93,9 @@ class ProgressReport(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     text = models.TextField("进展情况")
     attachment = models.FileField("附件", upload_to="progress/%Y/%m/", blank=True)
+    # The name of the file as the unit sent it; the store may rename it (progress/2026/12/…_x1).
+    # Set with every file (services._attach; migration 0003 gave older files theirs).
+    attachment_name = models.CharField("附件名称", max_length=255, blank=True)
     requests_closure = models.BooleanField("申请办结", default=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -173,22 +187,32 @@ class Reminder(models.Model):
         DUE = "due", "即将到期"
         OVERDUE = "overdue", "已逾期"
         FEEDBACK = "feedback", "进展反馈到期"
+        # 催办: sent by the secretariat from the item's page, at once; as often as it chooses.
+        URGE = "urge", "催办"
 
     class Audience(models.TextChoices):
         LIAISON = "liaison", "联络员"
         MEMBER = "member", "联席会议成员"
+        UNIT = "unit", "牵头单位联络员和成员"
 
     item = models.ForeignKey(ActionItem, on_delete=models.CASCADE, related_name="reminders")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     audience = models.CharField(max_length=10, choices=Audience.choices)
     about = models.DateField("所涉日期")
     sent_at = models.DateTimeField("提醒时间")
+    # A 催办 is someone's act: who sent it and what they wrote (the tick's reminders have none).
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField("催办意见", blank=True)
 
     class Meta:
         ordering = ["-sent_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["item", "kind", "audience", "about"], name="one_reminder_per_stage"
+                fields=["item", "kind", "audience", "about"],
+                condition=~Q(kind="urge"),
+                name="one_reminder_per_stage",
             )
         ]
         verbose_name = "督办提醒"

@@ -6,10 +6,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from lianxi.organization.access import membership_of
+from lianxi.core.dates import cn_date
+from lianxi.organization.access import is_secretariat, membership_of, sees_all
 
 from . import access, selectors
-from .lights import RED, YELLOW, Cutoffs
+from .lights import DONE, GREEN, LIGHT_MEANINGS, RED, YELLOW, Cutoffs
 from .models import ActionItem
 
 PANEL_MAX = 12
@@ -40,9 +41,11 @@ def my_unit_items(user: Any) -> dict[str, Any] | None:
         if item.status == ActionItem.Status.CLOSURE_REQUESTED:
             meta, level = f"{role} · 已申请办结，待联席会议办公室审核", "info"
         elif light == RED:
-            meta, level = f"{role} · 已逾期（时限 {item.deadline:%Y-%m-%d}）", "danger"
+            meta, level = f"{role} · 已逾期（时限 {cn_date(item.deadline)}）", "danger"
+        elif item.status == ActionItem.Status.RETURNED:
+            meta, level = f"{role} · 已退回，待补报（时限 {cn_date(item.deadline)}）", "warning"
         elif light == YELLOW and item.deadline <= cutoffs.yellow_by:
-            meta, level = f"{role} · {item.deadline:%Y-%m-%d} 到期", "warning"
+            meta, level = f"{role} · {cn_date(item.deadline)} 到期", "warning"
         elif light == YELLOW:
             meta, level = f"{role} · 久未反馈进展，请反馈", "warning"
         else:
@@ -80,7 +83,7 @@ def secretariat_supervision(user: Any) -> dict[str, Any] | None:
     if counts[RED]:
         entries.append(
             {
-                "text": f"红灯（已逾期）{counts[RED]} 项",
+                "text": f"{LIGHT_MEANINGS[RED]}{counts[RED]} 项",
                 "url": f"{ledger}?light=red",
                 "level": "danger",
             }
@@ -88,11 +91,12 @@ def secretariat_supervision(user: Any) -> dict[str, Any] | None:
     if counts[YELLOW]:
         entries.append(
             {
-                "text": f"黄灯（临近时限或久未反馈）{counts[YELLOW]} 项",
+                "text": f"{LIGHT_MEANINGS[YELLOW]}{counts[YELLOW]} 项",
                 "url": f"{ledger}?light=yellow",
                 "level": "warning",
             }
         )
+    entries.extend(_returned_entry(visible, ledger, "已退回待补报"))
     for item in selectors.awaiting_review(visible)[: PANEL_MAX * 2]:
         url = reverse("supervision:item", args=[item.pk])
         new_deadline = item.ext_new_deadline  # type: ignore[attr-defined]
@@ -101,7 +105,7 @@ def secretariat_supervision(user: Any) -> dict[str, Any] | None:
                 {
                     "text": item.title,
                     "meta": (
-                        f"{item.ext_unit_name}申请延期至 {new_deadline:%Y-%m-%d}，待审核"  # type: ignore[attr-defined]
+                        f"{item.ext_unit_name}申请延期至 {cn_date(new_deadline)}，待审核"  # type: ignore[attr-defined]
                     ),
                     "url": url,
                     "level": "info",
@@ -122,6 +126,46 @@ def secretariat_supervision(user: Any) -> dict[str, Any] | None:
         "empty": "没有红灯、黄灯事项，也没有待审核的延期或办结申请。",
         "more_url": ledger,
         "more_text": "督办台账",
+    }
+
+
+def _returned_entry(visible: Any, ledger: str, label: str) -> list[dict[str, str]]:
+    """The panel's line for the items returned and waiting for a new report, if any."""
+    returned = selectors.returned_count(visible)
+    if not returned:
+        return []
+    return [
+        {"text": f"{label} {returned} 项", "url": f"{ledger}?status=returned", "level": "warning"}
+    ]
+
+
+def city_overview(user: Any) -> dict[str, Any] | None:
+    """For the city government office (read-only, city-wide): how the joint meeting's items
+    stand, light by light, each a link into the ledger. The secretariat has its own panel."""
+    membership = membership_of(user)
+    if not sees_all(membership) or is_secretariat(membership):
+        return None
+    visible = access.visible_items(user)
+    counts = selectors.light_counts(visible, Cutoffs.for_day(timezone.localdate()))
+    ledger = reverse("supervision:ledger")
+    levels = {RED: "danger", YELLOW: "warning", GREEN: "info", DONE: "info"}
+    entries = [
+        {
+            "text": f"{LIGHT_MEANINGS[light]} {counts[light]} 项",
+            "url": f"{ledger}?light={light}",
+            "level": level,
+        }
+        for light, level in levels.items()
+        if counts[light]
+    ]
+    entries.extend(_returned_entry(visible, ledger, "其中已退回待补报"))
+    total = sum(counts.values())
+    return {
+        "title": f"督办事项总览（共 {total} 项）",
+        "items": entries,
+        "empty": "联席会议还没有督办事项；会议纪要印发后，议定事项的办理情况会汇总在这里。",
+        "more_url": ledger,
+        "more_text": "查看督办台账",
     }
 
 

@@ -11,7 +11,6 @@ Each reminder is a `Reminder` row and a message with a key, so a repeated tick s
 """
 
 from bisect import bisect_right
-from collections import defaultdict
 from datetime import date, datetime
 from typing import Any
 
@@ -21,12 +20,13 @@ from django.utils import timezone
 
 from lianxi.core.audit import audit_record
 from lianxi.core.calendar import add_workdays, is_workday, subtract_workdays, workdays_after
+from lianxi.core.dates import cn_date, cn_month_day
 from lianxi.notifications.models import Message
 from lianxi.notifications.services import notify
 from lianxi.organization.models import Mechanism, Membership
-from lianxi.organization.selectors import secretariat_users
+from lianxi.organization.selectors import secretariat_users, unit_people
 
-from .lights import RED, YELLOW, Cutoffs
+from .lights import LIGHT_MEANINGS, RED, YELLOW, Cutoffs
 from .models import ActionItem, Reminder
 from .services import item_url
 
@@ -36,43 +36,28 @@ Audience = Reminder.Audience
 DIGEST_LIST_MAX = 30
 
 
-def _people(unit_ids: set[int]) -> dict[tuple[int, str], list[Any]]:
-    people: dict[tuple[int, str], list[Any]] = defaultdict(list)
-    for membership in Membership.objects.filter(
-        unit_id__in=unit_ids,
-        active=True,
-        user__is_active=True,
-        role__in=[Membership.Role.LIAISON, Membership.Role.MEMBER],
-    ).select_related("user"):
-        people[(membership.unit_id, membership.role)].append(membership.user)
-    return people
-
-
 def _text(
     item: ActionItem, kind: str, about: date, audience: str, first_sent: datetime | None
 ) -> tuple[str, str]:
     if kind == Kind.DUE:
         subject = f"督办事项即将到期：{item.title}"
         body = (
-            f"办结时限为 {item.deadline:%Y年%m月%d日}，请抓紧办理并及时反馈进展；"
+            f"办结时限为 {cn_date(item.deadline)}，请抓紧办理并及时反馈进展；"
             "确需延期的，请在时限前提出延期申请。"
         )
     elif kind == Kind.OVERDUE:
         subject = f"督办事项已逾期：{item.title}"
-        body = f"办结时限 {item.deadline:%Y年%m月%d日} 已过，请尽快办结并反馈。"
+        body = f"办结时限 {cn_date(item.deadline)} 已过，请尽快办结并反馈。"
     else:
         subject = f"请反馈督办事项进展：{item.title}"
         body = (
             f"按每 {item.feedback_every_workdays} 个工作日反馈一次的要求，"
-            f"本期进展应于 {about:%Y年%m月%d日} 前反馈。"
+            f"本期进展应于 {cn_date(about)} 前反馈。"
         )
     if audience == Audience.MEMBER:
         subject = f"【提请督促】{subject}"
         if first_sent is not None:
-            body += (
-                f"\n本单位联络员已于 {timezone.localtime(first_sent):%Y年%m月%d日} 收到提醒，"
-                "至今未反馈进展。"
-            )
+            body += f"\n本单位联络员已于 {cn_date(first_sent)} 收到提醒，至今未反馈进展。"
     return subject[:200], body
 
 
@@ -123,8 +108,10 @@ def send_reminders(now: datetime) -> dict[str, int]:
     # Feedback: a period has passed since the last report (or creation) when that day is on or
     # before `subtract_workdays(today, period)`; one query per distinct period.
     quiet_items: list[tuple[ActionItem, date, int]] = []
+    # Items in hand (办理中) and returned ones waiting for the lead unit's new report (待补报).
+    in_hand = [ActionItem.Status.OPEN, ActionItem.Status.RETURNED]
     periods = (
-        open_items.filter(status=ActionItem.Status.OPEN)
+        open_items.filter(status__in=in_hand)
         .order_by()
         .values_list("feedback_every_workdays", flat=True)
         .distinct()
@@ -135,9 +122,7 @@ def send_reminders(now: datetime) -> dict[str, int]:
         quiet = Q(last_progress_at__lte=before) | Q(
             last_progress_at__isnull=True, created_at__lte=before
         )
-        for item in open_items.filter(
-            quiet, status=ActionItem.Status.OPEN, feedback_every_workdays=period
-        ):
+        for item in open_items.filter(quiet, status__in=in_hand, feedback_every_workdays=period):
             base = timezone.localtime(item.last_progress_at or item.created_at).date()
             quiet_items.append((item, base, period))
     if quiet_items:
@@ -152,10 +137,12 @@ def send_reminders(now: datetime) -> dict[str, int]:
             due.append((item, Kind.FEEDBACK, about))
     if not due:
         return {"sent": 0}
-    people = _people({item.lead_unit_id for item, _, _ in due})
+    people = unit_people({item.lead_unit_id for item, _, _ in due})
     sent_before = {
         (r.item_id, r.kind, r.audience, r.about): r.sent_at
-        for r in Reminder.objects.filter(item_id__in={item.pk for item, _, _ in due})
+        for r in Reminder.objects.filter(item_id__in={item.pk for item, _, _ in due}).exclude(
+            kind=Kind.URGE
+        )
     }
     count = 0
     for item, kind, about in due:
@@ -207,16 +194,15 @@ def send_weekly_digest(now: datetime) -> dict[str, int]:
         )
         red = [i for i in items if i.light == RED]  # type: ignore[attr-defined]
         yellow = [i for i in items if i.light == YELLOW]  # type: ignore[attr-defined]
-        lines = [f"截至 {today:%Y年%m月%d日}：红灯 {len(red)} 项，黄灯 {len(yellow)} 项。"]
-        for label, group in (("红灯（已逾期）", red), ("黄灯（临近时限或久未反馈）", yellow)):
+        lines = [f"截至 {cn_date(today)}：红灯 {len(red)} 项，黄灯 {len(yellow)} 项。"]
+        for label, group in ((LIGHT_MEANINGS[RED], red), (LIGHT_MEANINGS[YELLOW], yellow)):
             if not group:
                 continue
             lines.append("")
             lines.append(label + "：")
             for item in group[:DIGEST_LIST_MAX]:
-                lines.append(
-                    f"- {item.title}（牵头：{item.lead_unit.name}；时限 {item.deadline:%m月%d日}）"
-                )
+                due = cn_month_day(item.deadline)
+                lines.append(f"- {item.title}（牵头：{item.lead_unit.name}；时限 {due}）")
             if len(group) > DIGEST_LIST_MAX:
                 lines.append(f"……另有 {len(group) - DIGEST_LIST_MAX} 项，见督办台账。")
         with transaction.atomic():

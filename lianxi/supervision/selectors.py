@@ -10,7 +10,7 @@ from lianxi.organization.models import Mechanism, Membership, Unit
 
 from . import access
 from .lights import LIGHTS, RED, Cutoffs
-from .models import ActionItem, ExtensionRequest, ProgressReport, Review
+from .models import ActionItem, ExtensionRequest, ProgressReport, Reminder, Review
 
 LEDGER_PAGE_SIZE = 50
 
@@ -70,6 +70,25 @@ def ledger_rows(items: QuerySet[ActionItem]) -> QuerySet[ActionItem]:
     )
 
 
+def with_latest_progress(items: QuerySet[ActionItem]) -> QuerySet[ActionItem]:
+    """Each item's latest sent report of its lead unit (what everyone who sees the item may
+    read), as `latest_progress_text` and `latest_progress_at`: the .xlsx's 最新进展."""
+    latest = ProgressReport.objects.filter(
+        item=OuterRef("pk"),
+        status=ProgressReport.Status.SUBMITTED,
+        unit_id=OuterRef("lead_unit_id"),
+    ).order_by("-submitted_at", "-id")
+    return items.annotate(
+        latest_progress_text=Subquery(latest.values("text")[:1]),
+        latest_progress_at=Subquery(latest.values("submitted_at")[:1]),
+    )
+
+
+def returned_count(items: QuerySet[ActionItem]) -> int:
+    """How many of `items` were returned and wait for the lead unit's new report (待补报)."""
+    return items.filter(status=ActionItem.Status.RETURNED).order_by().count()
+
+
 def light_counts(items: QuerySet[ActionItem], cutoffs: Cutoffs) -> dict[str, int]:
     """How many items of each light, in one aggregate query."""
     counts = items.order_by().aggregate(
@@ -103,6 +122,7 @@ class Timeline:
     reports: list[ProgressReport]
     reviews: list[Review]
     extensions: list[ExtensionRequest]
+    urges: list[Reminder]
     events: list[tuple[Any, str, Any]]  # (moment, kind, object), newest first
 
 
@@ -117,6 +137,7 @@ def item_timeline(item: ActionItem, user: Any) -> Timeline:
     )
     reviews = list(item.reviews.select_related("reviewer", "report"))
     extensions = list(item.extensions.select_related("unit", "requested_by", "decided_by"))
+    urges = list(item.reminders.filter(kind=Reminder.Kind.URGE).select_related("sent_by"))
     events: list[tuple[Any, str, Any]] = []
     for report in reports:
         events.append((report.submitted_at or report.created_at, "report", report))
@@ -124,8 +145,12 @@ def item_timeline(item: ActionItem, user: Any) -> Timeline:
         events.append((review.created_at, "review", review))
     for extension in extensions:
         events.append((extension.created_at, "extension", extension))
+    for urge in urges:
+        events.append((urge.sent_at, "urge", urge))
     events.sort(key=lambda e: e[0], reverse=True)
-    return Timeline(reports=reports, reviews=reviews, extensions=extensions, events=events)
+    return Timeline(
+        reports=reports, reviews=reviews, extensions=extensions, urges=urges, events=events
+    )
 
 
 # --- a unit's record ------------------------------------------------------------------------
@@ -217,4 +242,4 @@ def report_attachment(
     if report is None or not report.attachment:
         return None
     with report.attachment.open("rb") as stored:
-        return (report.attachment.name or "").rsplit("/", 1)[-1], stored.read()
+        return report.attachment_name, stored.read()

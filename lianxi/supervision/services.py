@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from lianxi.core.audit import audit_record
 from lianxi.core.calendar import add_workdays
+from lianxi.core.dates import cn_date
 from lianxi.core.exceptions import ApplicationError
 from lianxi.notifications.services import notify
 from lianxi.organization.access import membership_of, user_of
@@ -28,6 +29,7 @@ from .models import (
     ActionItem,
     ExtensionRequest,
     ProgressReport,
+    Reminder,
     Review,
 )
 
@@ -165,7 +167,7 @@ def action_item_create(
     body = (
         f"{item.title}\n牵头单位：{lead_unit.name}\n"
         + (f"配合单位：{names}\n" if names else "")
-        + f"办结时限：{deadline:%Y年%m月%d日}\n"
+        + f"办结时限：{cn_date(deadline)}\n"
         f"请每 {feedback_every_workdays} 个工作日反馈一次进展。"
     )
     notify(
@@ -202,20 +204,62 @@ def _check_attachment(attachment: UploadedFile | None) -> None:
         raise ApplicationError("附件不能超过 20 MB。", field="attachment")
 
 
+def _attachment_name(attachment: UploadedFile) -> str:
+    """The name the unit's file had, without any folder a browser may send (kept to 255)."""
+    name = (attachment.name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
+    if len(name) > 255:
+        stem, dot, ext = name.rpartition(".")
+        name = (stem[: 254 - len(ext)] + dot + ext) if dot and len(ext) < 20 else name[:255]
+    return name
+
+
+def _attach(report: ProgressReport, attachment: UploadedFile) -> None:
+    report.attachment = attachment
+    report.attachment_name = _attachment_name(attachment)
+
+
+def _checked_text(
+    item: ActionItem, *, unit_id: int, text: str, requests_closure: bool | None
+) -> str:
+    """What a new report or a draft's rewrite must satisfy; the text as it is kept."""
+    if item.status == ActionItem.Status.CLOSED:
+        raise ApplicationError("该事项已办结销号，不再反馈进展。")
+    text = (text or "").strip()
+    if not text:
+        raise ApplicationError("请填写进展情况。", field="text")
+    if requests_closure and unit_id != item.lead_unit_id:
+        raise ApplicationError("只有牵头单位可以申请办结。", field="requests_closure")
+    return text
+
+
 def _send_report(
     report: ProgressReport, item: ActionItem, membership: Membership, now: datetime
 ) -> None:
     """Marks a report sent and does what sending means (inside the caller's transaction)."""
     report.status = ProgressReport.Status.SUBMITTED
     report.submitted_at = now
-    report.save(update_fields=["status", "submitted_at", "text", "requests_closure", "attachment"])
+    report.save(
+        update_fields=[
+            "status",
+            "submitted_at",
+            "text",
+            "requests_closure",
+            "attachment",
+            "attachment_name",
+        ]
+    )
     is_lead = report.unit_id == item.lead_unit_id
     fields = []
     if is_lead:
         item.last_progress_at = now
         fields.append("last_progress_at")
-        if report.requests_closure and item.status == ActionItem.Status.OPEN:
+        waiting = (ActionItem.Status.OPEN, ActionItem.Status.RETURNED)
+        if report.requests_closure and item.status in waiting:
             item.status = ActionItem.Status.CLOSURE_REQUESTED
+            fields.append("status")
+        elif item.status == ActionItem.Status.RETURNED:
+            # 补报: the lead unit answered the return; the item is in hand again.
+            item.status = ActionItem.Status.OPEN
             fields.append("status")
     if fields:
         item.save(update_fields=[*fields, "updated_at"])
@@ -270,13 +314,9 @@ def progress_report_create(
     item = _locked(item)
     if not access.can_report(membership, item):
         raise ApplicationError("只有牵头单位和配合单位的成员或联络员可以反馈进展。")
-    if item.status == ActionItem.Status.CLOSED:
-        raise ApplicationError("该事项已办结销号，不再反馈进展。")
-    text = (text or "").strip()
-    if not text:
-        raise ApplicationError("请填写进展情况。", field="text")
-    if requests_closure and membership.unit_id != item.lead_unit_id:
-        raise ApplicationError("只有牵头单位可以申请办结。", field="requests_closure")
+    text = _checked_text(
+        item, unit_id=membership.unit_id, text=text, requests_closure=requests_closure
+    )
     if requests_closure and submit and item.status == ActionItem.Status.CLOSURE_REQUESTED:
         raise ApplicationError("该事项已申请办结，正在等待联席会议办公室审核。")
     _check_attachment(attachment)
@@ -288,7 +328,7 @@ def progress_report_create(
         requests_closure=requests_closure,
     )
     if attachment is not None:
-        report.attachment = attachment
+        _attach(report, attachment)
     report.save()
     if submit:
         _send_report(report, item, membership, now)
@@ -393,7 +433,7 @@ def action_item_return(
         .order_by("-submitted_at", "-id")
         .first()
     )
-    item.status = ActionItem.Status.OPEN
+    item.status = ActionItem.Status.RETURNED
     item.save(update_fields=["status", "updated_at"])
     review = Review.objects.create(
         item=item,
@@ -409,7 +449,7 @@ def action_item_return(
         recipients=[item.lead_unit],
         kind="supervision.returned",
         subject=f"督办事项被退回：{item.title}"[:200],
-        body=f"退回理由：{reason}",
+        body=f"退回理由：{reason}\n请按要求办理后补报进展。",
         url=item_url(item),
         actor=membership,
     )
@@ -438,7 +478,7 @@ def extension_request_create(
         raise ApplicationError("该事项已办结销号，无需延期。")
     if today > item.deadline:
         raise ApplicationError(
-            f"办结时限（{item.deadline:%Y年%m月%d日}）已过，不能再申请延期；"
+            f"办结时限（{cn_date(item.deadline)}）已过，不能再申请延期；"
             "请尽快办理并反馈进展，或与联席会议办公室联系。"
         )
     reason = (reason or "").strip()
@@ -448,7 +488,7 @@ def extension_request_create(
         raise ApplicationError("请填写申请延至的日期。", field="new_deadline")
     if new_deadline <= item.deadline:
         raise ApplicationError(
-            f"申请延至的日期应晚于现在的办结时限（{item.deadline:%Y年%m月%d日}）。",
+            f"申请延至的日期应晚于现在的办结时限（{cn_date(item.deadline)}）。",
             field="new_deadline",
         )
     if item.extensions.filter(status=ExtensionRequest.Status.PENDING).exists():
@@ -472,7 +512,7 @@ def extension_request_create(
         kind="supervision.extension_requested",
         subject=f"{membership.unit.name}申请延期：{item.title}"[:200],
         body=(
-            f"申请将办结时限由 {item.deadline:%Y年%m月%d日} 延至 {new_deadline:%Y年%m月%d日}。"
+            f"申请将办结时限由 {cn_date(item.deadline)} 延至 {cn_date(new_deadline)}。"
             f"\n理由：{reason}"
         ),
         actor=membership,
@@ -523,12 +563,12 @@ def extension_request_decide(
     if grant:
         subject = f"延期申请已同意：{item.title}"
         body = (
-            f"办结时限延至 {extension.new_deadline:%Y年%m月%d日}"
-            f"（原定 {item.original_deadline:%Y年%m月%d日}）。"
+            f"办结时限延至 {cn_date(extension.new_deadline)}"
+            f"（原定 {cn_date(item.original_deadline)}）。"
         )
     else:
         subject = f"延期申请未同意：{item.title}"
-        body = f"办结时限仍为 {item.deadline:%Y年%m月%d日}。"
+        body = f"办结时限仍为 {cn_date(item.deadline)}。"
     if note:
         body += f"\n意见：{note}"
     notify(
@@ -540,3 +580,133 @@ def extension_request_decide(
         actor=membership,
     )
     return extension
+
+
+# --- drafts ---------------------------------------------------------------------------------
+
+
+def _own_draft(report: ProgressReport, actor: Any) -> tuple[ProgressReport, Membership]:
+    """The draft, locked, if the actor acts for its unit and it is still a draft."""
+    membership = _require_membership(actor)
+    report = ProgressReport.objects.select_for_update().select_related("unit").get(pk=report.pk)
+    if not access.acts_for_unit(membership) or membership.unit_id != report.unit_id:
+        raise ApplicationError("只能修改本单位的进展反馈草稿。")
+    if report.status != ProgressReport.Status.DRAFT:
+        raise ApplicationError("该进展反馈已经报送，不能再修改或删除。")
+    return report, membership
+
+
+@transaction.atomic
+def progress_report_update(
+    *,
+    report: ProgressReport,
+    actor: Any,
+    text: str,
+    requests_closure: bool | None = None,
+    attachment: UploadedFile | None = None,
+    remove_attachment: bool = False,
+) -> ProgressReport:
+    """四(二): a unit's draft is its own until sent: its member or liaison rewrites it (text, the
+    closure request, the file) as often as needed."""
+    report, membership = _own_draft(report, actor)
+    item = _locked(report.item)
+    text = _checked_text(item, unit_id=report.unit_id, text=text, requests_closure=requests_closure)
+    if requests_closure is not None:
+        report.requests_closure = requests_closure
+    _check_attachment(attachment)
+    old_file = str(report.attachment.name or "") if report.attachment else ""
+    report.text = text
+    if attachment is not None:
+        _attach(report, attachment)
+    elif remove_attachment:
+        report.attachment = ""
+        report.attachment_name = ""
+    report.save(update_fields=["text", "requests_closure", "attachment", "attachment_name"])
+    replaced = old_file and old_file != (report.attachment.name if report.attachment else "")
+    if replaced:
+        _delete_file_on_commit(report.attachment.storage, old_file)
+    audit_record(
+        actor=membership,
+        action="action_item.progress_draft_edit",
+        target=item,
+        data={
+            "report": report.pk,
+            "unit": report.unit.name,
+            "attachment": report.attachment_name,
+            "requests_closure": report.requests_closure,
+        },
+    )
+    return report
+
+
+@transaction.atomic
+def progress_report_delete(*, report: ProgressReport, actor: Any) -> None:
+    """四(二): a draft its unit no longer wants is deleted (with its file); a sent report stays."""
+    report, membership = _own_draft(report, actor)
+    item = report.item
+    pk, file_name = report.pk, (str(report.attachment.name or "") if report.attachment else "")
+    storage = report.attachment.storage
+    report.delete()
+    if file_name:
+        _delete_file_on_commit(storage, file_name)
+    audit_record(
+        actor=membership,
+        action="action_item.progress_draft_delete",
+        target=item,
+        data={"report": pk, "unit": membership.unit.name},
+    )
+
+
+def _delete_file_on_commit(storage: Any, name: str) -> None:
+    """A draft's file goes once the change that dropped it is committed (never before)."""
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+# --- 催办 -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def action_item_urge(
+    *, item: ActionItem, actor: Any, note: str = "", now: datetime | None = None
+) -> Reminder:
+    """四(二) 督促督办: the secretariat urges the lead unit now (its liaison and member), with an
+    optional note; recorded as a reminder with who sent it, and in the audit trail. Unlike the
+    tick's reminders it may be sent as often as the secretariat chooses."""
+    now = now or timezone.now()
+    membership = _require_secretariat(actor, item)
+    item = _locked(item)
+    if item.status == ActionItem.Status.CLOSED:
+        raise ApplicationError("该事项已办结销号，无需催办。")
+    note = (note or "").strip()
+    if len(note) > 500:
+        raise ApplicationError("催办意见不超过 500 个字。", field="note")
+    reminder = Reminder.objects.create(
+        item=item,
+        kind=Reminder.Kind.URGE,
+        audience=Reminder.Audience.UNIT,
+        about=timezone.localtime(now).date(),
+        sent_at=now,
+        sent_by=membership.user,
+        note=note,
+    )
+    lines = [f"联席会议办公室催办：请抓紧办理，并于办结时限（{cn_date(item.deadline)}）前办结。"]
+    if item.status == ActionItem.Status.RETURNED:
+        lines.append("该事项已被退回，请按退回意见办理后补报进展。")
+    if note:
+        lines.append(f"催办意见：{note}")
+    notify(
+        recipients=[item.lead_unit],
+        kind="supervision.urged",
+        subject=f"【催办】{item.title}"[:200],
+        body="\n".join(lines),
+        url=item_url(item),
+        actor=membership,
+        key=f"supervision:{item.pk}:urge:{reminder.pk}",
+    )
+    audit_record(
+        actor=membership,
+        action="action_item.urge",
+        target=item,
+        data={"reminder": reminder.pk, "to": item.lead_unit.name, "note": note},
+    )
+    return reminder

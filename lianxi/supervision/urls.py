@@ -11,6 +11,9 @@ urlpatterns = [
     path("<int:pk>/", views.item_page, name="item"),
     path("<int:pk>/reports/", views.report_create, name="report"),
     path("<int:pk>/reports/<int:report_pk>/submit/", views.report_submit, name="report_submit"),
+    path("<int:pk>/reports/<int:report_pk>/edit/", views.report_edit, name="report_edit"),
+    path("<int:pk>/reports/<int:report_pk>/delete/", views.report_delete, name="report_delete"),
+    path("<int:pk>/urge/", views.item_urge, name="urge"),
     path(
         "<int:pk>/reports/<int:report_pk>/attachment/",
         views.report_attachment,

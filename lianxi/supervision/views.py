@@ -14,17 +14,20 @@ from django.views.decorators.http import require_POST
 
 from lianxi.core.downloads import download_response
 from lianxi.core.exceptions import ApplicationError
+from lianxi.core.pages import form_errors
 from lianxi.organization.access import membership_of
 from lianxi.organization.models import Membership
 
 from . import access, selectors, services
 from .forms import (
     ActionItemForm,
+    DraftForm,
     ExtensionDecisionForm,
     ExtensionForm,
     LedgerFilterForm,
     ReportForm,
     ReviewForm,
+    UrgeForm,
 )
 from .lights import LIGHT_LABELS, LIGHTS, Cutoffs, stale_workdays
 from .models import ActionItem, ProgressReport
@@ -77,9 +80,9 @@ def ledger(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.ledger_rows(items), selectors.LEDGER_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    base_query = urlencode(
-        {k: v for k, v in request.GET.items() if k not in ("light", "page") and v}
-    )
+    # The filters but the light: what the light counts and 已退回待补报 count over.
+    base = {k: v for k, v in request.GET.items() if k not in ("light", "page") and v}
+    base_query = urlencode(base)
     membership = membership_of(request.user)
     return render(
         request,
@@ -91,6 +94,8 @@ def ledger(request: HttpRequest) -> HttpResponse:
             "base_query": base_query,
             "filtered": bool(query),
             "light_stats": [(light, LIGHT_LABELS[light], counts[light]) for light in LIGHTS],
+            "returned_count": selectors.returned_count(unfiltered_by_light),
+            "returned_query": urlencode({**base, "status": "returned"}),
             "chart": chart,
             "current_light": filters.light,
             "is_secretariat": access.is_secretariat(membership),
@@ -106,7 +111,9 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     cutoffs = Cutoffs.for_day(today)
     _, filters, _ = _filters(request)
-    items = selectors.ledger_rows(selectors.ledger_items(request.user, filters, cutoffs))
+    items = selectors.with_latest_progress(
+        selectors.ledger_rows(selectors.ledger_items(request.user, filters, cutoffs))
+    )
     membership = membership_of(request.user)
     title = "督办台账"
     if membership is not None and not access.sees_all(membership):
@@ -115,6 +122,7 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
     return download_response(
         content,
         filename=f"督办台账-{today:%Y%m%d}.xlsx",
+        actor=request.user,
         ascii_filename=f"supervision-ledger-{today:%Y%m%d}.xlsx",
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
@@ -125,7 +133,15 @@ def item_create(request: HttpRequest) -> HttpResponse:
     """The secretariat creates an item that comes from no meeting (市政府交办, 来函…)."""
     membership = access.require_secretariat(request.user)
     mechanism = membership.unit.mechanism
-    form = ActionItemForm(request.POST or None, mechanism=mechanism)
+    # 谁来管 opens this form with the matter and its suggested units (lianxi.routing.actions).
+    text = request.GET.get("text", "").strip()
+    initial = {
+        "title": text[:300],
+        "description": text if len(text) > 300 else "",
+        "lead_unit": request.GET.get("lead_unit", ""),
+        "supporting_units": request.GET.getlist("supporting_units"),
+    }
+    form = ActionItemForm(request.POST or None, mechanism=mechanism, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -172,6 +188,7 @@ def _item_page(
         "can_report": perms.can_report,
         "is_secretariat": perms.is_secretariat,
         "can_review": perms.can_review,
+        "can_urge": perms.can_urge,
         "can_extend": perms.can_extend,
         "deadline_passed": today > item.deadline,
         "pending_extension": perms.pending_extension,
@@ -179,6 +196,7 @@ def _item_page(
         "review_form": forms.get("review_form") or ReviewForm(),
         "extension_form": forms.get("extension_form") or ExtensionForm(),
         "decision_form": forms.get("decision_form") or ExtensionDecisionForm(),
+        "urge_form": forms.get("urge_form") or UrgeForm(),
         "error": forms.get("error"),
     }
     return render(request, "supervision/item.html", context, status=status)
@@ -197,6 +215,23 @@ def _item_acting_as(
     return item, require(request.user)
 
 
+def _act_on_item(
+    request: HttpRequest,
+    item: ActionItem,
+    action: Callable[[], Any],
+    success: str,
+    **forms: Any,
+) -> HttpResponse:
+    """Runs one service: its refusal shows the item page again (400) with the posted `forms`
+    and the reason; otherwise `success` is said and the person goes back to the item."""
+    try:
+        action()
+    except ApplicationError as exc:
+        return _item_page(request, item, 400, error=exc.message, **forms)
+    messages.success(request, success)
+    return redirect("supervision:item", pk=item.pk)
+
+
 @require_POST
 @login_required
 def report_create(request: HttpRequest, pk: int) -> HttpResponse:
@@ -205,24 +240,22 @@ def report_create(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _item_page(request, item, 400, report_form=form, error="请填写进展情况。")
     submit = request.POST.get("action") == "submit"
-    try:
-        services.progress_report_create(
+    return _act_on_item(
+        request,
+        item,
+        lambda: services.progress_report_create(
             item=item,
             actor=request.user,
             text=form.cleaned_data["text"],
             attachment=form.cleaned_data.get("attachment"),
             requests_closure=bool(form.cleaned_data.get("requests_closure")),
             submit=submit,
-        )
-    except ApplicationError as exc:
-        return _item_page(request, item, 400, report_form=form, error=exc.message)
-    messages.success(
-        request,
+        ),
         "进展反馈已报送。"
         if submit
         else "草稿已保存，仅本单位可见；报送后联席会议办公室才能看到。",
+        report_form=form,
     )
-    return redirect("supervision:item", pk=item.pk)
 
 
 @require_POST
@@ -230,12 +263,87 @@ def report_create(request: HttpRequest, pk: int) -> HttpResponse:
 def report_submit(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse:
     item, _ = _item_acting_as(request, pk, access.require_unit_acting)
     report = access.own_report_for(request.user, item, report_pk)
-    try:
-        services.progress_report_submit(report=report, actor=request.user)
-    except ApplicationError as exc:
-        return _item_page(request, item, 400, error=exc.message)
-    messages.success(request, "进展反馈已报送。")
-    return redirect("supervision:item", pk=item.pk)
+    return _act_on_item(
+        request,
+        item,
+        lambda: services.progress_report_submit(report=report, actor=request.user),
+        "进展反馈已报送。",
+    )
+
+
+@login_required
+def report_edit(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse:
+    """四(二): the unit's member or liaison rewrites its draft before sending it."""
+    item, _ = _item_acting_as(request, pk, access.require_unit_acting)
+    report = access.own_report_for(request.user, item, report_pk)
+    lead = report.unit_id == item.lead_unit_id
+    initial = {"text": report.text, "requests_closure": report.requests_closure}
+    form = DraftForm(request.POST or None, request.FILES or None, lead=lead, initial=initial)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.progress_report_update(
+                report=report,
+                actor=request.user,
+                text=data["text"],
+                requests_closure=data.get("requests_closure") if lead else None,
+                attachment=data.get("attachment"),
+                remove_attachment=bool(data.get("remove_attachment")),
+            )
+        except ApplicationError as exc:
+            error = exc.message
+        else:
+            messages.success(request, "草稿已修改，仍仅本单位可见。")
+            return redirect("supervision:item", pk=item.pk)
+    elif request.method == "POST":
+        error = "请填写进展情况。"
+    elif report.status != ProgressReport.Status.DRAFT:
+        error = "该进展反馈已经报送，不能再修改或删除。"
+    return render(
+        request,
+        "supervision/draft_form.html",
+        {
+            "item": item,
+            "report": report,
+            "form": form,
+            "error": error,
+            "editable": report.status == ProgressReport.Status.DRAFT,
+        },
+        status=400 if error else 200,
+    )
+
+
+@require_POST
+@login_required
+def report_delete(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse:
+    item, _ = _item_acting_as(request, pk, access.require_unit_acting)
+    report = access.own_report_for(request.user, item, report_pk)
+    return _act_on_item(
+        request,
+        item,
+        lambda: services.progress_report_delete(report=report, actor=request.user),
+        "草稿已删除。",
+    )
+
+
+@require_POST
+@login_required
+def item_urge(request: HttpRequest, pk: int) -> HttpResponse:
+    """催办: the secretariat reminds the lead unit now."""
+    item, _ = _item_acting_as(request, pk, access.require_secretariat)
+    form = UrgeForm(request.POST)
+    if not form.is_valid():
+        return _item_page(request, item, 400, urge_form=form, error="催办意见不超过 500 个字。")
+    return _act_on_item(
+        request,
+        item,
+        lambda: services.action_item_urge(
+            item=item, actor=request.user, note=form.cleaned_data["note"]
+        ),
+        f"已向{item.lead_unit.name}催办，并记入办理过程。",
+        urge_form=form,
+    )
 
 
 @login_required
@@ -245,7 +353,7 @@ def report_attachment(request: HttpRequest, pk: int, report_pk: int) -> HttpResp
     if attachment is None:
         raise Http404("附件不存在")
     name, content = attachment
-    return download_response(content, filename=name)
+    return download_response(content, filename=name, actor=request.user, target=item)
 
 
 @require_POST
@@ -254,21 +362,27 @@ def item_review(request: HttpRequest, pk: int) -> HttpResponse:
     """办结销号 or 退回."""
     item, _ = _item_acting_as(request, pk, access.require_secretariat)
     form = ReviewForm(request.POST)
-    form.is_valid()
+    if not form.is_valid():  # a refused reason must stop the decision, not be dropped from it
+        return _item_page(request, item, 400, review_form=form, error=form_errors(form))
     reason = form.cleaned_data.get("reason", "")
     decision = request.POST.get("decision")
-    try:
-        if decision == "close":
-            services.action_item_close(item=item, actor=request.user, reason=reason)
-            messages.success(request, "已办结销号。")
-        elif decision == "return":
-            services.action_item_return(item=item, actor=request.user, reason=reason)
-            messages.success(request, "已退回牵头单位。")
-        else:
-            raise ApplicationError("请选择办结销号或退回。")
-    except ApplicationError as exc:
-        return _item_page(request, item, 400, review_form=form, error=exc.message)
-    return redirect("supervision:item", pk=item.pk)
+    if decision == "close":
+        return _act_on_item(
+            request,
+            item,
+            lambda: services.action_item_close(item=item, actor=request.user, reason=reason),
+            "已办结销号。",
+            review_form=form,
+        )
+    if decision == "return":
+        return _act_on_item(
+            request,
+            item,
+            lambda: services.action_item_return(item=item, actor=request.user, reason=reason),
+            "已退回牵头单位。",
+            review_form=form,
+        )
+    return _item_page(request, item, 400, review_form=form, error="请选择办结销号或退回。")
 
 
 @require_POST
@@ -280,17 +394,18 @@ def extension_create(request: HttpRequest, pk: int) -> HttpResponse:
         return _item_page(
             request, item, 400, extension_form=form, error="请填写申请延至的日期和延期理由。"
         )
-    try:
-        services.extension_request_create(
+    return _act_on_item(
+        request,
+        item,
+        lambda: services.extension_request_create(
             item=item,
             actor=request.user,
             reason=form.cleaned_data["reason"],
             new_deadline=form.cleaned_data["new_deadline"],
-        )
-    except ApplicationError as exc:
-        return _item_page(request, item, 400, extension_form=form, error=exc.message)
-    messages.success(request, "延期申请已提交，等待联席会议办公室审核。")
-    return redirect("supervision:item", pk=item.pk)
+        ),
+        "延期申请已提交，等待联席会议办公室审核。",
+        extension_form=form,
+    )
 
 
 @require_POST
@@ -301,15 +416,17 @@ def extension_decide(request: HttpRequest, pk: int, extension_pk: int) -> HttpRe
     if extension is None:
         raise Http404("延期申请不存在")
     form = ExtensionDecisionForm(request.POST)
-    form.is_valid()
-    try:
-        services.extension_request_decide(
+    if not form.is_valid():  # a refused note must stop the decision, not be dropped from it
+        return _item_page(request, item, 400, decision_form=form, error=form_errors(form))
+    return _act_on_item(
+        request,
+        item,
+        lambda: services.extension_request_decide(
             extension=extension,
             actor=request.user,
             grant=request.POST.get("decision") == "grant",
             note=form.cleaned_data.get("note", ""),
-        )
-    except ApplicationError as exc:
-        return _item_page(request, item, 400, decision_form=form, error=exc.message)
-    messages.success(request, "已审核延期申请。")
-    return redirect("supervision:item", pk=item.pk)
+        ),
+        "已审核延期申请。",
+        decision_form=form,
+    )

@@ -23,6 +23,7 @@ from .notices import (
     incident_notify,
     notice_acknowledge,
     notice_escalate,
+    notice_report_action,
 )
 from .reporting import is_report_late, up_report_record
 from .updates import incident_close, incident_update_add, incident_view_record, incident_withdraw
@@ -45,5 +46,6 @@ __all__ = [
     "is_report_late",
     "notice_acknowledge",
     "notice_escalate",
+    "notice_report_action",
     "up_report_record",
 ]

@@ -6,12 +6,12 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
-from django.utils import timezone
 
+from lianxi.core.dates import cn_datetime
 from lianxi.organization.access import membership_of, user_of
 from lianxi.organization.models import Membership, Unit
 
-from ..models import Incident, TimelineEntry
+from ..models import Incident, IncidentNotice, TimelineEntry
 
 
 def _notified_units(incident: Incident) -> list[Unit]:
@@ -68,5 +68,18 @@ def _locked(incident: Incident) -> Incident:
     return Incident.objects.select_for_update().select_related("enterprise").get(pk=incident.pk)
 
 
+def _locked_notice(notice: IncidentNotice) -> IncidentNotice:
+    return (
+        IncidentNotice.objects.select_for_update()
+        .select_related("unit", "incident")
+        .get(pk=notice.pk)
+    )
+
+
 def _local(moment: datetime) -> str:
-    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"
+    """As officials write a moment: 2026年12月3日 14:00."""
+    return cn_datetime(moment)
+
+
+def _minutes_between(start: datetime, end: datetime) -> int:
+    return max(0, int((end - start).total_seconds() // 60))

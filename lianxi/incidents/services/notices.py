@@ -8,18 +8,21 @@ from django.db import transaction
 from django.utils import timezone
 
 from lianxi.core.audit import audit_record
+from lianxi.core.dates import cn_duration
 from lianxi.core.exceptions import ApplicationError
 from lianxi.notifications.services import notify
 from lianxi.organization.access import Role
 from lianxi.organization.models import Unit
 from lianxi.organization.selectors import secretariat_users
 
-from .. import access, grading
+from .. import access, cap, grading
 from ..models import Incident, IncidentNotice
 from ._helpers import (
     _local,
     _locked,
+    _locked_notice,
     _membership,
+    _minutes_between,
     _notified_units,
     _timeline,
     _unit_people,
@@ -93,6 +96,11 @@ def incident_notify(
         if not created:
             continue
         new_units.append(unit.name)
+        # The Alert as it goes out, stored: it is read back as sent, never rebuilt.
+        notice.incident = incident
+        alert = cap.record_sent(
+            cap.notice_cap(notice), incident=incident, sent_at=now, notice=notice
+        )
         notify(
             recipients=[unit],
             kind="incidents.notice",
@@ -101,6 +109,7 @@ def incident_notify(
             url=incident_url(incident),
             actor=actor,
             key=f"incident:{incident.pk}:notice:{unit.pk}",
+            attachments=[cap.attachment(alert)],
         )
         _timeline(
             incident,
@@ -136,11 +145,7 @@ def notice_acknowledge(
     """三(四)2: the notified unit's member or liaison confirms receipt (once; again is a no-op)."""
     now = now or timezone.now()
     membership = _membership(actor)
-    notice = (
-        IncidentNotice.objects.select_for_update()
-        .select_related("unit", "incident")
-        .get(pk=notice.pk)
-    )
+    notice = _locked_notice(notice)
     if membership is None or not access.may_acknowledge(membership, notice):
         raise ApplicationError("只有被通报单位的联席会议成员或联络员可以确认收到。")
     if notice.acknowledged_at is not None:
@@ -148,12 +153,13 @@ def notice_acknowledge(
     notice.acknowledged_at = now
     notice.acknowledged_by = membership.user
     notice.save(update_fields=["acknowledged_at", "acknowledged_by"])
-    minutes = max(0, int((now - notice.sent_at).total_seconds() // 60))
+    minutes = _minutes_between(notice.sent_at, now)
     after = f"，此前已升级至“{notice.get_level_display()}”" if notice.level else ""
     _timeline(
         notice.incident,
         "ack",
-        f"{notice.unit.name}{membership.display_name}确认收到通报（通报后 {minutes} 分钟{after}）",
+        f"{notice.unit.name}{membership.display_name}确认收到通报"
+        f"（通报后 {cn_duration(minutes)}{after}）",
         at=now,
         unit=notice.unit,
         actor=membership,
@@ -163,6 +169,67 @@ def notice_acknowledge(
         action="incident.acknowledge",
         target=notice.incident,
         data={"unit": notice.unit.name, "minutes": minutes, "level": notice.level},
+    )
+    return notice
+
+
+ACTION_MAX = 2000
+
+
+@transaction.atomic
+def notice_report_action(
+    *, notice: IncidentNotice, text: str, actor: Any, now: datetime | None = None
+) -> IncidentNotice:
+    """三(四)2 (协调事故应急救援处置): the notified unit reports what it did (处置情况), recorded
+    and told to the secretariat. Reporting again replaces the text (the timeline keeps each);
+    reporting acknowledges receipt too, if not yet done."""
+    now = now or timezone.now()
+    membership = _membership(actor)
+    notice = _locked_notice(notice)
+    if membership is None or not access.may_acknowledge(membership, notice):
+        raise ApplicationError(access.ACTION_REFUSED)
+    if notice.incident.status != Incident.Status.OPEN:
+        raise ApplicationError(f"事故{notice.incident.get_status_display()}，不能再报告处置情况。")
+    text = (text or "").strip()
+    if not text:
+        raise ApplicationError("请填写本单位的处置情况。", field="text")
+    if len(text) > ACTION_MAX:
+        raise ApplicationError(f"处置情况不超过 {ACTION_MAX} 个字。", field="text")
+    changed = ["action_text", "action_reported_at", "action_reported_by"]
+    if notice.acknowledged_at is None:
+        notice.acknowledged_at, notice.acknowledged_by = now, membership.user
+        changed += ["acknowledged_at", "acknowledged_by"]
+    notice.action_text = text
+    notice.action_reported_at = now
+    notice.action_reported_by = membership.user
+    notice.save(update_fields=changed)
+    incident = notice.incident
+    _timeline(
+        incident,
+        "action",
+        # The text itself is for the secretariat (the notices table), not every reader of the
+        # timeline (other notified units read it too).
+        f"{notice.unit.name}{membership.display_name}报告本单位处置情况",
+        at=now,
+        unit=notice.unit,
+        actor=membership,
+    )
+    recipients = secretariat_users(incident.mechanism_id)
+    if recipients:
+        notify(
+            recipients=recipients,
+            kind="incidents.action",
+            subject=f"【处置情况】{notice.unit.name}：{incident.title}"[:200],
+            body=text,
+            url=incident_url(incident),
+            actor=membership,
+            key=f"incident:{incident.pk}:notice:{notice.unit_id}:action:{now.timestamp()}",
+        )
+    audit_record(
+        actor=membership,
+        action="incident.action",
+        target=incident,
+        data={"unit": notice.unit.name, "length": len(text)},
     )
     return notice
 
@@ -198,12 +265,12 @@ def notice_escalate(*, notice: IncidentNotice, now: datetime) -> bool:
         notice.ack_due_at = now + grading.ack_window()
         notice.save(update_fields=["level", "ack_due_at"])
         incident, unit = notice.incident, notice.unit
-        late_by = int((now - notice.sent_at).total_seconds() // 60)
+        late_by = cn_duration(_minutes_between(notice.sent_at, now))
         if level == IncidentNotice.Level.RED_ALERT:
             recipients: list[Any] = secretariat_users(incident.mechanism_id)
             subject = f"【红色警示】{unit.name}未确认事故通报：{incident.title}"
             body = (
-                f"{_local(notice.sent_at)} 向{unit.name}通报的事故信息，已 {late_by} 分钟未确认，"
+                f"{_local(notice.sent_at)} 向{unit.name}通报的事故信息，已 {late_by}未确认，"
                 "联络员和联席会议成员均已提醒。请电话联系该单位。"
             )
         else:
@@ -212,7 +279,7 @@ def notice_escalate(*, notice: IncidentNotice, now: datetime) -> bool:
             who = "联络员" if role == Role.LIAISON else "联席会议成员"
             subject = f"【请立即确认·{who}】职业病危害事故通报：{incident.title}"
             body = (
-                f"{_local(notice.sent_at)} 向贵单位通报的事故信息至今 {late_by} 分钟未确认。\n"
+                f"{_local(notice.sent_at)} 向贵单位通报的事故信息至今 {late_by}未确认。\n"
                 + _notice_body(incident, notice.reason, notice.ack_due_at)
             )
         if recipients:
@@ -227,7 +294,7 @@ def notice_escalate(*, notice: IncidentNotice, now: datetime) -> bool:
         _timeline(
             incident,
             "escalation",
-            f"{unit.name}{ESCALATION_TEXT[level]}（通报后 {late_by} 分钟）",
+            f"{unit.name}{ESCALATION_TEXT[level]}（通报后 {late_by}）",
             at=now,
             unit=unit,
         )

@@ -12,7 +12,7 @@ from lianxi.core.exceptions import ApplicationError
 from lianxi.notifications.services import notify
 from lianxi.organization.access import user_of
 
-from .. import grading
+from .. import cap, grading
 from ..models import Incident, IncidentUpdate
 from ._helpers import (
     _local,
@@ -103,6 +103,9 @@ def incident_update_add(
                     text_line += f"，报告时限提前至 {_local(due)}"
             _timeline(incident, "regrade", text_line, at=now)
     incident.save(update_fields=changed)
+    # The Update as it goes out (the facts now, referencing every message sent before), stored.
+    update.incident = incident
+    sent = cap.record_sent(cap.update_cap(update), incident=incident, sent_at=now, update=update)
     units = _notified_units(incident)
     if units:
         notify(
@@ -113,6 +116,7 @@ def incident_update_add(
             url=incident_url(incident),
             actor=actor,
             key=f"incident:{incident.pk}:update:{update.pk}",
+            attachments=[cap.attachment(sent)],
         )
     audit_record(
         actor=actor,
@@ -169,8 +173,6 @@ def incident_withdraw(
     *, incident: Incident, reason: str, actor: Any, now: datetime | None = None
 ) -> Incident:
     """Withdraws an incident registered in error: every notified unit gets the CAP Cancel."""
-    from ..cap import cancel_cap, to_xml
-
     now = now or timezone.now()
     incident = _locked(incident)
     if incident.status != Incident.Status.OPEN:
@@ -192,7 +194,9 @@ def incident_withdraw(
     )
     units = _notified_units(incident)
     if units:
-        cancel = to_xml(cancel_cap(incident, reason=text, sent=now))
+        cancel = cap.record_sent(
+            cap.cancel_cap(incident, reason=text, sent=now), incident=incident, sent_at=now
+        )
         notify(
             recipients=units,
             kind="incidents.withdrawn",
@@ -201,7 +205,9 @@ def incident_withdraw(
             url=incident_url(incident),
             actor=actor,
             key=f"incident:{incident.pk}:withdrawn",
-            attachments=[(f"{incident.reference}-cancel.xml", cancel, "application/cap+xml")],
+            attachments=[
+                (f"{incident.reference}-cancel.xml", bytes(cancel.xml), "application/cap+xml")
+            ],
         )
     audit_record(actor=actor, action="incident.withdraw", target=incident, data={"reason": text})
     return incident

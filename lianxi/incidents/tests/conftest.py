@@ -1,4 +1,5 @@
-"""Fixtures of the incident tests: units by name, valid credit codes, an input and a maker."""
+"""Fixtures of the incident tests: units by name, valid credit codes, an input, a maker and a
+notified incident."""
 
 from collections.abc import Callable
 from dataclasses import replace
@@ -10,7 +11,7 @@ from django.utils import timezone
 
 from lianxi.incidents.credit_code import check_character
 from lianxi.incidents.models import Incident
-from lianxi.incidents.services import IncidentInput, incident_register
+from lianxi.incidents.services import IncidentInput, incident_notify, incident_register
 from lianxi.organization.models import Membership, Unit
 
 
@@ -23,10 +24,11 @@ def credit_code(body: str = "91411500MA4" + "0AB12") -> str:
 VALID_CODE = credit_code("91411502MA45X8K2P")  # 信阳市浉河区, a limited company
 
 
-@pytest.fixture
-def data() -> IncidentInput:
+def sample_input(**changes: Any) -> IncidentInput:
+    """A complete first report (a chemical plant's H₂S poisoning, two hours ago), with
+    `changes` over it: the one example incident the tests and the contract world start from."""
     now = timezone.now()
-    return IncidentInput(
+    sample = IncidentInput(
         title="某化工公司硫化氢中毒事故",
         occurred_at=now - timedelta(hours=2),
         first_reported_at=now - timedelta(hours=1),
@@ -46,6 +48,12 @@ def data() -> IncidentInput:
         measures_taken="已停产，现场已封闭，中毒者全部送医。",
         trend="2 人病情危重，其余平稳。",
     )
+    return replace(sample, **changes)
+
+
+@pytest.fixture
+def data() -> IncidentInput:
+    return sample_input()
 
 
 @pytest.fixture
@@ -82,3 +90,13 @@ def make_incident(mechanism: Any, clerk: Any, data: IncidentInput) -> Callable[.
         return incident
 
     return make
+
+
+@pytest.fixture
+def notified(make_incident: Any, clerk: Any, unit: Any) -> Incident:
+    """A 重大 incident (12 poisoned) registered by the secretariat and notified to 市人社局."""
+    incident = make_incident()
+    incident_notify(
+        incident=incident, units=[unit("市人力资源和社会保障局")], actor=clerk.membership
+    )
+    return incident

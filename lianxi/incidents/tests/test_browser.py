@@ -1,5 +1,5 @@
 """三(四)2, 二(四) in a real browser (Must show): a 12-poisoning incident is registered →
-graded 重大 and its reporting clock runs → three units proposed and notified → one acknowledges
+graded 重大 and its reporting clock runs → four units proposed and notified → one acknowledges
 from its inbox, one does not and escalates on time (the clock moved by time_machine, the tick
 run) → reports up, follow-up and final reports, closing → the timeline shows every step."""
 
@@ -65,20 +65,21 @@ def test_incident_from_intake_to_closure_in_the_browser(
     page.wait_for_url(re.compile(r"/incidents/\d+/$"))
     incident = Incident.objects.get()
     assert page.inner_text("#incident-grade") == "重大事故"
-    assert page.inner_text("#clock-text").startswith("剩余 1 小时")
+    assert page.inner_text("#clock-text").startswith("剩余1小时")
     assert "三、发病情况" in page.inner_text("#report-text")
 
-    # 2. Three units are proposed (checked); the secretariat sends.
+    # 2. Four units are proposed (checked: the regulator and three for the victims); the
+    # secretariat sends.
     checked = page.locator("#notify-form input[type=checkbox]:checked")
-    assert checked.count() == 3
+    assert checked.count() == 4
     labels = page.inner_text("#notify-form")
-    for name in ("市人力资源和社会保障局", "市医保局", "市总工会"):
+    for name in ("市人力资源和社会保障局", "市应急管理局", "市医保局", "市总工会"):
         assert f"{name}（建议：" in labels
     page.screenshot(path=str(screenshot_dir / "incidents-2-proposed.png"), full_page=True)
     page.click("button:has-text('发送通报')")
     # The page already shows the registration's flash: wait for this answer's own words.
     expect(page.locator(".flash")).to_contain_text("等待各单位确认")
-    assert IncidentNotice.objects.filter(incident=incident).count() == 3
+    assert IncidentNotice.objects.filter(incident=incident).count() == 4
     # The escalation below counts from when the notices really went out, however slow the
     # machine was until here.
     sent_at = IncidentNotice.objects.filter(incident=incident).latest("sent_at").sent_at

@@ -165,21 +165,23 @@ def test_notice_is_a_valid_restricted_cap_alert_with_the_required_content(
     assert parameters["事故等级"] == "重大"
 
 
-def test_follow_up_and_final_reports_are_updates_chained_to_the_first_alert(
+def test_follow_up_and_final_reports_are_updates_referencing_every_earlier_message(
     schema: etree.XMLSchema, incident: Incident, units: list[Unit]
 ) -> None:
-    """三(四)2: 续报 and 终报 are CAP Updates whose `references` chain to the first alert."""
+    """三(四)2: 续报 and 终报 are CAP Updates whose `references` name every message sent before
+    them: each unit's Alert (not only the first unit's) and the earlier Updates."""
     first = notify(incident, units[0])
-    notify(incident, units[1], minutes=5)
+    second = notify(incident, units[1], minutes=5)
     follow_up = update(incident, "follow_up", hours=2, poisoned_count=14)
     final = update(incident, "final", hours=30, poisoned_count=14, death_count=1)
     sender = cap.cap_sender()
+    first_ref = f"{sender},{first.cap_identifier},2026-03-02T09:15:42+08:00"
+    second_ref = f"{sender},{second.cap_identifier},2026-03-02T09:20:42+08:00"
 
     doc = assert_valid(schema, cap.to_xml(cap.update_cap(follow_up)))
     assert text(doc, "cap:msgType") == "Update"
     assert text(doc, "cap:identifier") == follow_up.cap_identifier
-    first_ref = f"{sender},{first.cap_identifier},2026-03-02T09:15:42+08:00"
-    assert text(doc, "cap:references") == first_ref
+    assert text(doc, "cap:references") == f"{first_ref} {second_ref}"
     assert text(doc, "cap:info/cap:urgency") == "Immediate"
     assert "急性中毒人数更新为 14 人" in text(doc, "cap:info/cap:description")
 
@@ -187,7 +189,8 @@ def test_follow_up_and_final_reports_are_updates_chained_to_the_first_alert(
     assert text(doc, "cap:msgType") == "Update"
     references = text(doc, "cap:references").split(" ")
     assert references == [
-        f"{sender},{first.cap_identifier},2026-03-02T09:15:42+08:00",
+        first_ref,
+        second_ref,
         f"{sender},{follow_up.cap_identifier},2026-03-02T11:15:42+08:00",
     ]
     assert text(doc, "cap:info/cap:urgency") == "Past"

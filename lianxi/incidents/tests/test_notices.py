@@ -35,9 +35,10 @@ def names(proposals: list[tuple[Unit, str]]) -> list[str]:
 
 def test_victims_propose_union_medical_security_and_hrss(make_incident: Any) -> None:
     """三(四)2: poisonings → 市总工会 (workers' rights), 市医保局 (medical assistance),
-    市人力资源和社会保障局 (work injury); never the health commission itself."""
+    市人力资源和社会保障局 (work injury), with the chemical plant's regulator 市应急管理局;
+    never the health commission itself."""
     proposals = incident_propose_units(incident=make_incident())
-    assert names(proposals) == ["市人力资源和社会保障局", "市医保局", "市总工会"]
+    assert names(proposals) == ["市人力资源和社会保障局", "市应急管理局", "市医保局", "市总工会"]
     assert all(reason for _, reason in proposals)
 
 
@@ -46,7 +47,10 @@ def test_radioactive_construction_and_mine_facts_propose_their_departments(
 ) -> None:
     """三(四)2 with the annex duties: radioactive → 市生态环境局; a construction site → 市住房
     和城乡建设局; a mine / key dust industry → 市应急管理局."""
-    radiation = make_incident(hazard=Incident.Hazard.RADIOACTIVE, poisoned_count=0)
+    radiation = make_incident(
+        hazard=Incident.Hazard.RADIOACTIVE, poisoned_count=0, title="某公司探伤放射事故",
+        industry="无损检测服务", enterprise_name="信阳某检测有限公司",
+    )  # fmt: skip
     assert names(incident_propose_units(incident=radiation)) == ["市生态环境局"]
     site = make_incident(
         title="某工地隧道施工粉尘事故", hazard=Incident.Hazard.DUST, poisoned_count=0,
@@ -82,19 +86,19 @@ def test_notify_sends_one_notice_per_unit_and_never_twice(
     units = [u for u, _ in incident_propose_units(incident=incident)]
     now = timezone.now()
     notices = incident_notify(incident=incident, units=units, actor=clerk.membership, now=now)
-    assert len(notices) == 3
+    assert len(notices) == 4
     assert all(n.ack_due_at == now + timedelta(minutes=30) for n in notices)
     again = incident_notify(
-        incident=incident, units=[*units, unit("市应急管理局")], actor=clerk.membership
+        incident=incident, units=[*units, unit("市财政局")], actor=clerk.membership
     )
-    assert len(again) == 4
-    assert IncidentNotice.objects.filter(incident=incident).count() == 4
+    assert len(again) == 5
+    assert IncidentNotice.objects.filter(incident=incident).count() == 5
     messages = Message.objects.filter(kind="incidents.notice")
-    assert messages.count() == 4
+    assert messages.count() == 5
     assert set(messages.values_list("key", flat=True)) == {
-        f"incident:{incident.pk}:notice:{u.pk}" for u in [*units, unit("市应急管理局")]
+        f"incident:{incident.pk}:notice:{u.pk}" for u in [*units, unit("市财政局")]
     }
-    assert incident.timeline.filter(kind="notice").count() == 4
+    assert incident.timeline.filter(kind="notice").count() == 5
 
 
 def test_notify_needs_a_unit_and_an_open_incident(make_incident: Any, clerk: Any) -> None:
@@ -124,7 +128,7 @@ def test_only_the_notified_unit_acknowledges(
     assert done.acknowledged_at == at and done.acknowledged_by == other_liaison
     assert notice_acknowledge(notice=notice, actor=other_liaison).acknowledged_at == at  # once
     entry = incident.timeline.get(kind="ack")
-    assert "7 分钟" in entry.text and entry.at == at
+    assert "7分钟" in entry.text and entry.at == at
     assert AuditEvent.objects.filter(action="incident.acknowledge").count() == 1
 
 
@@ -240,7 +244,7 @@ def test_report_text_and_pdf_carry_the_required_content(make_incident: Any) -> N
     text = report_text(incident)
     for heading in REQUIRED_HEADINGS:
         assert f"、{heading}：" in text
-    assert "急性中毒 12 人" in text and "重大事故" in text
+    assert "急性中毒12人" in text and "重大事故" in text
     pdf = report_pdf(incident)
     assert pdf.startswith(b"%PDF")
     with pdfplumber.open(io.BytesIO(pdf)) as document:

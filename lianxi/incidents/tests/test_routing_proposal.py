@@ -43,6 +43,6 @@ def test_routing_adds_the_unit_whose_duty_covers_a_school_laboratory_三_四_2(
         (unit.name, reason) for unit, reason in incident_propose_units(incident=incident)
     )
     assert "市教育体育局" in proposed
-    assert "职责匹配" in proposed["市教育体育局"]
+    assert "附件 三" in proposed["市教育体育局"] or "职责匹配" in proposed["市教育体育局"]
     # The health commission sends the notices; it is never proposed to itself.
     assert "市卫生健康委" not in proposed

@@ -17,6 +17,7 @@ from .agenda import (
 from .attendance import (
     answer_reminders_due,
     attendance_answer,
+    attendance_answer_on_behalf,
     attendance_record,
     default_actual,
 )
@@ -38,6 +39,7 @@ from .minutes import (
     minutes_issue,
     minutes_reopen,
     minutes_section_add,
+    minutes_sign_off,
     minutes_update,
     resolution_add,
     resolution_remove,
@@ -72,6 +74,7 @@ __all__ = [
     "agenda_item_remove",
     "answer_reminders_due",
     "attendance_answer",
+    "attendance_answer_on_behalf",
     "attendance_record",
     "carryover_description",
     "convener_recipients",
@@ -92,6 +95,7 @@ __all__ = [
     "minutes_issue",
     "minutes_reopen",
     "minutes_section_add",
+    "minutes_sign_off",
     "minutes_update",
     "minutes_url",
     "resolution_add",

@@ -10,6 +10,7 @@ from django.db.models import F, Max
 
 from lianxi.core.audit import audit_record
 from lianxi.core.exceptions import ApplicationError
+from lianxi.core.text import clean_text
 from lianxi.organization.access import is_secretariat
 from lianxi.organization.models import Membership, Unit
 from lianxi.routing.services import routing_example_forget, routing_example_record
@@ -22,7 +23,6 @@ from ..models import (
 from .common import (
     CARRYOVER_TITLE,
     MAX_MATERIAL_BYTES,
-    _clean,
     _require_convener,
     _require_editable,
 )
@@ -71,7 +71,7 @@ def agenda_item_add(
     names the unit that reports on it (牵头汇报) and the others it concerns."""
     _require_convener(actor, meeting)
     _require_editable(meeting)
-    title = _clean(title, "议题", 300)
+    title = clean_text(title, "议题", 300, kind="paragraph")
     if proposed_by is not None and proposed_by.mechanism_id != meeting.mechanism_id:
         raise ApplicationError("提出单位不存在。")
     supporting = _topic_units(meeting, lead_unit, supporting_units)
@@ -183,7 +183,7 @@ def meeting_material_add(
         raise ApplicationError("请选择要上传的文件。", field="file")
     if file.size and file.size > MAX_MATERIAL_BYTES:
         raise ApplicationError("文件不能超过 30 MB。", field="file")
-    title = _clean(title or getattr(file, "name", ""), "材料名称", 200)
+    title = clean_text(title or getattr(file, "name", ""), "材料名称", 200, kind="paragraph")
     if agenda_item is not None and agenda_item.meeting_id != meeting.pk:
         raise ApplicationError("所选议题不属于本次会议。")
     material = MeetingMaterial.objects.create(

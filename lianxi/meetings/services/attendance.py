@@ -9,7 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from lianxi.core.audit import audit_record
+from lianxi.core.dates import cn_datetime
 from lianxi.core.exceptions import ApplicationError
+from lianxi.core.text import clean_text
 from lianxi.notifications.models import Message
 from lianxi.notifications.services import notify
 from lianxi.organization.models import Membership
@@ -18,11 +20,11 @@ from ..access import may_answer
 from ..models import (
     Attendance,
     Meeting,
+    Minutes,
 )
 from .common import (
     REMINDER_DAYS,
     Role,
-    _clean,
     _local,
     _require_convener,
     _when,
@@ -48,15 +50,72 @@ def attendance_answer(
     """三(一)1: a unit answers the notice before the meeting starts: it attends (who), or its
     member asks leave and names the responsible comrade who attends instead (委托出席).
     An observer unit answers 列席."""
-    now = now or timezone.now()
-    attendance = (
+    attendance = _locked(attendance)
+    if not may_answer(actor, attendance):
+        raise ApplicationError("只有受邀单位的成员或联络员可以答复本单位是否出席。")
+    return _answer(
+        attendance, actor=actor, via=Attendance.Channel.PLATFORM, attending=attending,
+        attendee_name=attendee_name, attendee_title=attendee_title,
+        substitute_name=substitute_name, substitute_title=substitute_title,
+        leave_reason=leave_reason, now=now,
+    )  # fmt: skip
+
+
+ON_BEHALF_CHANNELS = (Attendance.Channel.PHONE, Attendance.Channel.FAX)
+
+
+@transaction.atomic
+def attendance_answer_on_behalf(
+    *,
+    attendance: Attendance,
+    actor: Membership,
+    via: str,
+    attending: bool,
+    attendee_name: str = "",
+    attendee_title: str = "",
+    substitute_name: str = "",
+    substitute_title: str = "",
+    leave_reason: str = "",
+    now: datetime | None = None,
+) -> Attendance:
+    """三(一)1: a unit with nobody on the platform (or who rang) answers by phone or fax; the
+    convener's clerk enters the answer for it, marked 电话答复 / 传真答复 with who entered it.
+    The same rules as the unit's own answer apply (before the start; leave names a substitute)."""
+    attendance = _locked(attendance)
+    _require_convener(actor, attendance.meeting)
+    if via not in ON_BEHALF_CHANNELS:
+        raise ApplicationError("代为登记的答复须注明是电话或传真答复。", field="via")
+    return _answer(
+        attendance, actor=actor, via=via, attending=attending,
+        attendee_name=attendee_name, attendee_title=attendee_title,
+        substitute_name=substitute_name, substitute_title=substitute_title,
+        leave_reason=leave_reason, now=now,
+    )  # fmt: skip
+
+
+def _locked(attendance: Attendance) -> Attendance:
+    return (
         Attendance.objects.select_for_update()
         .select_related("meeting", "unit", "meeting__mechanism", "meeting__chair_unit")
         .get(pk=attendance.pk)
     )
+
+
+def _answer(
+    attendance: Attendance,
+    *,
+    actor: Membership,
+    via: str,
+    attending: bool,
+    attendee_name: str,
+    attendee_title: str,
+    substitute_name: str,
+    substitute_title: str,
+    leave_reason: str,
+    now: datetime | None,
+) -> Attendance:
+    now = now or timezone.now()
     meeting = attendance.meeting
-    if not may_answer(actor, attendance):
-        raise ApplicationError("只有受邀单位的成员或联络员可以答复本单位是否出席。")
     if meeting.status == Meeting.Status.CANCELLED:
         raise ApplicationError("会议已取消。")
     if meeting.status != Meeting.Status.NOTIFIED:
@@ -64,15 +123,19 @@ def attendance_answer(
     if now >= meeting.starts_at:
         if not attending:
             raise ApplicationError(
-                f"会议已于{_local(meeting.starts_at):%Y年%m月%d日 %H:%M}开始，不能再请假。"
+                f"会议已于{cn_datetime(meeting.starts_at)}开始，不能再请假。"
                 "按照工作规则三(一)1，成员因故不能出席的，须在会前提出并委托其他负责同志出席。"
             )
         raise ApplicationError("会议已开始，不能再答复；实际出席情况由会议召集方登记。")
-    attendee_name = _clean(attendee_name, "出席人姓名", 50, required=False)
-    attendee_title = _clean(attendee_title, "职务", 100, required=False)
-    substitute_name = _clean(substitute_name, "受委托出席人姓名", 50, required=False)
-    substitute_title = _clean(substitute_title, "受委托出席人职务", 100, required=False)
-    leave_reason = _clean(leave_reason, "请假事由", 300, required=False)
+    attendee_name = clean_text(attendee_name, "出席人姓名", 50, required=False, kind="paragraph")
+    attendee_title = clean_text(attendee_title, "职务", 100, required=False, kind="paragraph")
+    substitute_name = clean_text(
+        substitute_name, "受委托出席人姓名", 50, required=False, kind="paragraph"
+    )
+    substitute_title = clean_text(
+        substitute_title, "受委托出席人职务", 100, required=False, kind="paragraph"
+    )
+    leave_reason = clean_text(leave_reason, "请假事由", 300, required=False, kind="paragraph")
     observer = attendance.invited_as == Attendance.InvitedAs.OBSERVER
     if attending:
         if not attendee_name:
@@ -102,6 +165,7 @@ def attendance_answer(
     attendance.leave_reason = leave_reason
     attendance.answered_at = now
     attendance.answered_by = actor.user
+    attendance.answered_via = via
     attendance.save()
     audit_record(
         actor=actor,
@@ -112,6 +176,7 @@ def attendance_answer(
             "status": attendance.status,
             "attendee": attendee_name,
             "substitute": substitute_name,
+            "via": via,
         },
     )
     if attendance.status == Attendance.Status.ON_LEAVE:
@@ -189,15 +254,19 @@ def attendance_record(
     actor: Membership,
     now: datetime | None = None,
 ) -> Meeting:
-    """三(一)1: on the day the convener records who actually came (出席 / 请假 / 列席 / 缺席);
+    """三(一)1: on the day the convener records who actually came (出席 / 委托出席, named /
+    请假 / 列席 / 缺席); not once the minutes are issued;
     the meeting moves to 已召开. `actual` and `names` are keyed by attendance id."""
     _require_convener(actor, meeting)
     now = now or timezone.now()
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    if meeting.status not in (Meeting.Status.NOTIFIED, Meeting.Status.HELD):
+    past_record = meeting.status == Meeting.Status.DRAFT and meeting.starts_at <= now
+    if meeting.status not in (Meeting.Status.NOTIFIED, Meeting.Status.HELD) and not past_record:
         raise ApplicationError("会议通知发出后才能登记实际出席情况。")
     if _local(now).date() < _local(meeting.starts_at).date():
         raise ApplicationError("会议当天才能登记实际出席情况。")
+    if Minutes.objects.filter(meeting=meeting, status=Minutes.Status.ISSUED).exists():
+        raise ApplicationError("会议纪要已印发，实际出席情况不能再修改。")
     names = names or {}
     attendances = list(meeting.attendances.select_related("unit"))
     missing = [a.unit.name for a in attendances if a.pk not in actual]
@@ -208,9 +277,12 @@ def attendance_record(
         if value not in Attendance.Actual.values:
             raise ApplicationError(f"{attendance.unit.name}的出席情况无效。")
         attendance.actual = value
-        attendance.actual_name = _clean(
-            names.get(attendance.pk, ""), "实际出席人", 50, required=False
+        attendance.actual_name = clean_text(
+            names.get(attendance.pk, ""), "实际出席人", 50, required=False, kind="line"
         )
+        if value == Attendance.Actual.DELEGATE and not attendance.actual_name:
+            # 三(一)1: 委托其他负责同志出席 — the delegate is named.
+            raise ApplicationError(f"{attendance.unit.name}委托出席，请填写受委托出席人姓名。")
         attendance.recorded_at = now
     Attendance.objects.bulk_update(attendances, ["actual", "actual_name", "recorded_at"])
     meeting.status = Meeting.Status.HELD
@@ -231,6 +303,8 @@ def default_actual(attendance: Attendance) -> tuple[str, str]:
         return Attendance.Actual.PRESENT, attendance.attendee_name
     if status == Attendance.Status.OBSERVER:
         return Attendance.Actual.OBSERVER, attendance.attendee_name
+    if status == Attendance.Status.ON_LEAVE and attendance.substitute_name:
+        return Attendance.Actual.DELEGATE, attendance.substitute_name
     if status == Attendance.Status.ON_LEAVE:
-        return Attendance.Actual.ON_LEAVE, attendance.substitute_name
+        return Attendance.Actual.ON_LEAVE, ""
     return Attendance.Actual.ABSENT, ""

@@ -9,12 +9,13 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
+from lianxi.core.dates import cn_datetime, cn_time
 from lianxi.core.exceptions import ApplicationError
 from lianxi.organization.access import is_secretariat
 from lianxi.organization.models import Membership, Unit
 from lianxi.organization.selectors import secretariat_users
 
-from ..access import EDITABLE_STATUSES, can_convene
+from ..access import EDITABLE_STATUSES, can_convene, issues_minutes
 from ..models import (
     Meeting,
     Minutes,
@@ -32,9 +33,11 @@ def _local(moment: datetime) -> datetime:
 
 
 def _when(meeting: Meeting) -> str:
+    """As officials write it: 2026年12月3日 9:00至11:00 (another day's end: its date too)."""
     start = _local(meeting.starts_at)
     end = _local(meeting.ends_at)
-    return f"{start:%Y年%m月%d日 %H:%M}至{end:%H:%M}"
+    until = cn_time(end) if end.date() == start.date() else cn_datetime(end)
+    return f"{cn_datetime(start)}至{until}"
 
 
 def unit_recipients(units: Iterable[Unit]) -> list[Any]:
@@ -71,6 +74,15 @@ def _require_secretariat(actor: Membership) -> None:
         raise ApplicationError("只有联席会议办公室可以进行此项操作。")
 
 
+def _require_secretariat_of(actor: Membership, minutes: Minutes, what: str) -> None:
+    """三(一)1, 四(六): the health commission (the secretariat) signs off and issues every
+    会议纪要 of its joint meeting, a topical meeting's too (access.issues_minutes)."""
+    if not issues_minutes(actor, minutes):
+        raise ApplicationError(
+            f"会议纪要由联席会议办公室（市卫生健康委）{what}（工作规则三(一)1、四(六)）。"
+        )
+
+
 def _require_editable(meeting: Meeting) -> None:
     if meeting.status not in EDITABLE_STATUSES:
         raise ApplicationError(f"会议{meeting.get_status_display()}，不能再修改。")
@@ -81,15 +93,6 @@ def _check_times(starts_at: datetime, ends_at: datetime) -> None:
         raise ApplicationError("请填写会议的开始和结束时间。", field="starts_at")
     if ends_at <= starts_at:
         raise ApplicationError("结束时间应晚于开始时间。", field="ends_at")
-
-
-def _clean(text: str, label: str, max_length: int, *, required: bool = True) -> str:
-    value = (text or "").strip()
-    if required and not value:
-        raise ApplicationError(f"请填写{label}。")
-    if len(value) > max_length:
-        raise ApplicationError(f"{label}不能超过 {max_length} 个字。")
-    return value
 
 
 def meeting_url(meeting: Meeting) -> str:

@@ -11,10 +11,14 @@ from django.db.models import Max
 from django.utils import timezone
 
 from lianxi.core.audit import audit_record
+from lianxi.core.dates import cn_date
 from lianxi.core.exceptions import ApplicationError
 from lianxi.core.serials import next_number
+from lianxi.core.text import MINUTES_MAX, clean_text
 from lianxi.notifications.services import inbox_mark_read_about, notify
+from lianxi.organization.access import is_secretariat
 from lianxi.organization.models import Membership, Unit
+from lianxi.organization.selectors import secretariat_users
 from lianxi.supervision.models import MAX_DEADLINE_WORKDAYS, MAX_FEEDBACK_WORKDAYS
 
 from ..access import may_acknowledge
@@ -25,7 +29,13 @@ from ..models import (
     MinutesSection,
     Resolution,
 )
-from .common import _clean, _local, _require_convener, minutes_url, unit_recipients
+from .common import (
+    _local,
+    _require_convener,
+    _require_secretariat_of,
+    minutes_url,
+    unit_recipients,
+)
 
 MINUTES_SERIES = "minutes"
 
@@ -56,7 +66,7 @@ def minutes_draft(*, meeting: Meeting, actor: Membership) -> Minutes:
         year=start.year,
         drafted_by=actor.user,
         intro=(
-            f"{start.year}年{start.month}月{start.day}日，{chair}在{meeting.location}"
+            f"{cn_date(start)}，{chair}在{meeting.location}"
             f"组织召开{meeting.title}。会议{'、'.join(i.title for i in meeting.agenda.all())}"
             "。现将会议议定事项纪要如下："
         ),
@@ -85,8 +95,10 @@ def minutes_update(
     for section in minutes.sections.all():
         if section.pk in sections:
             heading, discussion = sections[section.pk]
-            section.heading = _clean(heading, "标题", 300)
-            section.discussion = (discussion or "").strip()
+            section.heading = clean_text(heading, "标题", 300, kind="line")
+            section.discussion = clean_text(
+                discussion, "会议情况", MINUTES_MAX, required=False, kind="paragraph"
+            )
             section.save(update_fields=["heading", "discussion"])
     audit_record(actor=actor, action="minutes.update", target=minutes)
     return minutes
@@ -98,7 +110,7 @@ def minutes_section_add(*, minutes: Minutes, heading: str, actor: Membership) ->
     _require_minutes_draft(minutes)
     last = minutes.sections.aggregate(m=Max("order"))["m"] or 0
     section = MinutesSection.objects.create(
-        minutes=minutes, order=last + 1, heading=_clean(heading, "标题", 300)
+        minutes=minutes, order=last + 1, heading=clean_text(heading, "标题", 300, kind="line")
     )
     audit_record(actor=actor, action="minutes.section_add", target=minutes)
     return section
@@ -127,7 +139,7 @@ def _resolution_fields(
     deadline_workdays: int | None,
     feedback_every_workdays: int,
 ) -> tuple[str, list[Unit]]:
-    text = _clean(text, "议定事项内容", 5000)
+    text = clean_text(text, "议定事项内容", 5000, kind="paragraph")
     mechanism_id = minutes.meeting.mechanism_id
     if lead_unit is None:
         raise ApplicationError("请为议定事项指定牵头单位（工作规则四(二)）。", field="lead_unit")
@@ -214,11 +226,15 @@ def resolution_remove(*, resolution: Resolution, actor: Membership) -> None:
     audit_record(actor=actor, action="minutes.resolution_remove", target=minutes, data=data)
 
 
+ISSUE_RULE = "（工作规则三(一)1、四(六)）"
+
+
 @transaction.atomic
 def minutes_approve(*, minutes: Minutes, actor: Membership, now: datetime | None = None) -> Minutes:
-    """审定: the text is final and ready to be issued."""
+    """审定: the convener's text is final; it goes to the secretariat for 签发 and 印发 (a
+    topical meeting's chair unit hands it over here, 三(一)1, 四(六))."""
     _require_convener(actor, minutes.meeting)
-    minutes = Minutes.objects.select_for_update().get(pk=minutes.pk)
+    minutes = Minutes.objects.select_for_update().select_related("meeting").get(pk=minutes.pk)
     _require_minutes_draft(minutes)
     if not minutes.sections.exists():
         raise ApplicationError("会议纪要没有任何内容。")
@@ -227,21 +243,90 @@ def minutes_approve(*, minutes: Minutes, actor: Membership, now: datetime | None
     minutes.approved_at = now or timezone.now()
     minutes.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
     audit_record(actor=actor, action="minutes.approve", target=minutes)
+    meeting = minutes.meeting
+    if meeting.kind == Meeting.Kind.TOPICAL and not is_secretariat(actor):
+        notify(
+            recipients=secretariat_users(meeting.mechanism_id) or [meeting.chair_unit],
+            kind="minutes.to_sign_off",
+            subject=f"待签发：{meeting.title}纪要",
+            body=f"{actor.unit.name}已审定{meeting.title}纪要，请联席会议办公室报签发后印发"
+            + ISSUE_RULE
+            + "。",
+            url=minutes_url(minutes),
+            actor=actor,
+        )
+    return minutes
+
+
+@transaction.atomic
+def minutes_sign_off(
+    *,
+    minutes: Minutes,
+    signer_name: str,
+    signer_title: str = "",
+    actor: Membership,
+    now: datetime | None = None,
+) -> Minutes:
+    """签发 (三(一)1, 四(六)): the secretariat records that the health commission's responsible
+    leader, named, signed the approved minutes; who recorded it and when are kept. The number
+    is not taken yet: that happens at issuing."""
+    minutes = Minutes.objects.select_for_update().select_related("meeting").get(pk=minutes.pk)
+    _require_secretariat_of(actor, minutes, "签发")
+    if minutes.status != Minutes.Status.APPROVED:
+        raise ApplicationError(
+            f"会议纪要{minutes.get_status_display()}：审定后、印发前才能登记签发。"
+        )
+    name = clean_text(signer_name, "签发人姓名", 50, kind="paragraph")
+    title = clean_text(signer_title, "签发人职务", 100, required=False, kind="paragraph")
+    minutes.status = Minutes.Status.SIGNED
+    minutes.signed_off_name = name
+    minutes.signed_off_title = title
+    minutes.signed_off_at = now or timezone.now()
+    minutes.signed_off_recorded_by = actor.user
+    minutes.save(
+        update_fields=[
+            "status", "signed_off_name", "signed_off_title", "signed_off_at",
+            "signed_off_recorded_by", "updated_at",
+        ]
+    )  # fmt: skip
+    audit_record(
+        actor=actor,
+        action="minutes.sign_off",
+        target=minutes,
+        data={"signer": name, "title": title},
+    )
     return minutes
 
 
 @transaction.atomic
 def minutes_reopen(*, minutes: Minutes, actor: Membership) -> Minutes:
-    """Back to drafting, as long as it has not been issued."""
+    """Back to drafting, as long as it has not been issued; a 签发 given is withdrawn with it
+    (only the secretariat, who recorded it, sends signed minutes back)."""
     _require_convener(actor, minutes.meeting)
-    minutes = Minutes.objects.select_for_update().get(pk=minutes.pk)
-    if minutes.status != Minutes.Status.APPROVED:
-        raise ApplicationError("只有已审定、未印发的纪要可以退回修改。")
+    minutes = Minutes.objects.select_for_update().select_related("meeting").get(pk=minutes.pk)
+    if minutes.status == Minutes.Status.SIGNED:
+        _require_secretariat_of(actor, minutes, "退回已签发的")
+    elif minutes.status != Minutes.Status.APPROVED:
+        raise ApplicationError("只有已审定或已签发、未印发的纪要可以退回修改。")
+    signed = minutes.signed_off_name
     minutes.status = Minutes.Status.DRAFT
     minutes.approved_by = None
     minutes.approved_at = None
-    minutes.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
-    audit_record(actor=actor, action="minutes.reopen", target=minutes)
+    minutes.signed_off_name = minutes.signed_off_title = ""
+    minutes.signed_off_at = None
+    minutes.signed_off_recorded_by = None
+    minutes.save(
+        update_fields=[
+            "status", "approved_by", "approved_at", "signed_off_name", "signed_off_title",
+            "signed_off_at", "signed_off_recorded_by", "updated_at",
+        ]
+    )  # fmt: skip
+    audit_record(
+        actor=actor,
+        action="minutes.reopen",
+        target=minutes,
+        data={"signed_off_withdrawn": signed} if signed else None,
+    )
     return minutes
 
 
@@ -263,8 +348,7 @@ def resolution_summary(resolution: Resolution) -> str:
     if supporting:
         parts.append(f"配合单位：{'、'.join(supporting)}")
     if resolution.deadline:
-        d = resolution.deadline
-        parts.append(f"完成时限：{d.year}年{d.month}月{d.day}日前")
+        parts.append(f"完成时限：{cn_date(resolution.deadline)}前")
     elif resolution.deadline_workdays:
         parts.append(f"完成时限：纪要印发后{resolution.deadline_workdays}个工作日内")
     text = resolution.text.rstrip("。；; ")
@@ -297,14 +381,17 @@ def _action_item_from(
 
 @transaction.atomic
 def minutes_issue(*, minutes: Minutes, actor: Membership, now: datetime | None = None) -> Minutes:
-    """三(一)1 and 四(二): 印发 the minutes to every member unit and invited unit, 抄报 the city
-    government office; each agreed matter becomes an action item with its lead unit."""
+    """三(一)1 and 四(二): the secretariat (四(六)) 印发 the signed-off minutes to every member
+    unit and invited unit, 抄报 the city government office, and takes the number now; each
+    agreed matter becomes an action item with its lead unit."""
     meeting = minutes.meeting
-    _require_convener(actor, meeting)
+    _require_secretariat_of(actor, minutes, "印发")
     now = now or timezone.now()
     minutes = Minutes.objects.select_for_update().select_related("meeting").get(pk=minutes.pk)
-    if minutes.status != Minutes.Status.APPROVED:
-        raise ApplicationError("会议纪要审定后才能印发。")
+    if minutes.status != Minutes.Status.SIGNED:
+        if minutes.status == Minutes.Status.ISSUED:
+            raise ApplicationError("会议纪要已印发。")
+        raise ApplicationError(f"会议纪要须经审定、签发后才能印发{ISSUE_RULE}。")
     year = _local(now).year
     minutes.year = year
     # Numbered per joint meeting and year: 〔2026〕1号 is each joint meeting's first of the year.
@@ -353,8 +440,8 @@ def minutes_issue(*, minutes: Minutes, actor: Membership, now: datetime | None =
         notify(
             recipients=unit_recipients(government),
             kind="minutes.copy",
-            subject=f"抄报：{title}",
-            body=f"{title}已印发，抄报市政府办公室，请查阅并签收。",
+            subject=f"抄送：{title}",
+            body=f"{title}已印发，抄送市政府办公室，请查阅并签收。",
             url=url,
             actor=actor,
         )

@@ -7,9 +7,12 @@ from datetime import datetime
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from lianxi.core.audit import audit_record
+from lianxi.core.dates import cn_date, cn_datetime
 from lianxi.core.exceptions import ApplicationError
+from lianxi.core.text import clean_text
 from lianxi.notifications.services import notify
 from lianxi.organization.models import Mechanism, Membership, Unit
 from lianxi.routing.services import routing_example_record
@@ -22,7 +25,6 @@ from ..models import (
 from .common import (
     CARRYOVER_TITLE,
     _check_times,
-    _clean,
     _require_convener,
     _require_editable,
     _require_secretariat,
@@ -38,7 +40,13 @@ from .notice import _send_notice
 def invited_unit_add(*, name: str, actor: Membership) -> Unit:
     """A unit outside the joint meeting that may be invited to attend as an observer (列席)."""
     _require_secretariat(actor)
-    name = _clean(name, "单位名称", 100)
+    return _invited_unit(name=name, actor=actor)
+
+
+def _invited_unit(*, name: str, actor: Membership) -> Unit:
+    """The invited unit of that name in the actor's joint meeting, added if new; the caller has
+    checked the actor may invite (the secretariat, or a meeting's convener, 三(一)2)."""
+    name = clean_text(name, "单位名称", 100, kind="paragraph")
     mechanism = actor.unit.mechanism
     existing = Unit.objects.filter(mechanism=mechanism, name=name).first()
     if existing is not None:
@@ -71,7 +79,7 @@ def carryover_description(mechanism: Mechanism) -> str:
     lines = []
     items = unfinished_items(mechanism=mechanism).filter(source=ActionItem.Source.MEETING)
     for n, item in enumerate(items, start=1):
-        parts = [f"牵头单位：{item.lead_unit.name}", f"办结时限：{item.deadline:%Y-%m-%d}"]
+        parts = [f"牵头单位：{item.lead_unit.name}", f"办结时限：{cn_date(item.deadline)}"]
         if item.source_label:
             parts.insert(0, item.source_label)
         lines.append(f"{n}. {item.title}（{'；'.join(parts)}；{item.get_status_display()}）")
@@ -93,17 +101,26 @@ def meeting_schedule(
     invited_units: Sequence[Unit] | None = None,
     observer_units: Sequence[Unit] = (),
     new_observer_name: str = "",
+    record_past: bool = False,
     actor: Membership,
+    now: datetime | None = None,
 ) -> Meeting:
     """三(一)1: the secretariat schedules a plenary, to which every active member unit is invited
     (and observers, 列席, among them one not yet on the list, named); 三(一)2: a topical meeting
-    invites only the units concerned."""
+    invites only the units concerned. A start already past is refused, unless the secretariat
+    says it is recording a meeting already held (`record_past`)."""
     _require_secretariat(actor)
     if kind not in Meeting.Kind.values:
         raise ApplicationError("会议类型应为全体会议或专题会议。", field="kind")
-    title = _clean(title, "会议名称", 200)
-    location = _clean(location, "会议地点", 200)
+    title = clean_text(title, "会议名称", 200, kind="paragraph")
+    location = clean_text(location, "会议地点", 200, kind="paragraph")
     _check_times(starts_at, ends_at)
+    if starts_at <= (now or timezone.now()) and not record_past:
+        raise ApplicationError(
+            f"开始时间{cn_datetime(starts_at)}已经过去。安排会议请选择今后的时间；"
+            "如是补录已召开的会议，请勾选“补录已召开的会议”。",
+            field="starts_at",
+        )
     mechanism = actor.unit.mechanism
     if new_observer_name.strip():
         observer_units = [*observer_units, invited_unit_add(name=new_observer_name, actor=actor)]
@@ -129,7 +146,7 @@ def meeting_schedule(
         if u.mechanism_id == mechanism.pk and u.active and u not in members
     ]
     if any(u.kind == Unit.Kind.GOVERNMENT for u in (*members, *observers)):
-        raise ApplicationError("市政府办公室通过抄报收到会议纪要，不作为参会单位邀请。")
+        raise ApplicationError("市政府办公室通过抄送收到会议纪要，不作为参会单位邀请。")
     if not members:
         raise ApplicationError("请至少选择一个参会单位。", field="invited_units")
     meeting = Meeting.objects.create(
@@ -170,6 +187,7 @@ def meeting_schedule(
             "starts_at": starts_at.isoformat(),
             "units": [u.pk for u in members],
             "observers": [u.pk for u in observers],
+            **({"record_past": True} if record_past else {}),
         },
     )
     return meeting
@@ -186,10 +204,11 @@ def topical_meeting_entrust(
     ends_at: datetime,
     location: str,
     actor: Membership,
+    record_past: bool = False,
 ) -> Meeting:
     """三(一)2: the secretariat entrusts a member unit to chair a topical meeting with the units
     the topic concerns; the chair unit then convenes and runs it."""
-    _clean(topic, "会议议题", 10_000)
+    clean_text(topic, "会议议题", 10_000, kind="paragraph")
     meeting = meeting_schedule(
         kind=Meeting.Kind.TOPICAL,
         title=title,
@@ -199,6 +218,7 @@ def topical_meeting_entrust(
         location=location,
         chair_unit=chair_unit,
         invited_units=[u for u in concerned_units if u.kind == Unit.Kind.MEMBER],
+        record_past=record_past,
         actor=actor,
     )
     audit_record(
@@ -244,11 +264,12 @@ def meeting_invite_unit(
     if unit is None:
         if not new_unit_name.strip():
             raise ApplicationError("请选择单位，或填写新增邀请单位的名称。")
-        unit = invited_unit_add(name=new_unit_name, actor=actor)
+        # 三(一)2: 也可根据工作需要邀请其他有关部门和单位参加 — the chair unit too.
+        unit = _invited_unit(name=new_unit_name, actor=actor)
     if unit.mechanism_id != meeting.mechanism_id or not unit.active:
         raise ApplicationError("所选单位不存在或已不在册。")
     if unit.kind == Unit.Kind.GOVERNMENT:
-        raise ApplicationError("市政府办公室通过抄报收到会议纪要，不作为参会单位邀请。")
+        raise ApplicationError("市政府办公室通过抄送收到会议纪要，不作为参会单位邀请。")
     if invited_as not in Attendance.InvitedAs.values:
         raise ApplicationError("请选择邀请方式。")
     if unit.kind != Unit.Kind.MEMBER:

@@ -1,6 +1,6 @@
 """Meetings fixtures shared by the meetings tests and the API tests (plugged in from
-``lianxi/conftest.py``): a plenary in preparation, an observer unit and its person, and the
-helpers that move a meeting to its day and hold it."""
+``lianxi/conftest.py``): a plenary in preparation, a topical meeting entrusted, an observer
+unit and its person, and the helpers that move a meeting to its day and hold it."""
 
 from __future__ import annotations
 
@@ -104,3 +104,21 @@ def plenary(make_plenary: Callable[..., Meeting], observer_unit: Unit) -> Meetin
 def other_meeting(make_plenary: Callable[..., Meeting]) -> Meeting:
     """A plenary to which the observer unit is NOT invited."""
     return make_plenary(title="另一次全体会议", days=20)
+
+
+@pytest.fixture
+def topical(sec: Membership, safety_liaison: Any) -> Meeting:
+    """A topical meeting (三(一)2) the secretariat entrusted to 市应急管理局, with the members
+    its topic concerns (市卫生健康委, 市人力资源和社会保障局); not yet notified."""
+    return services.topical_meeting_entrust(
+        title="尘肺病防治专题会议",
+        topic="研究矿山、冶金行业粉尘危害治理",
+        chair_unit=Unit.objects.get(name="市应急管理局"),
+        concerned_units=[
+            Unit.objects.get(name=n) for n in ("市卫生健康委", "市人力资源和社会保障局")
+        ],
+        starts_at=soon(),
+        ends_at=soon(hour=11),
+        location="市应急管理局会议室",
+        actor=sec,
+    )

@@ -10,6 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from lianxi.core.models import AuditEvent
 from lianxi.meetings import services
 from lianxi.meetings.models import Meeting, Minutes
 from lianxi.organization.models import Unit
@@ -32,6 +33,7 @@ def minutes(plenary: Meeting, sec: Any) -> Minutes:
 
 def issue(minutes: Minutes, sec: Any) -> None:
     services.minutes_approve(minutes=minutes, actor=sec)
+    services.minutes_sign_off(minutes=minutes, signer_name="赵主任", actor=sec)
     services.minutes_issue(minutes=minutes, actor=sec)
 
 
@@ -139,6 +141,13 @@ def test_materials_download_only_for_those_who_see_the_meeting(
     url = f"/meetings/{other_meeting.pk}/materials/{material.pk}/"
     response = login(sec.user).get(url)
     assert response.status_code == 200 and b"".join(response.streaming_content) == b"abc"
+    # issue 17 (GB/T 22239 8.1.4.3): streamed, and audited as every download is
+    taken = AuditEvent.objects.get(action="download.file")
+    assert (taken.actor_id, taken.data["bytes"], taken.target_id) == (
+        sec.user.pk,
+        3,
+        str(material.pk),
+    )
     assert status(login(observer_user), url) == 404
     assert status(login(gov_reader), url) == 404
 

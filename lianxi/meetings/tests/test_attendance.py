@@ -242,7 +242,8 @@ def test_record_actual_attendance_on_the_day_and_the_meeting_is_held_三_一_1(
     meeting = hold(plenary, sec)
     assert meeting.status == Meeting.Status.HELD
     other = attendance_of(meeting, other_liaison.membership.unit)
-    assert (other.actual, other.actual_name) == ("on_leave", "周处长")
+    # 三(一)1: the member asked leave and entrusted 周处长, who is proposed as 委托出席.
+    assert (other.actual, other.actual_name) == ("delegate", "周处长")
     assert attendance_of(meeting, Unit.objects.get(name="市财政局")).actual == "absent"
     assert attendance_of(meeting, Unit.objects.get(name="市职业病防治院")).actual == "absent"
 

@@ -71,7 +71,9 @@ def test_meeting_and_minutes_pages_in_the_browser_三_一_1(
     )  # fmt: skip
     services.minutes_approve(minutes=minutes, actor=sec)
     page.goto(f"/meetings/minutes/{minutes.pk}/")
-    page.click("text=印发")
+    page.fill("#id_signer_name", "赵主任")  # 签发 first (三(一)1, 四(六))
+    page.click("#sign-off-form button")
+    page.click("button:has-text('印发')")
     expect(page.locator("#receipts")).to_contain_text("个单位未签收")
     assert "议定事项（二）" in page.inner_text(".meetings-minutes")
     page.screenshot(path=str(screenshot_dir / "meetings-minutes.png"), full_page=True)

@@ -36,7 +36,7 @@ def test_the_city_government_is_copied_on_the_minutes_not_invited_to_the_meeting
         {"invited_units": [government]},
     ]
     for kwargs in cases:
-        with pytest.raises(ApplicationError, match="抄报"):
+        with pytest.raises(ApplicationError, match="抄送"):
             services.meeting_schedule(
                 kind=Meeting.Kind.PLENARY, title="全体会议", starts_at=soon(),
                 ends_at=soon(hour=11), location="三楼会议室", actor=sec, **kwargs,
@@ -44,7 +44,7 @@ def test_the_city_government_is_copied_on_the_minutes_not_invited_to_the_meeting
     assert not Meeting.objects.exists()
     meeting = make_plenary(notify=False)
     for invited_as in (Attendance.InvitedAs.MEMBER, Attendance.InvitedAs.OBSERVER):
-        with pytest.raises(ApplicationError, match="抄报"):
+        with pytest.raises(ApplicationError, match="抄送"):
             services.meeting_invite_unit(
                 meeting=meeting, unit=government, invited_as=invited_as, actor=sec
             )

@@ -284,7 +284,7 @@ def test_feed_carries_the_deadlines_the_unit_leads_or_supports_四_二(
     assert led["start"] == date(2026, 6, 30)  # a date: an all-day event
     assert "本单位：牵头" in led["description"]
     assert "本单位：配合" in by_title["【督办时限】开展尘肺病患者救治救助"]["description"]
-    assert f"action-item-{action_items['led'].pk}@localhost" in deadlines
+    assert action_items["led"].ical_uid in deadlines  # the item's stored UID
 
 
 def test_feed_query_count_does_not_grow_with_meetings(
@@ -408,3 +408,12 @@ def test_only_the_secretariats_feed_covers_all_meetings_三_一(
     assert "联席会议的全部会议" in login(clerk).get("/calendar/").content.decode()
     page = login(health_liaison).get("/calendar/").content.decode()
     assert "联席会议的全部会议" not in page and "市卫生健康委受邀参加或主持的会议" in page
+
+
+def test_the_feed_page_dates_its_address_as_officials_write(login: Any, other_liaison: Any) -> None:
+    """The creation time reads "2026年12月3日 9:05", not "2026年12月03日 09:05"."""
+    client = login(other_liaison)
+    client.post("/calendar/", {"action": "issue"})
+    CalendarFeed.objects.update(created_at=datetime(2026, 12, 3, 9, 5, tzinfo=TZ))
+    html = client.get("/calendar/").content.decode()
+    assert "当前地址生成于 2026年12月3日 9:05。" in html

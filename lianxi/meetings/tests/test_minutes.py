@@ -129,7 +129,7 @@ def test_issue_numbers_sends_receipts_and_creates_action_items_三_一_1(
     """三(一)1: 纪要印发各成员单位和邀请参加会议的其他单位，同时抄报市政府（办公室）;
     四(二): each agreed matter becomes an action item."""
     minutes = drafted(held, sec)
-    with pytest.raises(ApplicationError, match="审定后"):
+    with pytest.raises(ApplicationError, match="审定、签发后"):
         services.minutes_issue(minutes=minutes, actor=sec)
     services.minutes_approve(minutes=minutes, actor=sec)
     with pytest.raises(ApplicationError, match="不能再修改"):
@@ -137,6 +137,7 @@ def test_issue_numbers_sends_receipts_and_creates_action_items_三_一_1(
             section=minutes.sections.all()[0], text="y", lead_unit=unit("市财政局"),
             deadline_workdays=3, actor=sec,
         )  # fmt: skip
+    services.minutes_sign_off(minutes=minutes, signer_name="赵主任", actor=sec)
     services.minutes_issue(minutes=minutes, actor=sec)
     minutes.refresh_from_db()
     year = timezone.localdate().year
@@ -167,10 +168,12 @@ def test_issue_numbers_sends_receipts_and_creates_action_items_三_一_1(
 def test_issue_numbers_run_on_within_the_year(held: Meeting, sec: Any, make_plenary: Any) -> None:
     minutes = drafted(held, sec)
     services.minutes_approve(minutes=minutes, actor=sec)
+    services.minutes_sign_off(minutes=minutes, signer_name="赵主任", actor=sec)
     services.minutes_issue(minutes=minutes, actor=sec)
     other = hold(make_plenary(title="专题研究会", days=3), sec)
     second = services.minutes_draft(meeting=other, actor=sec)
     services.minutes_approve(minutes=second, actor=sec)
+    services.minutes_sign_off(minutes=second, signer_name="赵主任", actor=sec)
     services.minutes_issue(minutes=second, actor=sec)
     second.refresh_from_db()
     assert second.serial == 2
@@ -187,10 +190,11 @@ def test_a_bad_agreed_matter_stops_the_issue_and_nothing_is_written(
         deadline=date.today() - timedelta(days=1), actor=sec,
     )  # fmt: skip
     services.minutes_approve(minutes=minutes, actor=sec)
+    services.minutes_sign_off(minutes=minutes, signer_name="赵主任", actor=sec)
     with pytest.raises(ApplicationError, match="第1项议定事项"):
         services.minutes_issue(minutes=minutes, actor=sec)
     minutes.refresh_from_db()
-    assert minutes.status == Minutes.Status.APPROVED and minutes.serial is None
+    assert minutes.status == Minutes.Status.SIGNED and minutes.serial is None
     assert not MinutesReceipt.objects.exists() and not ActionItem.objects.exists()
 
 
@@ -199,6 +203,7 @@ def test_each_recipient_acknowledges_and_the_secretariat_sees_who_has_not_三_�
 ) -> None:
     minutes = drafted(held, sec)
     services.minutes_approve(minutes=minutes, actor=sec)
+    services.minutes_sign_off(minutes=minutes, signer_name="赵主任", actor=sec)
     services.minutes_issue(minutes=minutes, actor=sec)
     receipt = MinutesReceipt.objects.get(minutes=minutes, unit=other_liaison.membership.unit)
     with pytest.raises(ApplicationError, match="收文单位"):
@@ -226,11 +231,12 @@ def test_the_government_sees_its_copy_三_一_1(
     client = login(gov_reader)
     assert client.get(f"/meetings/minutes/{minutes.pk}/").status_code == 404  # a draft
     services.minutes_approve(minutes=minutes, actor=sec)
+    services.minutes_sign_off(minutes=minutes, signer_name="赵主任", actor=sec)
     services.minutes_issue(minutes=minutes, actor=sec)
     page = client.get(f"/meetings/minutes/{minutes.pk}/")
     assert page.status_code == 200
     text = page.content.decode()
-    assert "抄报" in text and "开展工伤保险扩面专项行动" in text
+    assert "抄送" in text and "抄报" not in text and "开展工伤保险扩面专项行动" in text
     home = client.get("/").content.decode()
     assert f"{held.title}纪要" in home
     client.post(f"/meetings/minutes/{minutes.pk}/acknowledge/")
@@ -250,7 +256,7 @@ def test_minutes_document_attendance_lines_show_the_substitute_三_一_1(
     assert lines["列席"] == ["市职业病防治院 钱院长（院长）"]
     minutes = drafted(held, sec)
     doc = build_minutes_document(minutes)
-    assert doc.distribution == "联席会议各成员单位，邀请参加会议的有关单位"
+    assert doc.distribution == "联席会议各成员单位，市职业病防治院"
     assert doc.copy_to == "市政府办公室"
     assert (
         doc.sections[0]
@@ -281,6 +287,7 @@ def test_signing_for_the_minutes_clears_them_from_the_inbox_三_一_1(
     waits as unread for the one who signed; the other recipients' copies stay unread."""
     minutes = drafted(held, sec)
     services.minutes_approve(minutes=minutes, actor=sec)
+    services.minutes_sign_off(minutes=minutes, signer_name="赵主任", actor=sec)
     services.minutes_issue(minutes=minutes, actor=sec)
 
     def unread(user: Any) -> int:

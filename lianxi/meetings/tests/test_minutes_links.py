@@ -36,6 +36,7 @@ def _issue_with_two_matters(plenary: Meeting, clerk: Any, other_liaison: Any) ->
         deadline_workdays=20, actor=sec,
     )  # fmt: skip
     services.minutes_approve(minutes=minutes, actor=sec)
+    services.minutes_sign_off(minutes=minutes, signer_name="赵主任", actor=sec)
     return services.minutes_issue(minutes=minutes, actor=sec)
 
 

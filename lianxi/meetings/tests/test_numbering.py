@@ -30,6 +30,7 @@ def _issued(sec: Membership, title: str) -> Minutes:
     meeting.refresh_from_db()
     minutes = services.minutes_draft(meeting=hold(meeting, sec), actor=sec)
     services.minutes_approve(minutes=minutes, actor=sec)
+    services.minutes_sign_off(minutes=minutes, signer_name="赵主任", actor=sec)
     services.minutes_issue(minutes=minutes, actor=sec)
     minutes.refresh_from_db()
     return minutes

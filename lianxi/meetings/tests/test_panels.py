@@ -103,3 +103,34 @@ def test_the_unit_panel_is_for_whoever_answers_and_signs_for_a_unit(
     for user in (*signers, clerk, auditor, security_admin, outsider):
         shown = unit_meetings_panel(user) is not None
         assert shown == signs_for_unit(membership_of(user)) == (user in signers), user
+
+
+def test_the_government_readers_home_shows_issued_minutes_and_coming_meetings_三_一_1(
+    gov_reader: Any, observer_user: Any, sec: Any, make_plenary: Any, observer_unit: Any,
+    login: Any,
+) -> None:  # fmt: skip
+    """三(一)1: minutes are 抄报市政府（办公室）; the government reader's home gives the city-wide
+    overview: the issued minutes (signed or not) and the meetings coming (to know of, not to
+    open: the office does not attend). An observer unit sees the minutes it received."""
+    from .fixtures import hold
+
+    held = hold(make_plenary(title="2026年全体会议", observers=(observer_unit,)), sec)
+    minutes = services.minutes_draft(meeting=held, actor=sec)
+    services.minutes_approve(minutes=minutes, actor=sec)
+    services.minutes_sign_off(minutes=minutes, signer_name="赵主任", actor=sec)
+    services.minutes_issue(minutes=minutes, actor=sec)
+    minutes.refresh_from_db()
+    coming = make_plenary(title="专题研究会议", days=12)
+    from lianxi.meetings.models import MinutesReceipt
+
+    MinutesReceipt.objects.filter(minutes=minutes).update(acknowledged_at=timezone.now())
+    panel = unit_meetings_panel(gov_reader)
+    texts = [i["text"] for i in items(panel)]
+    assert f"2026年全体会议纪要{minutes.number}" in texts
+    upcoming = next(i for i in items(panel) if i["text"] == coming.title)
+    assert "url" not in upcoming and "月" in upcoming["meta"]
+    home = login(gov_reader).get("/").content.decode()
+    assert coming.title in home and minutes.number in home
+    observer_texts = [i["text"] for i in items(unit_meetings_panel(observer_user))]
+    assert f"2026年全体会议纪要{minutes.number}" in observer_texts
+    assert coming.title not in observer_texts  # not invited to it

@@ -21,20 +21,6 @@ def unit(name: str) -> Unit:
     return Unit.objects.get(name=name)
 
 
-@pytest.fixture
-def topical(sec: Any, safety_liaison: Any) -> Meeting:
-    return services.topical_meeting_entrust(
-        title="尘肺病防治专题会议",
-        topic="研究矿山、冶金行业粉尘危害治理",
-        chair_unit=unit("市应急管理局"),
-        concerned_units=[unit("市卫生健康委"), unit("市人力资源和社会保障局")],
-        starts_at=soon(),
-        ends_at=soon(hour=11),
-        location="市应急管理局会议室",
-        actor=sec,
-    )
-
-
 def test_the_secretariat_entrusts_a_member_unit_to_chair_三_一_2(
     topical: Meeting, safety_liaison: Any
 ) -> None:
@@ -57,9 +43,10 @@ def test_a_topical_meeting_needs_a_member_chair_三_一_2(sec: Any, observer_uni
 
 
 def test_the_chair_unit_convenes_and_runs_it_like_a_plenary_三_一_2(
-    topical: Meeting, safety_liaison: Any, other_liaison: Any, observer_unit: Unit
+    topical: Meeting, safety_liaison: Any, other_liaison: Any, observer_unit: Unit, sec: Any
 ) -> None:
-    """三(一)2: the chair unit's people set the agenda, invite others, notify, record, minute."""
+    """三(一)2: the chair unit's people set the agenda, invite others, notify, record, draft the
+    minutes; the secretariat signs them off and issues them (三(一)1, 四(六))."""
     chair = safety_liaison.membership
     services.agenda_item_add(meeting=topical, title="粉尘危害专项治理方案", actor=chair)
     services.meeting_invite_unit(
@@ -77,7 +64,8 @@ def test_the_chair_unit_convenes_and_runs_it_like_a_plenary_三_一_2(
         lead_unit=unit("市应急管理局"), deadline_workdays=30, actor=chair,
     )  # fmt: skip
     services.minutes_approve(minutes=minutes, actor=chair)
-    services.minutes_issue(minutes=minutes, actor=chair)
+    services.minutes_sign_off(minutes=minutes, signer_name="赵主任", actor=sec)
+    services.minutes_issue(minutes=minutes, actor=sec)
     kinds = dict(MinutesReceipt.objects.filter(minutes=minutes).values_list("unit__name", "kind"))
     assert kinds["市职业病防治院"] == "invited" and kinds["市政府办公室"] == "copy"
 

@@ -106,7 +106,7 @@ def test_whole_loop_convene_attend_minutes_supervise_overdue_三_一_1_四_二(
     assert "（市人力资源和社会保障局提出）" in page.inner_text("#agenda")
 
     page.click("#notice button:has-text('发送会议通知')")
-    page.wait_for_selector(".flash >> text=会议通知已发送")
+    page.wait_for_selector(".flash >> text=会议通知已发出")
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.NOTIFIED
     assert Message.objects.filter(kind="meeting.notice").exists()
@@ -198,6 +198,10 @@ def test_whole_loop_convene_attend_minutes_supervise_overdue_三_一_1_四_二(
         page.click("text=← 查看纪要")
         page.click("button:has-text('审定')")
         page.wait_for_selector(".flash >> text=会议纪要已审定")
+        # 三(一)1, 四(六): the commission's leader signs off (签发), recorded, then 印发.
+        page.fill("#id_signer_name", "赵主任")
+        page.click("#sign-off-form button:has-text('登记签发')")
+        page.wait_for_selector(".flash >> text=签发已登记")
         page.click("button:has-text('印发')")
         page.wait_for_selector(".flash >> text=会议纪要已印发")
         # The flash is at the top: wait for the rest of the page to be parsed as well.
@@ -222,9 +226,9 @@ def test_whole_loop_convene_attend_minutes_supervise_overdue_三_一_1_四_二(
         # --- 4. the government office sees its copy (抄报) and signs ------------------------
         browser_login(gov_reader)
         screenshot("government-home")
-        page.click(".panel-items li:has-text('抄报 · 待签收') >> a")
+        page.click(".panel-items li:has-text('抄送 · 待签收') >> a")
         page.wait_for_url(f"**/meetings/minutes/{minutes.pk}/")
-        assert "抄报" in page.inner_text("#receipt")
+        assert "抄送" in page.inner_text("#receipt")
         page.click("#receipt button:has-text('签收')")
         page.wait_for_selector(".flash >> text=已签收")
         expect(page.locator("#receipt")).to_contain_text("已于")

@@ -153,6 +153,8 @@ def test_weekly_digest_on_monday_once_per_iso_week(
     assert (digest.key or "").endswith("2026-W11")
     assert "红灯 1 项，黄灯 1 项" in digest.subject
     assert "逾期事项" in digest.body and "临期事项" in digest.body and "正常事项" not in digest.body
+    # The yellow light's meaning as the panels give it: a returned item (待补报) is yellow too.
+    assert "黄灯（临近时限、久未反馈或已退回）：" in digest.body
     assert subjects(clerk, "supervision.digest") == [digest.subject]
     assert subjects(health_liaison, "supervision.digest") == []
     assert send_weekly_digest(aware(2026, 3, 16, 8)) == {"sent": 1}

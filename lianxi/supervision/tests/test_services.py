@@ -218,7 +218,7 @@ def test_close_records_on_time_against_the_deadline(
 def test_return_needs_reasons_reopens_and_tells_the_lead_unit(
     make_item: Callable[..., ActionItem], clerk: Any, health_liaison: Any
 ) -> None:
-    """四(二) 退回: with reasons, back to open, the lead unit is notified."""
+    """四(二) 退回: with reasons, to 已退回待补报 (not 办理中); the lead unit is notified."""
     item = make_item()
     services.progress_report_create(
         item=item, actor=health_liaison, text="完成", requests_closure=True, submit=True
@@ -227,7 +227,7 @@ def test_return_needs_reasons_reopens_and_tells_the_lead_unit(
         services.action_item_return(item=item, actor=clerk, reason=" ")
     review = services.action_item_return(item=item, actor=clerk, reason="缺少整改清单")
     item.refresh_from_db()
-    assert item.status == ActionItem.Status.OPEN
+    assert item.status == ActionItem.Status.RETURNED
     assert review.report is not None and review.reason == "缺少整改清单"
     assert any("被退回" in s for s in inbox_of(health_liaison))
     assert AuditEvent.objects.filter(action="action_item.return").exists()
