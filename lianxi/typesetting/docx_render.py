@@ -1,56 +1,76 @@
 """Minutes (会议纪要) as .docx in the GB/T 9704-2012 纪要 layout, editable in WPS and Word.
 
-The page is set as a clerk sets it in Word: A4, margins 37 / 35 / 28 / 26 mm (top / bottom /
-binding / outer), body 3号仿宋 with exact 28.95 pt line spacing (22 lines in the 225 mm 版心;
-28.99 pt would leave room for only 21) and −0.25 pt character spacing (28 characters in the
-156 mm line), a line grid of the same pitch, odd and even footers with a PAGE field.
+One layout, two renderings: the .docx sets every line where the PDF (:mod:`pdf_render`) sets
+it, so that LibreOffice (and Word) show the same pages, line for line, as the PDF.
 
-Fonts are named by :mod:`fonts` — a .docx names one font per run, so it carries the first
-installed family of each role's preference list, set for East Asian text (w:eastAsia) as well
-as for Latin text.  The 版记 (§7.4) is a bordered table that follows the attendance lines.
+* Page: A4, 28 / 26 mm at the sides; body 3号仿宋 in exact 28.95 pt lines (22 in the 225 mm
+  版心) with −0.25 pt character spacing (28 characters in the 156 mm line), odd and even
+  footers with a PAGE field.  Word and LibreOffice put an exact line's baseline at 4/5 of its
+  height, so the top margin (33.8 mm as Word counts it) is what puts the first line's
+  characters 37 mm from the top, as in the PDF; no line grid snaps lines off those places.
+* Page 1: each line's space before is computed so that its baseline lands on the PDF's
+  (:func:`pdf_render.page_one`): 纪要标志, 期号, the 编印单位 line with the red rule 4 mm
+  below its characters (§7.2.7), the title, the first body line.
+* 版记 (§7.4): at the foot of the last page, as the PDF's layout places it
+  (:func:`pdf_render.banji_placement`).
+* No automatic space between Chinese and Latin or digits ("2026年3月5日"): Word obeys
+  w:autoSpaceDE/DN = 0; LibreOffice ignores them and is kept off by a zero-width space.
+
+Fonts: a .docx is read where it is opened, so each run names the role's *official* font
+(仿宋_GB2312 body, 方正小标宋简体 title, 黑体 level-1 headings, 楷体_GB2312 level-2, 宋体 page
+numbers) for East Asian and Latin text, and the font table (word/fontTable.xml) gives each the
+free face this machine's PDF embeds as its w:altName (its alternate name).  The PDF keeps
+embedding what it used (:mod:`fonts`).
 """
 
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor, Twips
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
+from lianxi.core.dates import cn_date
+
 from . import fonts
 from .layout import (
     BODY_SIZE_PT,
     BOTTOM_MARGIN_MM,
     LEFT_MARGIN_MM,
-    MASTHEAD_GAP_MM,
+    LINE_PT,
+    LINE_TWIPS,
     MM_PER_PT,
     PAGE_HEIGHT_MM,
     PAGE_NUMBER_GAP_MM,
     PAGE_WIDTH_MM,
     RED,
-    RED_LINE_GAP_MM,
     RIGHT_MARGIN_MM,
     SIZE_2,
     SIZE_4,
     TOP_MARGIN_MM,
+    TYPE_HEIGHT_MM,
     TYPE_WIDTH_MM,
     MinutesDocument,
     attendance_text,
     banji_lines,
-    chinese_date,
     masthead_fit,
     numbered_sections,
 )
+from .pdf_render import BanjiPlacement, banji_placement, page_one
 
-# Word stores line spacing in twentieths of a point: 579 = 28.95 pt, the value every
-# government template uses for 22 lines in 225 mm.
-LINE_TWIPS = 579
+# Word and LibreOffice set an exact line's baseline at 4/5 of its height (LibreOffice's
+# SwTextFormatter::CalcRealHeight, after Word): the body's first baseline, and so the top
+# margin, follow from it.
+EXACT_BASELINE = 0.8
+RED_RULE_EIGHTHS = 18  # 2.25 pt = 0.79 mm, as the PDF's 0.8 mm
 # Character spacing in twentieths of a point: 16 − 0.25 = 15.75 pt × 28 = 441 pt ≤ 442.2 pt.
 CHAR_SPACING_TWIPS = -5
 CHAR_PT = BODY_SIZE_PT + CHAR_SPACING_TWIPS / 20
@@ -211,6 +231,20 @@ def _rpr_child(run: Run, name: str, **attrs: str) -> None:
     _child(run._r.get_or_add_rPr(), name, RPR_ORDER, **attrs)
 
 
+# Between a Chinese character and a Latin letter or digit LibreOffice adds 1/5 em ("2026 年
+# 3 月"), a paragraph setting (ParaIsCharacterDistance) its .docx import cannot turn off — it
+# ignores w:autoSpaceDE/DN, which Word obeys.  It adds none where a zero-width space stands
+# between them (the kerning needs letters on both sides), and Word shows nothing there either.
+_SCRIPT_BOUNDARY = re.compile(
+    r"(?<=[\u3400-\u9fff\uf900-\ufaff])(?=[0-9A-Za-z])|(?<=[0-9A-Za-z])(?=[\u3400-\u9fff\uf900-\ufaff])"
+)
+ZWSP = "\u200b"
+
+
+def _no_script_space(text: str) -> str:
+    return _SCRIPT_BOUNDARY.sub(ZWSP, text)
+
+
 def _run(
     paragraph: Paragraph,
     text: str,
@@ -222,8 +256,8 @@ def _run(
     scale_percent: int | None = None,
     bold: bool = False,
 ) -> Run:
-    run = paragraph.add_run(text)
-    _set_fonts(run._r, fonts.resolve(role))
+    run = paragraph.add_run(_no_script_space(text))
+    _set_fonts(run._r, fonts.official(role))
     run.font.size = Pt(size)
     if bold:
         run.font.bold = True
@@ -336,7 +370,7 @@ def _setup(document: object) -> None:
                 ppr.remove(child)
 
     normal = doc.styles["Normal"]  # type: ignore[attr-defined]
-    _set_fonts(normal.element, fonts.resolve("fangsong"))
+    _set_fonts(normal.element, fonts.official("fangsong"))
     normal.font.size = Pt(BODY_SIZE_PT)
     _child(
         normal.element.get_or_add_rPr(), "spacing", RPR_ORDER, **{"w:val": str(CHAR_SPACING_TWIPS)}
@@ -351,12 +385,18 @@ def _setup(document: object) -> None:
     # No automatic space between Chinese and Latin text/digits: 2026年, not 2026 年.
     for name in ("autoSpaceDE", "autoSpaceDN"):
         _child(normal.element.get_or_add_pPr(), name, PPR_ORDER, **{"w:val": "0"})
+    # Stated, not left to the default: with it LibreOffice hangs no line-end "：" or "，" past
+    # the type area (it did, where the PDF carries the character before down with it).
+    _child(normal.element.get_or_add_pPr(), "overflowPunct", PPR_ORDER, **{"w:val": "1"})
 
     section = doc.sections[0]  # type: ignore[attr-defined]
     section.page_width = Mm(PAGE_WIDTH_MM)
     section.page_height = Mm(PAGE_HEIGHT_MM)
-    section.top_margin = Mm(TOP_MARGIN_MM)
-    section.bottom_margin = Mm(BOTTOM_MARGIN_MM)
+    # The type area where GB/T 9704 has it: the first line's characters 37 mm from the top,
+    # 22 lines in 225 mm (the margins as Word counts them are the line boxes': 33.8 / 38.2 mm).
+    top = top_margin_mm()
+    section.top_margin = Mm(top)
+    section.bottom_margin = Mm(PAGE_HEIGHT_MM - top - TYPE_HEIGHT_MM)
     section.left_margin = Mm(LEFT_MARGIN_MM)
     section.right_margin = Mm(RIGHT_MARGIN_MM)
     section.gutter = Mm(0)
@@ -370,7 +410,9 @@ def _setup(document: object) -> None:
     if grid is None:
         grid = OxmlElement("w:docGrid")
         section._sectPr.append(grid)
-    grid.set(qn("w:type"), "lines")
+    # the pitch only, no snapping: every line is exact, and LibreOffice's line grid moves
+    # lines of other sizes off the PDF's positions
+    grid.attrib.pop(qn("w:type"), None)
     grid.set(qn("w:linePitch"), str(LINE_TWIPS))
 
     doc.settings.odd_and_even_pages_header_footer = True  # type: ignore[attr-defined]
@@ -380,18 +422,65 @@ def _setup(document: object) -> None:
     _page_number(section.even_page_footer, odd=False)
 
 
-def _masthead(doc: object, minutes: MinutesDocument) -> None:
-    size, scale = masthead_fit(minutes.masthead)
-    # Single spacing, off the line grid: Word and LibreOffice put the font's ascent at the top
-    # of the line, so the space before is 35 mm less the ascent above the em box (§10.3).
-    metrics = fonts.vertical_metrics(fonts.resolve("xiaobiaosong"))
-    p = _paragraph(
-        doc,
-        align=WD_ALIGN_PARAGRAPH.CENTER,
-        before=Pt(MASTHEAD_GAP_MM / MM_PER_PT - (metrics.ascent - metrics.em_top) * size),
+# w:family and w:pitch of the official fonts in Word's own font tables
+_FONT_CLASS: dict[str, str] = {"heiti": "modern", "songti": "roman", "xiaobiaosong": "script"}
+
+
+def top_margin_mm() -> float:
+    """The .docx's top margin: its first body baseline where the PDF's is (the characters'
+    em box 37 mm from the top edge, §5.2.1)."""
+    m = fonts.vertical_metrics(fonts.resolve("fangsong"))
+    em_above_baseline = m.em_top * BODY_SIZE_PT
+    return TOP_MARGIN_MM + (em_above_baseline - EXACT_BASELINE * LINE_PT) * MM_PER_PT
+
+
+def _font_table(document: Any) -> None:
+    """One w:font per role: the official name, its free alternate (w:altName), GB2312."""
+    from lxml import etree
+
+    part = next(
+        rel.target_part for rel in document.part.rels.values() if rel.reltype == RT.FONT_TABLE
     )
-    p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
-    _child(p._p.get_or_add_pPr(), "snapToGrid", PPR_ORDER, **{"w:val": "0"})
+    root = etree.fromstring(part.blob)
+    for role in fonts.PREFERENCES:
+        name = fonts.official(role)  # type: ignore[arg-type]
+        for old in root.findall(qn("w:font")):
+            if old.get(qn("w:name")) == name:
+                root.remove(old)
+        font = etree.SubElement(root, qn("w:font"))
+        font.set(qn("w:name"), name)
+        free = fonts.resolve(role)  # type: ignore[arg-type]
+        if free != name:
+            etree.SubElement(font, qn("w:altName")).set(qn("w:val"), free)
+        etree.SubElement(font, qn("w:charset")).set(qn("w:val"), fonts.GB2312_CHARSET)
+        etree.SubElement(font, qn("w:family")).set(qn("w:val"), _FONT_CLASS.get(role, "modern"))
+        etree.SubElement(font, qn("w:pitch")).set(qn("w:val"), "variable")
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+class _Cursor:
+    """Where the last paragraph of page 1 ended (mm from the page's top edge), so that the next
+    one's space before puts its baseline where the PDF has it (:func:`pdf_render.page_one`)."""
+
+    def __init__(self, top_mm: float) -> None:
+        self.bottom = top_mm
+
+    def place(self, paragraph: Paragraph, *, baseline_mm: float, line_pt: float) -> None:
+        """An exact line of ``line_pt`` whose baseline lands at ``baseline_mm``."""
+        fmt = paragraph.paragraph_format
+        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        fmt.line_spacing = Twips(round(line_pt * 20))
+        before_mm = baseline_mm - EXACT_BASELINE * line_pt * MM_PER_PT - self.bottom
+        fmt.space_before = Twips(max(0, round(before_mm / MM_PER_PT * 20)))
+        self.bottom = baseline_mm + (1 - EXACT_BASELINE) * line_pt * MM_PER_PT
+
+
+def _masthead(doc: object, minutes: MinutesDocument, cursor: _Cursor) -> None:
+    where = page_one(minutes)
+    size, scale = masthead_fit(minutes.masthead)
+    p = _paragraph(doc, align=WD_ALIGN_PARAGRAPH.CENTER)
+    # a line tall enough that no glyph is clipped (LibreOffice clips an exact line's ink)
+    cursor.place(p, baseline_mm=where["masthead"], line_pt=1.25 * size)
     _run(
         p,
         minutes.masthead,
@@ -400,52 +489,59 @@ def _masthead(doc: object, minutes: MinutesDocument) -> None:
         color=RED_RGB,
         spacing_twips=0,
         scale_percent=round(scale * 100),
-        bold=fonts.is_bold("xiaobiaosong"),
     )
-    number = _paragraph(doc, align=WD_ALIGN_PARAGRAPH.CENTER, before=Twips(LINE_TWIPS))
+    number = _paragraph(doc, align=WD_ALIGN_PARAGRAPH.CENTER)
+    cursor.place(number, baseline_mm=where["number"], line_pt=LINE_PT)
     _run(number, minutes.issue_number)
-    # 编印单位 left and date right, one character in; the red rule 4 mm below, spanning the
-    # type area (a paragraph border spans the indents, so the 空一字 is a full-width space).
+    # 编印单位 left and date right, one character in; the red rule 4 mm below its characters,
+    # spanning the type area (a paragraph border spans the indents, so the 空一字 is a
+    # full-width space).
     line = _paragraph(doc, align=WD_ALIGN_PARAGRAPH.LEFT)
+    cursor.place(line, baseline_mm=where["issuer"], line_pt=LINE_PT)
     line.paragraph_format.tab_stops.add_tab_stop(
         Mm(TYPE_WIDTH_MM) - _chars(1), WD_TAB_ALIGNMENT.RIGHT
     )
-    _run(line, f"\u3000{minutes.issuer}\t{chinese_date(minutes.date)}")
-    _bottom_border(
-        line,
-        eighths=18,
-        space_pt=round(RED_LINE_GAP_MM / MM_PER_PT),
-        color=RED.removeprefix("#"),
-    )
+    _run(line, f"\u3000{minutes.issuer}\t{cn_date(minutes.date)}")
+    space_pt = round((where["rule_top"] - cursor.bottom) / MM_PER_PT)
+    _bottom_border(line, eighths=RED_RULE_EIGHTHS, space_pt=space_pt, color=RED.removeprefix("#"))
+    cursor.bottom += (space_pt + RED_RULE_EIGHTHS / 8) * MM_PER_PT
 
 
-def _body(doc: object, minutes: MinutesDocument) -> None:
+def _body(doc: object, minutes: MinutesDocument, cursor: _Cursor) -> None:
+    where = page_one(minutes)
     if minutes.title.strip():
-        title = _paragraph(doc, align=WD_ALIGN_PARAGRAPH.CENTER, before=Twips(2 * LINE_TWIPS))
-        title.paragraph_format.space_after = Twips(LINE_TWIPS)
+        title = _paragraph(doc, align=WD_ALIGN_PARAGRAPH.CENTER)
+        cursor.place(title, baseline_mm=where["title"], line_pt=LINE_PT)
         _run(
             title,
             minutes.title,
             role="xiaobiaosong",
             size=SIZE_2,
             spacing_twips=0,
-            bold=fonts.is_bold("xiaobiaosong"),
         )
+    first: list[bool] = [True]
+
+    def body_paragraph(**kwargs: Any) -> Paragraph:
+        paragraph = _paragraph(doc, **kwargs)
+        if first.pop() if first else False:
+            cursor.place(paragraph, baseline_mm=where["body"], line_pt=LINE_PT)
+        return paragraph
+
     for text in minutes.intro:
-        _run(_paragraph(doc, first_line_chars=2), text)
+        _run(body_paragraph(first_line_chars=2), text)
     for label, section, resolutions in numbered_sections(minutes):
-        heading = _paragraph(doc, first_line_chars=2)
+        heading = body_paragraph(first_line_chars=2)
         heading.paragraph_format.keep_with_next = True
         _outline_level(heading, 0)
         _run(heading, f"{label}{section.heading}", role="heiti")
         for text in section.paragraphs:
-            _run(_paragraph(doc, first_line_chars=2), text)
+            _run(body_paragraph(first_line_chars=2), text)
         if resolutions:
-            lead = _paragraph(doc, first_line_chars=2)
+            lead = body_paragraph(first_line_chars=2)
             lead.paragraph_format.keep_with_next = True
             _run(lead, "会议议定：")
         for number, text in resolutions:
-            p = _paragraph(doc, first_line_chars=2)
+            p = body_paragraph(first_line_chars=2)
             _run(p, number, role="kaiti")
             _run(p, text)
 
@@ -473,15 +569,49 @@ def _cell_border(cell: Any, edge: str, eighths: int) -> None:
     borders.append(element)
 
 
-def _banji(doc: Any, minutes: MinutesDocument) -> None:
-    """版记 (§7.4): thick rule, 分送 / 抄报, thin rule, 印发 line, thick rule — 4号仿宋.
+# Room left between the 版记 and the foot of the type area, against rounding: a spacer a hair
+# too tall would push the 版记 onto a page of its own.
+BANJI_SLACK_MM = 0.6
 
-    A one-column table as wide as the type area, in the flow after the attendance lines, its
-    rows kept on one page.  (Floated to the foot of the page with w:tblpPr, LibreOffice splits
-    it across pages; the PDF puts the 版记 at the foot of the last page.)
+
+def _banji(doc: Any, minutes: MinutesDocument, placement: BanjiPlacement) -> None:
+    """版记 (§7.4) of the minutes: 分送 / 抄送, then the 编印单位 and the date."""
+    banji_table(
+        doc,
+        banji_lines(minutes),
+        (minutes.issuer, f"{cn_date(minutes.date)}印发"),
+        placement,
+    )
+
+
+def banji_table(
+    doc: Any,
+    lines: list[tuple[str, str]],
+    printed: tuple[str, str] | None,
+    placement: BanjiPlacement,
+) -> None:
+    """版记 (§7.4): thick rule, the recipient lines, thin rule, 印发 line, thick rule — 4号仿宋,
+    at the foot of the last page.
+
+    A one-column table as wide as the type area, its rows kept on one page.  Neither a floating
+    table (w:tblpPr) nor a frame (w:framePr) stays at the foot in LibreOffice, so the space
+    above it is measured: the PDF's layout (:func:`pdf_render.banji_placement_of_html`) says
+    where the text ends and where the 版记 stands, and an empty exact line of that height goes
+    between (on a new page when the PDF's 版记 is on one).  The lines above it are the PDF's,
+    line for line, so the 版记 lands where the PDF has it.
     """
-    _paragraph(doc)  # one blank line under the attendance lines
-    table = doc.add_table(rows=2, cols=1)
+    spacer = _paragraph(doc)
+    if placement.banji_page > placement.flow_page:
+        spacer.paragraph_format.page_break_before = True
+        gap = placement.banji_top - placement.page_area_top
+    else:
+        gap = placement.banji_top - placement.flow_bottom
+    height = max(gap - BANJI_SLACK_MM, 1.0)
+    spacer.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    spacer.paragraph_format.line_spacing = Twips(round(height / MM_PER_PT * 20))
+    spacer.paragraph_format.keep_with_next = True
+    rows = (1 if lines else 0) + (1 if printed else 0)
+    table = doc.add_table(rows=rows, cols=1)
     tblpr = table._tbl.tblPr
     _child(
         tblpr,
@@ -496,55 +626,67 @@ def _banji(doc: Any, minutes: MinutesDocument) -> None:
         element.set(qn("w:type"), "dxa")
         margins.append(element)
     one_char = Pt(SIZE_4)
-    top, bottom = table.rows[0].cells[0], table.rows[1].cells[0]
-    top.width = Mm(TYPE_WIDTH_MM)
-    bottom.width = Mm(TYPE_WIDTH_MM)
-    _cell_border(top, "top", 8)  # 0.35 mm
-    _cell_border(bottom, "top", 6)  # 0.25 mm
-    _cell_border(bottom, "bottom", 8)
-    for i, (label, text) in enumerate(banji_lines(minutes)):
-        p = top.paragraphs[0] if i == 0 else top.add_paragraph()
-        p.alignment = WD_ALIGN_PARAGRAPH.LEFT
-        p.paragraph_format.left_indent = Pt(SIZE_4 * (1 + len(label)))
-        p.paragraph_format.first_line_indent = -Pt(SIZE_4 * len(label))
-        p.paragraph_format.right_indent = one_char
-        _run(p, f"{label}{text}", size=SIZE_4, spacing_twips=0)
-    printed = bottom.paragraphs[0]
-    printed.alignment = WD_ALIGN_PARAGRAPH.LEFT
-    printed.paragraph_format.left_indent = one_char
-    printed.paragraph_format.right_indent = one_char
-    printed.paragraph_format.tab_stops.add_tab_stop(
-        Mm(TYPE_WIDTH_MM) - one_char, WD_TAB_ALIGNMENT.RIGHT
-    )
-    _run(
-        printed,
-        f"{minutes.issuer}\t{chinese_date(minutes.date)}印发",
-        size=SIZE_4,
-        spacing_twips=0,
-    )
+    cells = [row.cells[0] for row in table.rows]
+    for cell in cells:
+        cell.width = Mm(TYPE_WIDTH_MM)
+    _cell_border(cells[0], "top", 8)  # 0.35 mm
+    if len(cells) == 2:
+        _cell_border(cells[1], "top", 6)  # 0.25 mm
+    _cell_border(cells[-1], "bottom", 8)
+    if lines:
+        top = cells[0]
+        for i, (label, text) in enumerate(lines):
+            p = top.paragraphs[0] if i == 0 else top.add_paragraph()
+            p.alignment = WD_ALIGN_PARAGRAPH.LEFT
+            p.paragraph_format.left_indent = Pt(SIZE_4 * (1 + len(label)))
+            p.paragraph_format.first_line_indent = -Pt(SIZE_4 * len(label))
+            p.paragraph_format.right_indent = one_char
+            _run(p, f"{label}{text}", size=SIZE_4, spacing_twips=0)
+        for paragraph in top.paragraphs:
+            paragraph.paragraph_format.keep_with_next = True
+    if printed:
+        line = cells[-1].paragraphs[0]
+        line.alignment = WD_ALIGN_PARAGRAPH.LEFT
+        line.paragraph_format.left_indent = one_char
+        line.paragraph_format.right_indent = one_char
+        line.paragraph_format.tab_stops.add_tab_stop(
+            Mm(TYPE_WIDTH_MM) - one_char, WD_TAB_ALIGNMENT.RIGHT
+        )
+        _run(line, f"{printed[0]}\t{printed[1]}", size=SIZE_4, spacing_twips=0)
     for row in table.rows:
         _child(row._tr.get_or_add_trPr(), "cantSplit", ["cantSplit"])
-    for paragraph in top.paragraphs:
-        paragraph.paragraph_format.keep_with_next = True
     # the body must end with a paragraph; keep that one tiny
     _paragraph(doc, line=Pt(1))
 
 
-def render_minutes_docx(doc: MinutesDocument) -> bytes:
-    """The minutes as .docx in the GB/T 9704-2012 纪要 layout."""
+def new_document(*, title: str, author: str) -> Any:
+    """An empty GB/T 9704 document: A4, the type area, Normal 3号仿宋 in exact lines, odd and
+    even page-number footers, the font table naming the official fonts with their alternates."""
     document = Document()
     # the template's one empty paragraph
     body = document.element.body
     for p in body.findall(qn("w:p")):
         body.remove(p)
-    document.core_properties.title = f"{doc.masthead} {doc.issue_number}"
-    document.core_properties.author = doc.issuer
+    document.core_properties.title = title
+    document.core_properties.author = author
     document.core_properties.language = "zh-CN"
     _setup(document)
-    _masthead(document, doc)
-    _body(document, doc)
-    _attendance(document, doc)
-    _banji(document, doc)
+    _font_table(document)
+    return document
+
+
+def document_bytes(document: Any) -> bytes:
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def render_minutes_docx(doc: MinutesDocument) -> bytes:
+    """The minutes as .docx in the GB/T 9704-2012 纪要 layout."""
+    document = new_document(title=f"{doc.masthead} {doc.issue_number}", author=doc.issuer)
+    cursor = _Cursor(top_margin_mm())
+    _masthead(document, doc, cursor)
+    _body(document, doc, cursor)
+    _attendance(document, doc)
+    _banji(document, doc, banji_placement(doc))
+    return document_bytes(document)

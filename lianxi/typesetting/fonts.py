@@ -57,6 +57,16 @@ PREFERENCES: dict[Role, tuple[str, ...]] = {
     "songti": ("宋体", "SimSun", "Noto Serif CJK SC"),
 }
 
+
+def official(role: Role) -> str:
+    """The font GB/T 9704 and the government's templates name for the role (仿宋_GB2312 …)."""
+    return PREFERENCES[role][0]
+
+
+# Windows' name for the character set a font covers (w:charset in a .docx font table): GB2312.
+GB2312_CHARSET = "86"
+
+
 # When a glyph is missing from the chosen font (a rare character in a name), Pango moves on
 # along the CSS stack; these always close it.
 LAST_RESORT: dict[Role, tuple[str, ...]] = {
@@ -134,11 +144,11 @@ _DEFAULT_METRICS = VerticalMetrics(ascent=0.88, descent=0.12, em_top=0.88)
 
 
 @functools.cache
-def vertical_metrics(family: str) -> VerticalMetrics:
-    """Read the family's metrics from the font file fontconfig picks for it."""
+def font_file(family: str) -> tuple[str, int] | None:
+    """(path, index in a collection) of the file fontconfig picks for ``family``."""
     fc_match = shutil.which("fc-match")
     if fc_match is None:
-        return _DEFAULT_METRICS
+        return None
     out = subprocess.run(
         [fc_match, "--format", "%{file}|%{index}", family],
         capture_output=True,
@@ -146,11 +156,23 @@ def vertical_metrics(family: str) -> VerticalMetrics:
         timeout=30,
         check=False,
     ).stdout
+    if "|" not in out:
+        return None
+    path, index = out.rsplit("|", 1)
+    return path, int(index or 0)
+
+
+@functools.cache
+def vertical_metrics(family: str) -> VerticalMetrics:
+    """Read the family's metrics from the font file fontconfig picks for it."""
+    found = font_file(family)
+    if found is None:
+        return _DEFAULT_METRICS
     try:
         from fontTools.ttLib import TTFont
 
-        path, index = out.rsplit("|", 1)
-        with TTFont(path, fontNumber=int(index or 0), lazy=True) as font:
+        path, index = found
+        with TTFont(path, fontNumber=index, lazy=True) as font:
             upm = font["head"].unitsPerEm
             os2 = font["OS/2"]
             hhea = font["hhea"]
@@ -171,6 +193,44 @@ def first_line_ink_offset(role: Role, *, size_pt: float, line_height_pt: float) 
     return half_leading + (m.ascent - m.em_top) * size_pt
 
 
+def baseline_in_line(role: Role, *, size_pt: float, line_height_pt: float) -> float:
+    """Points from a CSS line box's top to its baseline (half-leading plus the ascent)."""
+    m = vertical_metrics(resolve(role))
+    return (line_height_pt - (m.ascent + m.descent) * size_pt) / 2 + m.ascent * size_pt
+
+
 def report() -> dict[str, str]:
     """Role -> chosen family, for diagnostics and the admin's peace of mind."""
     return {role: resolve(role) for role in PREFERENCES}
+
+
+@functools.cache
+def advance_widths(family: str) -> dict[int, float] | None:
+    """Code point -> advance width per em of the font file fontconfig picks for ``family``
+    (None when it cannot be read)."""
+    found = font_file(family)
+    if found is None:
+        return None
+    try:
+        from fontTools.ttLib import TTFont
+
+        path, index = found
+        with TTFont(path, fontNumber=index, lazy=True) as font:
+            upm = font["head"].unitsPerEm
+            hmtx = font["hmtx"].metrics
+            cmap = font.getBestCmap() or {}
+            return {code: hmtx[glyph][0] / upm for code, glyph in cmap.items() if glyph in hmtx}
+    except Exception:  # an unreadable font: callers assume full-width characters
+        return None
+
+
+def text_width_pt(
+    text: str, role: Role, *, size_pt: float, letter_spacing_pt: float = 0.0
+) -> float:
+    """The width of ``text`` set in the role's font (advance widths plus letter spacing after
+    every character but the last), for placing lines whose ends the layout must know: the
+    签发人 block, the signatures under their seals, the 附件说明's numbers.  A character the
+    font lacks counts one em (a CJK fallback face's width)."""
+    widths = advance_widths(resolve(role)) or {}
+    total = sum(widths.get(ord(char), 1.0) for char in text) * size_pt
+    return total + letter_spacing_pt * max(len(text) - 1, 0)

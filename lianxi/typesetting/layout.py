@@ -57,7 +57,7 @@ class MinutesDocument:
     sections: list[MinutesSection]
     attendance: list[AttendanceLine]
     distribution: str  # 分送
-    copy_to: str  # 抄报
+    copy_to: str  # 抄送 (GB/T 9704-2012 §7.4.2; "抄报" was the 1999 edition's word)
 
     @property
     def masthead(self) -> str:
@@ -100,11 +100,6 @@ def numbered_sections(
     return out
 
 
-def chinese_date(date: datetime.date) -> str:
-    """成文日期 with Arabic numerals, no leading zeros (GB/T 9704 §7.3.5.4): 2026年3月5日"""
-    return f"{date.year}年{date.month}月{date.day}日"
-
-
 def attendance_text(line: AttendanceLine) -> str:
     """The entries of one attendance line, joined as they are printed."""
     return "，".join(entry.strip() for entry in line.entries if entry.strip())
@@ -116,15 +111,17 @@ def _sentence(text: str) -> str:
 
 
 def banji_lines(doc: MinutesDocument) -> list[tuple[str, str]]:
-    """The 版记's recipient lines (GB/T 9704 §7.4.2): [("分送：", "…。"), ("抄报：", "…。")].
+    """The 版记's recipient lines (GB/T 9704 §7.4.2): [("分送：", "…。"), ("抄送：", "…。")].
 
-    分送 stands where 主送 would, above 抄报, with no rule between them; each ends in 。.
+    分送 stands where 主送 would, above 抄送, with no rule between them; each ends in 。.
+    GB/T 9704-2012 says 抄送 for every copy recipient, the government above included (the 1999
+    edition's 抄报 is gone).
     """
     lines = []
     if doc.distribution.strip():
         lines.append(("分送：", _sentence(doc.distribution)))
     if doc.copy_to.strip():
-        lines.append(("抄报：", _sentence(doc.copy_to)))
+        lines.append(("抄送：", _sentence(doc.copy_to)))
     return lines
 
 
@@ -158,6 +155,10 @@ SIZE_4 = 14.0  # 四号
 
 BODY_SIZE_PT = SIZE_3
 LINE_PITCH_PT = LINE_PITCH_MM / MM_PER_PT
+# The pitch both renderings set lines at: Word stores it in twentieths of a point, and 579
+# (28.95 pt, the value government templates use) is the largest that fits 22 lines in 225 mm.
+LINE_TWIPS = 579
+LINE_PT = LINE_TWIPS / 20
 CHAR_PITCH_PT = CHAR_PITCH_MM / MM_PER_PT
 # Extra spacing after each 3号 character so that 28 of them fill the 156 mm line (negative);
 # a hair tighter than exact, so that rounding never pushes the 28th character to the next line.

@@ -6,12 +6,12 @@ import dataclasses
 
 import pytest
 
+from lianxi.core.dates import cn_date
 from lianxi.typesetting import fonts
 from lianxi.typesetting.layout import (
     CHAR_PITCH_MM,
     LINE_PITCH_MM,
     banji_lines,
-    chinese_date,
     chinese_numeral,
     masthead_fit,
     numbered_sections,
@@ -62,12 +62,13 @@ def test_banji_lines_end_with_a_full_stop_and_skip_empty_ones() -> None:
     doc = plenary_minutes()
     assert banji_lines(doc) == [
         ("分送：", "联席会议各成员单位，邀请参加会议的有关单位。"),
-        ("抄报：", "市政府办公室。"),
+        ("抄送：", "市政府办公室。"),
     ]
     assert banji_lines(dataclasses.replace(doc, copy_to=" ", distribution="各单位。")) == [
         ("分送：", "各单位。")
     ]
-    assert chinese_date(doc.date) == "2026年3月5日"
+    # 成文日期 with Arabic numerals, no leading zeros (GB/T 9704 §7.3.5.4)
+    assert cn_date(doc.date) == "2026年3月5日"
 
 
 def test_each_role_resolves_to_its_first_installed_preference() -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import itertools
 import re
-import time
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -32,13 +31,11 @@ TOL = 1.0  # mm
 @pytest.fixture(scope="module")
 def minutes_pdf(documents_dir: Path) -> dict[str, Any]:
     doc = plenary_minutes(extra_paragraphs=3)
-    started = time.perf_counter()
     data = render_minutes_pdf(doc)
-    seconds = time.perf_counter() - started
     path = documents_dir / "minutes-weasyprint.pdf"
     path.write_bytes(data)
     pngs = screenshots(path, "minutes-weasyprint", documents_dir)
-    return {"data": data, "path": path, "seconds": seconds, "pngs": pngs}
+    return {"data": data, "path": path, "pngs": pngs}
 
 
 def _body_font(char: dict[str, Any]) -> bool:
@@ -161,7 +158,7 @@ def test_page_numbers_odd_right_even_left_7mm_below(minutes_pdf: dict[str, Any])
 def test_text_has_numbered_agreed_matters_attendance_and_banji(
     minutes_pdf: dict[str, Any],
 ) -> None:
-    """三(一)1 and GB/T 9704 §10.3, §7.4: agreed matters, 出席/请假/列席, 分送/抄报."""
+    """三(一)1 and GB/T 9704 §10.3, §7.4: agreed matters, 出席/请假/列席, 分送/抄送."""
     pages = _pages(minutes_pdf["data"])
     text = re.sub(r"\s+", "", "".join(p.extract_text() for p in pages))
     for needle in (
@@ -175,7 +172,7 @@ def test_text_has_numbered_agreed_matters_attendance_and_banji(
         "请假：市国资委孙伟",
         "列席：市总工会黄丽",
         "分送：联席会议各成员单位",
-        "抄报：市政府办公室。",
+        "抄送：市政府办公室。",
         "2026年3月5日印发",
     ):
         assert needle in text, needle
@@ -190,9 +187,8 @@ def test_text_has_numbered_agreed_matters_attendance_and_banji(
     assert printed and mm(printed[-1]["bottom"]) > 262 - 2 * 225 / 22
 
 
-def test_render_time_is_reasonable(minutes_pdf: dict[str, Any]) -> None:
-    print(f"\nPDF render: {minutes_pdf['seconds']:.2f} s, {len(minutes_pdf['pngs'])} pages")
-    assert minutes_pdf["seconds"] < 30
+def test_every_page_is_rendered_to_a_screenshot(minutes_pdf: dict[str, Any]) -> None:
+    """One PNG per page (none where pdftoppm is missing). Render time is `make bench`'s."""
     assert len(minutes_pdf["pngs"]) in (0, len(_pages(minutes_pdf["data"])))
 
 
@@ -212,7 +208,7 @@ def test_text_is_escaped_and_empty_parts_are_left_out() -> None:
     pages = _pages(render_minutes_pdf(doc))
     text = "".join(p.extract_text() for p in pages)
     assert "<b>不是标签</b> & 符号" in text
-    assert "会议议定" not in text and "出席" not in text and "抄报" not in text
+    assert "会议议定" not in text and "出席" not in text and "抄送" not in text
 
 
 def test_rendering_never_fetches_from_the_network() -> None:
