@@ -3,12 +3,19 @@
 import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
+from django.http import Http404, HttpRequest, HttpResponse, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from lianxi.core.exceptions import ApplicationError
+from lianxi.core.middleware import malformed_request
 
 logger = logging.getLogger(__name__)
 
@@ -17,6 +24,18 @@ FORBIDDEN = "您无权进行此项操作。"
 NOT_FOUND = "未找到请求的内容。"
 INVALID = "请求参数有误。"
 SERVER_ERROR = "服务器内部错误，请稍后再试或联系联席会议办公室。"
+NOT_JSON = (
+    "请求体不是有效的 JSON，服务器无法读取。请检查请求内容和 Content-Type: application/json。"
+)
+# Bodies Django cannot read (multipart without a boundary, over DATA_UPLOAD_MAX_MEMORY_SIZE, too
+# many fields): 400 or 413, with the same Chinese message the pages show (core.middleware).
+MALFORMED = (
+    MultiPartParserError,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+    UnreadablePostError,
+)
 
 
 class NotFound(Exception):
@@ -63,7 +82,18 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        return respond(request, exc.status_code, {"detail": str(exc)})
+        message = str(exc)
+        if exc.status_code == 400 and message.startswith("Cannot parse request body"):
+            message = NOT_JSON  # django-ninja's own words for a body json.loads refused
+        return respond(request, exc.status_code, {"detail": message})
+
+    def malformed(request: HttpRequest, exc: Exception | type[Exception]) -> HttpResponse:
+        found = malformed_request(exc) if isinstance(exc, BaseException) else None
+        status, message = found or (400, INVALID)
+        return respond(request, status, {"detail": message})
+
+    for kind in MALFORMED:
+        api.add_exception_handler(kind, malformed)
 
     @api.exception_handler(Exception)
     def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:

@@ -1,21 +1,22 @@
 """What the incident endpoints take and return (三(四)2, 二(四)). Names follow DESIGN.md."""
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
 
 from .schemas_meetings import UnitRef
+from .text import PARAGRAPH_MAX, Day, Line, Paragraph
 
 Hazard = Literal["dust", "chemical", "physical", "radioactive", "biological", "other"]
 
 
 class EnterpriseIn(Schema):
-    name: str = Field(description="用人单位名称")
-    credit_code: str = Field(description="统一社会信用代码（18 位，含校验位）")
-    industry: str = Field("", description="行业")
-    address: str = Field("", description="地址")
-    county: str = Field("", description="县区")
+    name: Annotated[str, Line(200)] = Field(description="用人单位名称")
+    credit_code: Annotated[str, Line(30)] = Field(description="统一社会信用代码（18 位，含校验位）")
+    industry: Annotated[str, Line(100)] = Field("", description="行业")
+    address: Annotated[str, Line(300)] = Field("", description="地址")
+    county: Annotated[str, Line(50)] = Field("", description="县区")
 
 
 class IncidentIn(Schema):
@@ -25,20 +26,22 @@ class IncidentIn(Schema):
     platform (not negative, deaths not more than the poisoned) with a Chinese message.
     """
 
-    title: str = Field(description="事故名称")
-    occurred_at: datetime = Field(description="发生时间")
-    first_reported_at: datetime = Field(description="首次报告时间")
-    location: str = Field(description="地点")
+    title: Annotated[str, Line(200)] = Field(description="事故名称")
+    occurred_at: Annotated[datetime, Day()] = Field(description="发生时间")
+    first_reported_at: Annotated[datetime, Day()] = Field(description="首次报告时间")
+    location: Annotated[str, Line(300)] = Field(description="地点")
     enterprise: EnterpriseIn
     hazard: Hazard = Field("other", description="危害因素类别（国家分类目录）")
-    substance: str = Field("", description="危害因素名称，例如 一氧化碳、矽尘")
+    substance: Annotated[str, Line(100)] = Field(
+        "", description="危害因素名称，例如 一氧化碳、矽尘"
+    )
     exposed_count: int = Field(0, description="接触人数")
     poisoned_count: int = Field(0, description="急性中毒人数")
     death_count: int = Field(0, description="死亡人数")
-    onset: str = Field("", description="发病情况")
-    probable_cause: str = Field("", description="可能发生原因")
-    measures_taken: str = Field("", description="已采取措施")
-    trend: str = Field("", description="发展趋势")
+    onset: Annotated[str, Paragraph(PARAGRAPH_MAX)] = Field("", description="发病情况")
+    probable_cause: Annotated[str, Paragraph(PARAGRAPH_MAX)] = Field("", description="可能发生原因")
+    measures_taken: Annotated[str, Paragraph(PARAGRAPH_MAX)] = Field("", description="已采取措施")
+    trend: Annotated[str, Paragraph(PARAGRAPH_MAX)] = Field("", description="发展趋势")
 
 
 class EnterpriseOut(Schema):
@@ -100,9 +103,13 @@ class NoticeOut(Schema):
     acknowledged_at: datetime | None
     level: int = Field(description="0 已通报 / 1 再次提醒联络员 / 2 提醒成员 / 3 红色警示")
     level_display: str
+    action_text: str = Field("", description="被通报单位报告的处置情况")
+    action_reported_at: datetime | None = Field(None, description="处置情况报告时间")
     cap_identifier: str
-    cap_url: str = Field(description="该通报的 CAP 1.2 XML")
-    cap: dict[str, Any] = Field(description="该通报的 CAP 1.2 内容（JSON，元素名同 CAP）")
+    cap_url: str = Field(description="该通报的 CAP 1.2 XML（按发出时原样）")
+    cap: dict[str, Any] = Field(
+        description="该通报的 CAP 1.2 内容（JSON，元素名同 CAP；按发出时原样）"
+    )
 
 
 class UpdateOut(Schema):

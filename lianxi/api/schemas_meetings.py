@@ -1,9 +1,12 @@
 """What the meetings endpoints take and return (三(一)1, 三(一)2). Names follow DESIGN.md."""
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
+
+from .contract import DeadlineWorkdays, FeedbackWorkdays, Id
+from .text import MINUTES_MAX, PARAGRAPH_MAX, Day, Line, Paragraph
 
 
 class UnitRef(Schema):
@@ -74,7 +77,13 @@ class AttendanceOut(Schema):
     substitute_title: str
     leave_reason: str
     answered_at: datetime | None
-    actual: str = Field(description="实际出席：present / on_leave / observer / absent，未登记为空")
+    answered_via: str = Field(
+        description="答复方式：platform（单位在平台答复）/ phone / fax（召集方代为登记）"
+    )
+    actual: str = Field(
+        description="实际出席：present / delegate（委托出席）/ on_leave / observer / absent，"
+        "未登记为空"
+    )
     actual_name: str
 
 
@@ -90,6 +99,7 @@ class RollOut(Schema):
 
 class MeetingDetailOut(MeetingOut):
     notice_text: str
+    change_notice_text: str = Field(description="最近一次会议变更通知（原定…，现调整为…）")
     notified_at: datetime | None
     cancelled_reason: str
     started: bool
@@ -105,30 +115,32 @@ class MeetingIn(Schema):
     entrusted member unit and invites the units concerned."""
 
     kind: Literal["plenary", "topical"] = "plenary"
-    title: str
-    topic: str = ""
-    starts_at: datetime
-    ends_at: datetime
-    location: str
-    observer_unit_ids: list[int] = Field(default_factory=list, description="列席单位（全体会议）")
-    chair_unit_id: int | None = Field(default=None, description="受托主持单位（专题会议）")
-    concerned_unit_ids: list[int] = Field(
+    title: Annotated[str, Line(200)]
+    topic: Annotated[str, Paragraph(PARAGRAPH_MAX)] = ""
+    starts_at: Annotated[datetime, Day()]
+    ends_at: Annotated[datetime, Day()]
+    location: Annotated[str, Line(200)]
+    observer_unit_ids: list[Id] = Field(default_factory=list, description="列席单位（全体会议）")
+    chair_unit_id: Id | None = Field(default=None, description="受托主持单位（专题会议）")
+    concerned_unit_ids: list[Id] = Field(
         default_factory=list, description="议题涉及的成员单位（专题会议）"
     )
 
 
 class AgendaItemIn(Schema):
-    title: str
-    description: str = ""
-    proposed_by_unit_id: int | None = Field(default=None, description="提出议题的单位")
-    lead_unit_id: int | None = Field(
+    title: Annotated[str, Line(300)]
+    description: Annotated[str, Paragraph(PARAGRAPH_MAX)] = ""
+    proposed_by_unit_id: Id | None = Field(default=None, description="提出议题的单位")
+    lead_unit_id: Id | None = Field(
         default=None, description="牵头汇报单位；联席会议办公室的选择用于改进分办建议（二(四)）"
     )
-    supporting_unit_ids: list[int] = Field(default_factory=list, description="议题涉及的其他单位")
+    supporting_unit_ids: list[Id] = Field(default_factory=list, description="议题涉及的其他单位")
 
 
 class NoticeIn(Schema):
-    notice_text: str = Field(default="", description="留空则使用默认的会议通知文本")
+    notice_text: Annotated[str, Paragraph(PARAGRAPH_MAX)] = Field(
+        default="", description="留空则使用默认的会议通知文本"
+    )
 
 
 class AttendanceIn(Schema):
@@ -136,11 +148,11 @@ class AttendanceIn(Schema):
     unit answers observer (列席)."""
 
     answer: Literal["attending", "leave", "observer"]
-    attendee_name: str = ""
-    attendee_title: str = ""
-    substitute_name: str = ""
-    substitute_title: str = ""
-    leave_reason: str = ""
+    attendee_name: Annotated[str, Line(50)] = ""
+    attendee_title: Annotated[str, Line(100)] = ""
+    substitute_name: Annotated[str, Line(50)] = ""
+    substitute_title: Annotated[str, Line(100)] = ""
+    leave_reason: Annotated[str, Line(300)] = ""
 
 
 # --- minutes --------------------------------------------------------------------------------
@@ -183,6 +195,10 @@ class MinutesOut(Schema):
     number: str
     intro: str
     approved_at: datetime | None
+    signed_off_name: str = Field(description="签发人（市卫生健康委负责同志），签发前为空")
+    signed_off_title: str = Field(description="签发人职务")
+    signed_off_at: datetime | None = Field(description="签发时间")
+    signed_off_recorded_by: str = Field(description="登记签发的联席会议办公室人员")
     issued_at: datetime | None
     sections: list[MinutesSectionOut]
     receipts: list[ReceiptOut] = Field(description="各单位签收情况，仅会议召集方可见")
@@ -196,31 +212,44 @@ class MinutesOut(Schema):
 
 
 class SectionEditIn(Schema):
-    id: int = Field(description="纪要部分的 id")
-    heading: str | None = Field(default=None, description="标题；不传则不改")
-    discussion: str | None = Field(default=None, description="会议情况；不传则不改")
+    id: Id = Field(description="纪要部分的 id")
+    heading: Annotated[str, Line(300)] | None = Field(default=None, description="标题；不传则不改")
+    discussion: Annotated[str, Paragraph(MINUTES_MAX)] | None = Field(
+        default=None, description="会议情况；不传则不改"
+    )
 
 
 class MinutesUpdateIn(Schema):
     """Edits a draft: the opening and any of its sections; what is not sent stays as it is."""
 
-    intro: str | None = Field(default=None, description="纪要开头；不传则不改")
+    intro: Annotated[str, Paragraph(MINUTES_MAX)] | None = Field(
+        default=None, description="纪要开头；不传则不改"
+    )
     sections: list[SectionEditIn] = Field(default_factory=list)
 
 
+class SignOffIn(Schema):
+    """签发 (三(一)1, 四(六)): the health commission's responsible leader who signed, by name."""
+
+    signer_name: Annotated[str, Line(50)] = Field(description="签发人姓名")
+    signer_title: Annotated[str, Line(100)] = Field(default="", description="签发人职务")
+
+
 class SectionIn(Schema):
-    heading: str = Field(description="标题")
+    heading: Annotated[str, Line(300)] = Field(description="标题")
 
 
 class ResolutionIn(Schema):
     """议定事项 (三(一)1, 四(二)): a lead unit, supporting units, and a deadline given either as
     a date or as a number of working days after the minutes are issued (one of the two)."""
 
-    text: str = Field(description="议定事项内容")
-    lead_unit_id: int | None = Field(default=None, description="牵头单位")
-    supporting_unit_ids: list[int] = Field(default_factory=list, description="配合单位")
-    deadline: date | None = Field(default=None, description="办结时限（日期），与工作日数二选一")
-    deadline_workdays: int | None = Field(
+    text: Annotated[str, Paragraph(PARAGRAPH_MAX)] = Field(description="议定事项内容")
+    lead_unit_id: Id | None = Field(default=None, description="牵头单位")
+    supporting_unit_ids: list[Id] = Field(default_factory=list, description="配合单位")
+    deadline: Annotated[date, Day()] | None = Field(
+        default=None, description="办结时限（日期），与工作日数二选一"
+    )
+    deadline_workdays: DeadlineWorkdays | None = Field(
         default=None, description="或：纪要印发后若干个工作日内办结"
     )
-    feedback_every_workdays: int = Field(default=15, description="反馈周期（工作日）")
+    feedback_every_workdays: FeedbackWorkdays = Field(default=15, description="反馈周期（工作日）")

@@ -1,15 +1,19 @@
 """What the supervision endpoints take and return (四(二), 督办). Names follow DESIGN.md."""
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
 
+from lianxi.supervision.models import ActionItem
+
+from .contract import DeadlineWorkdays, FeedbackWorkdays, Id, choices
 from .schemas_meetings import UnitRef
+from .text import PARAGRAPH_MAX, Day, Line, Link, Paragraph
 
 Light = Literal["red", "yellow", "green", "done"]
 Source = Literal["meeting", "government", "annual_plan", "letter", "other"]
-ItemStatus = Literal["open", "closure_requested", "closed"]
+ItemStatus = Literal["open", "returned", "closure_requested", "closed"]
 
 
 class ActionItemOut(Schema):
@@ -55,6 +59,7 @@ class ProgressReportOut(Schema):
     created_at: datetime
     submitted_at: datetime | None
     attachment_url: str = Field(description="附件的下载地址（接受访问令牌），无附件为空")
+    attachment_name: str = Field(description="附件的原文件名（下载时亦用此名），无附件为空")
 
 
 class ReviewOut(Schema):
@@ -80,52 +85,90 @@ class ExtensionOut(Schema):
     decided_at: datetime | None
 
 
+class UrgeOut(Schema):
+    id: int
+    sent_at: datetime
+    sent_by: str = Field(description="催办人")
+    note: str = Field(description="催办意见")
+
+
 class ActionItemDetailOut(ActionItemOut):
     description: str
     stale: bool = Field(description="牵头单位久未反馈进展")
     is_lead: bool = Field(description="调用者所在单位是否为牵头单位")
     can_report: bool = Field(description="调用者所在单位可否反馈进展")
+    can_urge: bool = Field(description="调用者可否催办（联席会议办公室，事项未办结）")
     reports: list[ProgressReportOut] = Field(description="调用者可见的进展反馈，新的在前")
     reviews: list[ReviewOut]
     extensions: list[ExtensionOut]
+    urges: list[UrgeOut] = Field(description="联席会议办公室的催办记录，新的在前")
 
 
 class ActionItemIn(Schema):
     """An item that comes from no meeting (市政府交办, 年度工作计划, 来函…); meeting items are made
     when the minutes are issued."""
 
-    title: str
-    description: str = ""
-    source: str = Field(description="government 市政府交办 / annual_plan 年度计划 / letter 来函")
-    source_label: str = ""
-    source_url: str = ""
-    lead_unit_id: int
-    supporting_unit_ids: list[int] = Field(default_factory=list)
-    deadline: date | None = Field(default=None, description="办结时限（日期），与工作日数二选一")
-    deadline_workdays: int | None = Field(default=None, description="自今日起若干个工作日内办结")
-    feedback_every_workdays: int = 15
+    title: Annotated[str, Line(300)]
+    description: Annotated[str, Paragraph(PARAGRAPH_MAX)] = ""
+    source: Annotated[str, Line(20)] = Field(
+        description="government 市政府交办 / annual_plan 年度计划 / letter 来函 / other 其他"
+        "（会议议定事项在纪要印发时生成，不能在此创建）",
+        json_schema_extra=choices(ActionItem.Source, exclude=(ActionItem.Source.MEETING,)),
+    )
+    source_label: Annotated[str, Line(300)] = ""
+    source_url: Annotated[str, Link(300)] = Field(
+        default="", description="来源链接：以 http:// 或 https:// 开头的网址"
+    )
+    lead_unit_id: Id
+    supporting_unit_ids: list[Id] = Field(default_factory=list)
+    deadline: Annotated[date, Day()] | None = Field(
+        default=None, description="办结时限（日期），与工作日数二选一"
+    )
+    deadline_workdays: DeadlineWorkdays | None = Field(
+        default=None, description="自今日起若干个工作日内办结"
+    )
+    feedback_every_workdays: FeedbackWorkdays = 15
 
 
 class ProgressIn(Schema):
-    text: str
+    text: Annotated[str, Paragraph(PARAGRAPH_MAX)]
     requests_closure: bool = Field(default=False, description="申请办结（仅牵头单位）")
     submit: bool = Field(default=False, description="true 立即报送；false 保存为本单位草稿")
 
 
 class ReviewIn(Schema):
     decision: Literal["close", "return"] = Field(description="close 办结销号；return 退回")
-    reason: str = Field(default="", description="意见；退回时必填")
+    reason: Annotated[str, Paragraph(PARAGRAPH_MAX)] = Field(
+        default="", description="意见；退回时必填"
+    )
 
 
 class ExtensionIn(Schema):
-    new_deadline: date
-    reason: str
+    new_deadline: Annotated[date, Day()]
+    reason: Annotated[str, Paragraph(PARAGRAPH_MAX)]
 
 
 class DraftSubmitIn(Schema):
-    text: str | None = Field(default=None, description="报送前修改的文本；留空则按草稿报送")
+    text: Annotated[str, Paragraph(PARAGRAPH_MAX)] | None = Field(
+        default=None, description="报送前修改的文本；留空则按草稿报送"
+    )
+
+
+class UrgeIn(Schema):
+    note: Annotated[str, Paragraph(500)] = Field(
+        default="", description="催办意见（可选，不超过 500 字）"
+    )
+
+
+class DraftEditIn(Schema):
+    text: Annotated[str, Paragraph(PARAGRAPH_MAX)]
+    requests_closure: bool | None = Field(
+        default=None, description="申请办结（仅牵头单位）；留空则不变"
+    )
 
 
 class ExtensionDecisionIn(Schema):
     grant: bool = Field(description="true 同意延期；false 不同意")
-    note: str = Field(default="", description="审核意见；不同意时必填")
+    note: Annotated[str, Paragraph(PARAGRAPH_MAX)] = Field(
+        default="", description="审核意见；不同意时必填"
+    )

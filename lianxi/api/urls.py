@@ -8,8 +8,9 @@ from typing import Any
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
-from . import errors
+from . import auth, contract, errors, scopes
 from .auth import session_read_auth, token_auth
+from .routers.documents import router as documents_router
 from .routers.incidents import router as incidents_router
 from .routers.meetings import router as meetings_router
 from .routers.minutes import router as minutes_router
@@ -43,4 +44,10 @@ api.add_router("", meetings_router)
 api.add_router("", minutes_router)
 api.add_router("", supervision_router)
 api.add_router("", incidents_router)
+api.add_router("", documents_router)
 api.add_router("", routing_router)
+# Tokens: refusals (401/403/429) in the error shape, each operation marked with its router's scope.
+auth.install(api)
+scopes.install(api)
+# After every router: each operation declares the errors it can answer (lianxi.api.contract).
+contract.declare_errors(api)

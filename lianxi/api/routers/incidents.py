@@ -14,7 +14,7 @@ Every view of an incident's details (detail, notices, CAP) writes ``incident.vie
 """
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -31,6 +31,7 @@ from lianxi.organization.access import membership_of
 from lianxi.organization.models import Membership
 
 from ..auth import token_auth
+from ..contract import PathId, download
 from ..errors import NotFound
 from ..schemas import ErrorOut, aware
 from ..schemas_incidents import (
@@ -43,12 +44,14 @@ from ..schemas_incidents import (
     UpdateOut,
 )
 from ..schemas_meetings import UnitRef
+from ..text import Line
 
 router = Router(tags=["职业病危害事故"])
 
 READ_ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 MAX_KEY_LENGTH = 150
 RETRIES = 3
+CAP_MEDIA_TYPE = cap.CAP_CONTENT_TYPE.split(";")[0]  # the document names the type alone
 
 
 # --- who may do what: lianxi.incidents.access, as on the pages --------------------------------
@@ -127,7 +130,10 @@ def _detail(
     )
 
 
-def _notice(request: HttpRequest, notice: IncidentNotice) -> NoticeOut:
+def _notice(
+    request: HttpRequest, notice: IncidentNotice, perms: access.IncidentPermissions
+) -> NoticeOut:
+    sees_action = access.sees_action(perms, notice)
     return NoticeOut(
         id=notice.pk,
         unit=UnitRef(id=notice.unit.pk, name=notice.unit.name),
@@ -137,9 +143,11 @@ def _notice(request: HttpRequest, notice: IncidentNotice) -> NoticeOut:
         acknowledged_at=notice.acknowledged_at,
         level=notice.level,
         level_display=notice.get_level_display(),
+        action_text=notice.action_text if sees_action else "",
+        action_reported_at=notice.action_reported_at,
         cap_identifier=notice.cap_identifier,
         cap_url=_abs(request, "api:incident_notice_cap", notice.incident_id, notice.pk),
-        cap=cap.to_dict(cap.notice_cap(notice)),
+        cap=cap.to_dict(cap.sent_message(notice)),
     )
 
 
@@ -160,10 +168,13 @@ def _update(request: HttpRequest, update: IncidentUpdate, message: cap.CapAlert)
     )
 
 
-def _cap_response(message: cap.CapAlert) -> HttpResponse:
+def _cap_response(request: HttpRequest, xml: bytes, identifier: str, target: Any) -> HttpResponse:
+    """A message as it was sent (its stored bytes)."""
     return download_response(
-        cap.to_xml(message),
-        filename=f"{message.identifier}.xml",
+        xml,
+        filename=f"{cap.token(identifier)}.xml",
+        actor=request.user,
+        target=target,
         content_type=cap.CAP_CONTENT_TYPE,
         inline=True,
     )
@@ -299,7 +310,9 @@ def incident_create(
     url_name="incident_list",
     summary="事故列表（联席会议办公室、市政府办公室看全部；成员单位看向本单位通报的）",
 )
-def incident_list(request: HttpRequest, status: str | None = None) -> list[IncidentOut]:
+def incident_list(
+    request: HttpRequest, status: Annotated[str, Line(20)] | None = None
+) -> list[IncidentOut]:
     """三(四)2：不含个人信息的概要；详情、通报和 CAP 的每次查看都记入审计。"""
     access.require_list(request.user)
     incidents = selectors.incident_list(request.user)
@@ -315,7 +328,7 @@ def incident_list(request: HttpRequest, status: str | None = None) -> list[Incid
     url_name="incident_detail",
     summary="事故详情（查看记入审计）",
 )
-def incident_detail(request: HttpRequest, incident_id: int) -> IncidentDetailOut:
+def incident_detail(request: HttpRequest, incident_id: PathId) -> IncidentDetailOut:
     return _detail(request, _incident(request, incident_id, what="api.detail"))
 
 
@@ -325,69 +338,83 @@ def incident_detail(request: HttpRequest, incident_id: int) -> IncidentDetailOut
     url_name="incident_notices",
     summary="事故的通报、续报和终报（各含 CAP 1.2 内容的 JSON）",
 )
-def incident_notices(request: HttpRequest, incident_id: int) -> IncidentMessagesOut:
+def incident_notices(request: HttpRequest, incident_id: PathId) -> IncidentMessagesOut:
     incident = _incident(request, incident_id, what="api.notices")
-    related = ("unit", "incident__enterprise", "incident__mechanism")
+    related = ("unit", "incident__enterprise", "incident__mechanism", "cap_message")
     notices = list(incident.notices.select_related(*related).order_by("sent_at", "id"))
     updates = list(incident.updates.select_related(*related).order_by("created_at", "id"))
-    # The first notice is the first alert every update refers to (cap.first_notice's order).
-    messages = cap.update_caps(updates, first=notices[0] if notices else None)
+    # As sent: the stored messages; an update refers to every message sent before it.
+    messages = cap.update_caps(updates, notices=notices)
+    perms = access.incident_permissions(request.user, incident)
     return IncidentMessagesOut(
-        notices=[_notice(request, n) for n in notices],
+        notices=[_notice(request, n, perms) for n in notices],
         updates=[_update(request, u, m) for u, m in zip(updates, messages, strict=True)],
     )
 
 
 @router.get(
     "/incidents/{incident_id}/cap",
-    response={**READ_ERRORS},
+    response={200: None, **READ_ERRORS},
+    openapi_extra=download(CAP_MEDIA_TYPE, "CAP 1.2 XML（按发出时原样）"),
     url_name="incident_cap",
     summary="首条通报（向本单位的通报）的 CAP 1.2 XML",
 )
-def incident_cap(request: HttpRequest, incident_id: int) -> HttpResponse:
+def incident_cap(request: HttpRequest, incident_id: PathId) -> HttpResponse:
     """CAP 1.2 Alert：被通报单位得到向本单位的通报，其他可查看者得到首条通报。"""
     incident = _incident(request, incident_id, what="api.cap")
     perms = access.incident_permissions(request.user, incident)
     if not perms.can_export_cap:
         raise NotFound("该事故尚未向任何单位通报，没有 CAP 消息。")
-    notices = incident.notices.select_related("unit", "incident__enterprise", "incident__mechanism")
+    notices = incident.notices.select_related(
+        "unit", "incident__enterprise", "incident__mechanism", "cap_message"
+    )
     own = perms.own_notice
     notice = notices.get(pk=own.pk) if own else notices.order_by("sent_at", "id").first()
     assert notice is not None
-    return _cap_response(cap.notice_cap(notice))
+    return _cap_response(request, cap.sent_xml(notice), notice.cap_identifier, incident)
 
 
 @router.get(
     "/incidents/{incident_id}/notices/{notice_id}/cap",
-    response={**READ_ERRORS},
+    response={200: None, **READ_ERRORS},
+    openapi_extra=download(CAP_MEDIA_TYPE, "CAP 1.2 XML（按发出时原样）"),
     url_name="incident_notice_cap",
     summary="一条通报的 CAP 1.2 XML（msgType Alert）",
 )
-def incident_notice_cap(request: HttpRequest, incident_id: int, notice_id: int) -> HttpResponse:
+def incident_notice_cap(
+    request: HttpRequest, incident_id: PathId, notice_id: PathId
+) -> HttpResponse:
     incident = _incident(request, incident_id, what="api.cap")
     notice = (
-        incident.notices.select_related("unit", "incident__enterprise", "incident__mechanism")
+        incident.notices.select_related(
+            "unit", "incident__enterprise", "incident__mechanism", "cap_message"
+        )
         .filter(pk=notice_id)
         .first()
     )
     if notice is None:
         raise NotFound("未找到该通报。")
-    return _cap_response(cap.notice_cap(notice))
+    return _cap_response(request, cap.sent_xml(notice), notice.cap_identifier, incident)
 
 
 @router.get(
     "/incidents/{incident_id}/updates/{update_id}/cap",
-    response={**READ_ERRORS},
+    response={200: None, **READ_ERRORS},
+    openapi_extra=download(CAP_MEDIA_TYPE, "CAP 1.2 XML（按发出时原样）"),
     url_name="incident_update_cap",
-    summary="续报或终报的 CAP 1.2 XML（msgType Update，references 指向首条通报）",
+    summary="续报或终报的 CAP 1.2 XML（msgType Update，引用此前发出的每条消息；按发出时原样）",
 )
-def incident_update_cap(request: HttpRequest, incident_id: int, update_id: int) -> HttpResponse:
+def incident_update_cap(
+    request: HttpRequest, incident_id: PathId, update_id: PathId
+) -> HttpResponse:
     incident = _incident(request, incident_id, what="api.cap")
     update = (
-        incident.updates.select_related("incident__enterprise", "incident__mechanism")
+        incident.updates.select_related(
+            "incident__enterprise", "incident__mechanism", "cap_message"
+        )
         .filter(pk=update_id)
         .first()
     )
     if update is None:
         raise NotFound("未找到该续报或终报。")
-    return _cap_response(cap.update_cap(update))
+    return _cap_response(request, cap.sent_xml(update), update.cap_identifier, incident)

@@ -10,12 +10,13 @@ from collections.abc import Iterable
 from typing import Any, Literal
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Router, Status
 
+from lianxi.core.downloads import file_download_response
 from lianxi.core.exceptions import ApplicationError
 from lianxi.meetings import access, selectors, services
 from lianxi.meetings.models import (
@@ -28,6 +29,7 @@ from lianxi.meetings.models import (
 from lianxi.organization.models import Membership, Unit
 
 from ..auth import token_auth
+from ..contract import PathId, download
 from ..errors import NotFound
 from ..schemas import ErrorOut, aware
 from ..schemas_meetings import (
@@ -46,7 +48,7 @@ from ..schemas_meetings import (
 )
 from ..selectors import units_in_order
 
-router = Router(tags=["会议与纪要"])
+router = Router(tags=["会议"])
 
 Role = Membership.Role
 READ_ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
@@ -130,6 +132,7 @@ def _attendance(a: Attendance) -> AttendanceOut:
         substitute_title=a.substitute_title,
         leave_reason=a.leave_reason,
         answered_at=a.answered_at,
+        answered_via=a.answered_via,
         actual=a.actual,
         actual_name=a.actual_name,
     )
@@ -191,6 +194,7 @@ def _detail(request: HttpRequest, meeting: Meeting) -> MeetingDetailOut:
         **fields,
         minutes=_minutes_ref(minutes),
         notice_text=meeting.notice_text,
+        change_notice_text=meeting.change_notice_text,
         notified_at=meeting.notified_at,
         cancelled_reason=meeting.cancelled_reason,
         started=perms.started,
@@ -251,28 +255,32 @@ def meeting_list(
     url_name="meeting_detail",
     summary="会议详情：议程、材料、本单位答复；召集方另见参会名单",
 )
-def meeting_detail(request: HttpRequest, meeting_id: int) -> MeetingDetailOut:
+def meeting_detail(request: HttpRequest, meeting_id: PathId) -> MeetingDetailOut:
     meeting = meeting_or_404(request, meeting_id)
     return _detail(request, meeting)
 
 
 @router.get(
     "/meetings/{meeting_id}/materials/{material_id}",
-    response={**READ_ERRORS},
+    response={200: None, **READ_ERRORS},
+    openapi_extra=download("*/*", "会议材料文件（按上传时的类型）"),
     url_name="meeting_material",
     summary="下载会议材料",
 )
-def meeting_material(request: HttpRequest, meeting_id: int, material_id: int) -> HttpResponseBase:
+def meeting_material(
+    request: HttpRequest, meeting_id: PathId, material_id: PathId
+) -> HttpResponseBase:
     meeting = meeting_or_404(request, meeting_id)
     material = MeetingMaterial.objects.filter(pk=material_id, meeting=meeting).first()
     if material is None:
         raise NotFound("会议材料不存在。")
+    name = os.path.basename(material.file.name or "")
     try:
-        handle = material.file.open("rb")
+        return file_download_response(
+            material.file, filename=name, actor=request.user, target=material
+        )
     except FileNotFoundError as exc:
         raise NotFound("文件不存在。") from exc
-    name = os.path.basename(material.file.name or "")
-    return FileResponse(handle, as_attachment=True, filename=name)
 
 
 @router.post(
@@ -325,7 +333,9 @@ def meeting_schedule(request: HttpRequest, data: MeetingIn) -> Status[MeetingDet
     url_name="meeting_agenda_add",
     summary="添加议题（会议召集方）",
 )
-def agenda_add(request: HttpRequest, meeting_id: int, data: AgendaItemIn) -> Status[AgendaItemOut]:
+def agenda_add(
+    request: HttpRequest, meeting_id: PathId, data: AgendaItemIn
+) -> Status[AgendaItemOut]:
     meeting = meeting_or_404(request, meeting_id, convene=True)
     membership = access.require_list(request.user)
     proposed_by = None
@@ -357,7 +367,7 @@ def agenda_add(request: HttpRequest, meeting_id: int, data: AgendaItemIn) -> Sta
     summary="发出会议通知（会议召集方）",
 )
 def meeting_notify(
-    request: HttpRequest, meeting_id: int, data: NoticeIn | None = None
+    request: HttpRequest, meeting_id: PathId, data: NoticeIn | None = None
 ) -> MeetingDetailOut:
     """三(一)1：向每个受邀单位发出会议通知（附 .ics 邀请）。"""
     meeting = meeting_or_404(request, meeting_id, convene=True)
@@ -375,7 +385,9 @@ def meeting_notify(
     url_name="meeting_attendance",
     summary="本单位答复是否出席",
 )
-def attendance_answer(request: HttpRequest, meeting_id: int, data: AttendanceIn) -> AttendanceOut:
+def attendance_answer(
+    request: HttpRequest, meeting_id: PathId, data: AttendanceIn
+) -> AttendanceOut:
     """三(一)1：出席（写明出席人）；或在会议开始前请假并委托其他负责同志出席；列席单位答复列席。
     会议开始后请假将被拒绝（400）。"""
     meeting = meeting_or_404(request, meeting_id)

@@ -11,9 +11,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Router, Status
 
-from lianxi.core.downloads import download_response
 from lianxi.core.exceptions import ApplicationError
 from lianxi.meetings import access, selectors, services
+from lianxi.meetings.minutes_document import DOCX_CONTENT_TYPE
 from lianxi.meetings.models import (
     Minutes,
     MinutesReceipt,
@@ -23,6 +23,7 @@ from lianxi.meetings.models import (
 from lianxi.organization.models import Unit
 
 from ..auth import token_auth
+from ..contract import PathId, download
 from ..errors import NotFound
 from ..schemas_meetings import (
     MinutesOut,
@@ -32,19 +33,20 @@ from ..schemas_meetings import (
     ResolutionIn,
     ResolutionOut,
     SectionIn,
+    SignOffIn,
     UnitRef,
 )
 from ..selectors import units_in_order
 from .meetings import READ_ERRORS, WRITE_ERRORS, absolute, meeting_or_404, unit_ref
 
-router = Router(tags=["会议与纪要"])
+router = Router(tags=["会议纪要"])
 
 RECEIPT_ORDER = {"member": 0, "invited": 1, "copy": 2}
 
 
-def _minutes(request: HttpRequest, pk: int, *, edit: bool = False) -> Minutes:
+def _minutes(request: HttpRequest, pk: int, *, edit: bool = False, issue: bool = False) -> Minutes:
     try:
-        return access.minutes_for(request.user, pk, edit=edit)
+        return access.minutes_for(request.user, pk, edit=edit, issue=issue)
     except Http404 as exc:
         raise NotFound(str(exc)) from exc
 
@@ -100,6 +102,15 @@ def _minutes_out(request: HttpRequest, minutes: Minutes) -> MinutesOut:
         number=minutes.number,
         intro=minutes.intro,
         approved_at=minutes.approved_at,
+        signed_off_name=minutes.signed_off_name,
+        signed_off_title=minutes.signed_off_title,
+        signed_off_at=minutes.signed_off_at,
+        signed_off_recorded_by=(
+            minutes.signed_off_recorded_by.first_name
+            or minutes.signed_off_recorded_by.get_username()
+            if minutes.signed_off_recorded_by
+            else ""
+        ),
         issued_at=minutes.issued_at,
         sections=[_section(s) for s in sections],
         receipts=[_receipt(r) for r in receipts] if perms.sees_receipts else [],
@@ -116,7 +127,7 @@ def _minutes_out(request: HttpRequest, minutes: Minutes) -> MinutesOut:
     url_name="meeting_minutes",
     summary="会议纪要：各部分、议定事项；召集方另见签收情况",
 )
-def meeting_minutes(request: HttpRequest, meeting_id: int) -> MinutesOut:
+def meeting_minutes(request: HttpRequest, meeting_id: PathId) -> MinutesOut:
     """三(一)1：起草中的纪要只有召集方可见；印发后，收文单位（成员单位、邀请单位、抄报的市政府
     办公室）可见。"""
     meeting = meeting_or_404(request, meeting_id)
@@ -153,7 +164,7 @@ def _minutes_done(request: HttpRequest, minutes_id: int) -> MinutesOut:
     url_name="meeting_minutes_draft",
     summary="起草会议纪要（会议召集方）",
 )
-def minutes_draft(request: HttpRequest, meeting_id: int) -> Status[MinutesOut]:
+def minutes_draft(request: HttpRequest, meeting_id: PathId) -> Status[MinutesOut]:
     """三(一)1：会议召开并登记出席情况后，联席会议办公室（专题会议为受托主持单位）起草纪要；
     每个议题一部分，已预填。"""
     meeting = meeting_or_404(request, meeting_id, convene=True)
@@ -168,7 +179,7 @@ def minutes_draft(request: HttpRequest, meeting_id: int) -> Status[MinutesOut]:
     url_name="minutes_update",
     summary="修改起草中的纪要：开头、各部分的标题和会议情况（会议召集方）",
 )
-def minutes_update(request: HttpRequest, minutes_id: int, data: MinutesUpdateIn) -> MinutesOut:
+def minutes_update(request: HttpRequest, minutes_id: PathId, data: MinutesUpdateIn) -> MinutesOut:
     """只改所传的内容；审定或印发后不能再修改（400）。"""
     minutes = _minutes(request, minutes_id, edit=True)
     current = {s.pk: s for s in minutes.sections.all()}
@@ -201,7 +212,7 @@ def minutes_update(request: HttpRequest, minutes_id: int, data: MinutesUpdateIn)
     summary="在起草中的纪要末尾添加一部分（会议召集方）",
 )
 def minutes_section_add(
-    request: HttpRequest, minutes_id: int, data: SectionIn
+    request: HttpRequest, minutes_id: PathId, data: SectionIn
 ) -> Status[MinutesSectionOut]:
     minutes = _minutes(request, minutes_id, edit=True)
     section = services.minutes_section_add(
@@ -218,7 +229,7 @@ def minutes_section_add(
     summary="添加议定事项：牵头单位、配合单位、办结时限（会议召集方）",
 )
 def resolution_add(
-    request: HttpRequest, minutes_id: int, section_id: int, data: ResolutionIn
+    request: HttpRequest, minutes_id: PathId, section_id: PathId, data: ResolutionIn
 ) -> Status[ResolutionOut]:
     """三(一)1、四(二)：每项议定事项指定牵头单位和配合单位，办结时限填日期或印发后的工作日数
     （二选一）；纪要印发时转为督办事项。议定事项在整份纪要中连续编号。"""
@@ -257,7 +268,9 @@ def resolution_add(
     url_name="minutes_resolution_remove",
     summary="删除议定事项（会议召集方）",
 )
-def resolution_remove(request: HttpRequest, minutes_id: int, resolution_id: int) -> Status[None]:
+def resolution_remove(
+    request: HttpRequest, minutes_id: PathId, resolution_id: PathId
+) -> Status[None]:
     """其后的议定事项重新编号。"""
     minutes = _minutes(request, minutes_id, edit=True)
     resolution = Resolution.objects.filter(pk=resolution_id, minutes=minutes).first()
@@ -274,7 +287,7 @@ def resolution_remove(request: HttpRequest, minutes_id: int, resolution_id: int)
     url_name="minutes_approve",
     summary="审定会议纪要（会议召集方）",
 )
-def minutes_approve(request: HttpRequest, minutes_id: int) -> MinutesOut:
+def minutes_approve(request: HttpRequest, minutes_id: PathId) -> MinutesOut:
     minutes = _minutes(request, minutes_id, edit=True)
     services.minutes_approve(minutes=minutes, actor=access.require_list(request.user))
     return _minutes_done(request, minutes.pk)
@@ -285,11 +298,31 @@ def minutes_approve(request: HttpRequest, minutes_id: int) -> MinutesOut:
     response={200: MinutesOut, **WRITE_ERRORS},
     auth=[token_auth],
     url_name="minutes_reopen",
-    summary="退回修改已审定、未印发的纪要（会议召集方）",
+    summary="退回修改已审定（或已签发）、未印发的纪要（会议召集方；已签发的由联席会议办公室）",
 )
-def minutes_reopen(request: HttpRequest, minutes_id: int) -> MinutesOut:
+def minutes_reopen(request: HttpRequest, minutes_id: PathId) -> MinutesOut:
     minutes = _minutes(request, minutes_id, edit=True)
     services.minutes_reopen(minutes=minutes, actor=access.require_list(request.user))
+    return _minutes_done(request, minutes.pk)
+
+
+@router.post(
+    "/minutes/{minutes_id}/sign-off",
+    response={200: MinutesOut, **WRITE_ERRORS},
+    auth=[token_auth],
+    url_name="minutes_sign_off",
+    summary="登记签发：市卫生健康委负责同志签发已审定的纪要（联席会议办公室）",
+)
+def minutes_sign_off(request: HttpRequest, minutes_id: PathId, data: SignOffIn) -> MinutesOut:
+    """三(一)1、四(六)：会议纪要由市卫生健康委负责起草印发；每份纪要印发前须经签发，登记签发人
+    （姓名、职务）、登记人和时间。专题会议的受托主持单位起草、审定，不能签发（403）。"""
+    minutes = _minutes(request, minutes_id, issue=True)
+    services.minutes_sign_off(
+        minutes=minutes,
+        signer_name=data.signer_name,
+        signer_title=data.signer_title,
+        actor=access.require_list(request.user),
+    )
     return _minutes_done(request, minutes.pk)
 
 
@@ -298,12 +331,12 @@ def minutes_reopen(request: HttpRequest, minutes_id: int) -> MinutesOut:
     response={200: MinutesOut, **WRITE_ERRORS},
     auth=[token_auth],
     url_name="minutes_issue",
-    summary="印发会议纪要；议定事项转入督办（会议召集方）",
+    summary="印发已签发的会议纪要；议定事项转入督办（联席会议办公室）",
 )
-def minutes_issue(request: HttpRequest, minutes_id: int) -> MinutesOut:
-    """三(一)1：印发给各成员单位和邀请单位，抄报市政府办公室；编号（年度顺序号）在印发时确定。
-    四(二)：每项议定事项转为督办事项，通知牵头单位和配合单位。"""
-    minutes = _minutes(request, minutes_id, edit=True)
+def minutes_issue(request: HttpRequest, minutes_id: PathId) -> MinutesOut:
+    """三(一)1、四(六)：签发后由联席会议办公室印发给各成员单位和邀请单位，抄报市政府办公室；编号
+    （年度顺序号）在印发时确定。四(二)：每项议定事项转为督办事项，通知牵头单位和配合单位。"""
+    minutes = _minutes(request, minutes_id, issue=True)
     services.minutes_issue(minutes=minutes, actor=access.require_list(request.user))
     return _minutes_done(request, minutes.pk)
 
@@ -315,7 +348,7 @@ def minutes_issue(request: HttpRequest, minutes_id: int) -> MinutesOut:
     url_name="minutes_acknowledge",
     summary="签收会议纪要",
 )
-def minutes_acknowledge(request: HttpRequest, minutes_id: int) -> ReceiptOut:
+def minutes_acknowledge(request: HttpRequest, minutes_id: PathId) -> ReceiptOut:
     minutes = _minutes(request, minutes_id)
     receipt = access.receipt_for(request.user, minutes)
     membership = access.require_list(request.user)
@@ -324,27 +357,28 @@ def minutes_acknowledge(request: HttpRequest, minutes_id: int) -> ReceiptOut:
 
 
 def _download(request: HttpRequest, minutes_id: int, kind: str) -> HttpResponse:
-    from lianxi.meetings.minutes_document import minutes_file
+    from lianxi.meetings.minutes_document import minutes_download
 
-    content, filename, content_type = minutes_file(_minutes(request, minutes_id), kind)
-    return download_response(content, filename=filename, content_type=content_type)
+    return minutes_download(_minutes(request, minutes_id), kind, actor=request.user)
 
 
 @router.get(
     "/minutes/{minutes_id}/minutes.docx",
-    response={**READ_ERRORS},
+    response={200: None, **READ_ERRORS},
+    openapi_extra=download(DOCX_CONTENT_TYPE, "会议纪要 .docx"),
     url_name="minutes_docx",
     summary="会议纪要 .docx（GB/T 9704 纪要格式）",
 )
-def minutes_docx(request: HttpRequest, minutes_id: int) -> HttpResponse:
+def minutes_docx(request: HttpRequest, minutes_id: PathId) -> HttpResponse:
     return _download(request, minutes_id, "docx")
 
 
 @router.get(
     "/minutes/{minutes_id}/minutes.pdf",
-    response={**READ_ERRORS},
+    response={200: None, **READ_ERRORS},
+    openapi_extra=download("application/pdf", "会议纪要 PDF"),
     url_name="minutes_pdf",
     summary="会议纪要 PDF（GB/T 9704 纪要格式）",
 )
-def minutes_pdf(request: HttpRequest, minutes_id: int) -> HttpResponse:
+def minutes_pdf(request: HttpRequest, minutes_id: PathId) -> HttpResponse:
     return _download(request, minutes_id, "pdf")

@@ -23,6 +23,7 @@ from lianxi.organization.selectors import (
 from lianxi.organization.services import rules_import_apply, rules_import_plan
 
 from ..auth import token_auth
+from ..contract import PathId, QueryId
 from ..errors import NotFound
 from ..schemas import (
     DutyOut,
@@ -61,7 +62,7 @@ def unit_list(request: HttpRequest) -> list[UnitOut]:
     response={200: UnitDetailOut, 404: ErrorOut, **READ_ERRORS},
     summary="单位详情（含已失效的职责版本）",
 )
-def unit_detail(request: HttpRequest, unit_id: int) -> UnitDetailOut:
+def unit_detail(request: HttpRequest, unit_id: PathId) -> UnitDetailOut:
     membership = reader(request)
     unit = catalogue_units_all().filter(mechanism_id=membership.unit.mechanism_id, pk=unit_id)
     found: Unit | None = unit.first()
@@ -77,7 +78,7 @@ def unit_detail(request: HttpRequest, unit_id: int) -> UnitDetailOut:
     response={200: list[DutyWithUnitOut], 404: ErrorOut, **READ_ERRORS},
     summary="现行职责，可按单位筛选",
 )
-def duty_list(request: HttpRequest, unit: int | None = None) -> list[DutyWithUnitOut]:
+def duty_list(request: HttpRequest, unit: QueryId = None) -> list[DutyWithUnitOut]:
     membership = reader(request)
     mechanism = membership.unit.mechanism
     if unit is not None and not Unit.objects.filter(mechanism=mechanism, pk=unit).exists():

@@ -21,9 +21,16 @@ from lianxi.organization.access import membership_of
 from lianxi.organization.models import Membership, Unit
 from lianxi.supervision import access, selectors, services
 from lianxi.supervision.lights import LIGHT_LABELS, Cutoffs
-from lianxi.supervision.models import ActionItem, ExtensionRequest, ProgressReport, Review
+from lianxi.supervision.models import (
+    ActionItem,
+    ExtensionRequest,
+    ProgressReport,
+    Reminder,
+    Review,
+)
 
 from ..auth import token_auth
+from ..contract import PathId, QueryId, download
 from ..errors import NotFound
 from ..schemas import ErrorOut
 from ..schemas_meetings import UnitRef
@@ -32,6 +39,7 @@ from ..schemas_supervision import (
     ActionItemIn,
     ActionItemOut,
     ActionItemPageOut,
+    DraftEditIn,
     DraftSubmitIn,
     ExtensionDecisionIn,
     ExtensionIn,
@@ -43,6 +51,8 @@ from ..schemas_supervision import (
     ReviewIn,
     ReviewOut,
     Source,
+    UrgeIn,
+    UrgeOut,
 )
 from ..selectors import units_in_order
 
@@ -105,6 +115,7 @@ def _report(request: HttpRequest, report: ProgressReport) -> ProgressReportOut:
         created_at=report.created_at,
         submitted_at=report.submitted_at,
         attachment_url=attachment_url,
+        attachment_name=report.attachment_name,
     )
 
 
@@ -135,6 +146,16 @@ def _extension(extension: ExtensionRequest) -> ExtensionOut:
     )
 
 
+def _urge(reminder: Reminder) -> UrgeOut:
+    by = reminder.sent_by
+    return UrgeOut(
+        id=reminder.pk,
+        sent_at=reminder.sent_at,
+        sent_by=(by.get_full_name() or by.get_username()) if by is not None else "",
+        note=reminder.note,
+    )
+
+
 def _item(request: HttpRequest, pk: int) -> ActionItem:
     """The item (404 if the caller may not see it), before any check of their role (403)."""
     try:
@@ -155,9 +176,11 @@ def _detail(request: HttpRequest, pk: int) -> ActionItemDetailOut:
         stale=not closed and cutoffs.stale(item),
         is_lead=perms.is_lead,
         can_report=perms.can_report,
+        can_urge=perms.can_urge,
         reports=[_report(request, r) for r in timeline.reports],
         reviews=[_review(r) for r in timeline.reviews],
         extensions=[_extension(e) for e in timeline.extensions],
+        urges=[_urge(u) for u in timeline.urges],
     )
 
 
@@ -180,7 +203,7 @@ def _units(membership: Membership, ids: Iterable[int], label: str, field: str) -
 )
 def action_item_list(
     request: HttpRequest,
-    unit: int | None = None,
+    unit: QueryId = None,
     source: Source | None = None,
     status: ItemStatus | None = None,
     light: Light | None = None,
@@ -224,24 +247,25 @@ def action_item_list(
     url_name="action_item_detail",
     summary="督办事项详情：调用者可见的进展反馈、审核意见、延期申请",
 )
-def action_item_detail(request: HttpRequest, item_id: int) -> ActionItemDetailOut:
+def action_item_detail(request: HttpRequest, item_id: PathId) -> ActionItemDetailOut:
     """四(二)：进展反馈的草稿只有本单位可见；配合单位报送的进展，牵头单位和联席会议办公室可见。"""
     return _detail(request, item_id)
 
 
 @router.get(
     "/action-items/{item_id}/reports/{report_id}/attachment",
-    response={**READ_ERRORS},
+    response={200: None, **READ_ERRORS},
+    openapi_extra=download("application/octet-stream", "附件文件"),
     url_name="action_item_report_attachment",
     summary="下载进展反馈的附件",
 )
-def report_attachment(request: HttpRequest, item_id: int, report_id: int) -> HttpResponse:
+def report_attachment(request: HttpRequest, item_id: PathId, report_id: PathId) -> HttpResponse:
     item = _item(request, item_id)
     attachment = selectors.report_attachment(item, membership_of(request.user), report_id)
     if attachment is None:
         raise NotFound("附件不存在。")
     name, content = attachment
-    return download_response(content, filename=name)
+    return download_response(content, filename=name, actor=request.user, target=item)
 
 
 # --- writing ----------------------------------------------------------------------------------
@@ -288,7 +312,7 @@ def action_item_create(request: HttpRequest, data: ActionItemIn) -> Status[Actio
     summary="反馈进展（牵头单位、配合单位）：保存草稿或报送",
 )
 def progress_report(
-    request: HttpRequest, item_id: int, data: ProgressIn
+    request: HttpRequest, item_id: PathId, data: ProgressIn
 ) -> Status[ProgressReportOut]:
     """四(二)：牵头单位反馈进展（可申请办结）；配合单位向牵头单位和联席会议办公室反馈。
     submit=false 保存为草稿，只有本单位可见。附带附件请用 POST .../progress/upload。"""
@@ -296,7 +320,7 @@ def progress_report(
 
 
 def _progress_create(
-    request: HttpRequest, item_id: int, data: ProgressIn, *, attachment: UploadedFile | None
+    request: HttpRequest, item_id: PathId, data: ProgressIn, *, attachment: UploadedFile | None
 ) -> Status[ProgressReportOut]:
     item = _item(request, item_id)
     access.require_unit_acting(request.user)
@@ -320,7 +344,7 @@ def _progress_create(
 )
 def progress_report_upload(
     request: HttpRequest,
-    item_id: int,
+    item_id: PathId,
     data: Form[ProgressIn],
     attachment: File[UploadedFile],
 ) -> Status[ProgressReportOut]:
@@ -328,6 +352,16 @@ def progress_report_upload(
     与页面相同的限制：不超过 20 MB，不能是空文件。附件随本单位的反馈保存：submit=false 时为草稿，
     附件也只有本单位可见；报送后，看得到这条反馈的单位可从 attachment_url 下载。"""
     return _progress_create(request, item_id, data, attachment=attachment)
+
+
+def _own_draft(request: HttpRequest, item_id: int, report_id: int) -> ProgressReport:
+    """The caller's own report (404 if not theirs), after the item (404) and their role (403)."""
+    item = _item(request, item_id)
+    access.require_unit_acting(request.user)
+    try:
+        return access.own_report_for(request.user, item, report_id)
+    except Http404 as exc:
+        raise NotFound(str(exc)) from exc
 
 
 @router.post(
@@ -338,18 +372,64 @@ def progress_report_upload(
     summary="报送本单位的进展反馈草稿",
 )
 def progress_submit(
-    request: HttpRequest, item_id: int, report_id: int, data: DraftSubmitIn | None = None
+    request: HttpRequest, item_id: PathId, report_id: PathId, data: DraftSubmitIn | None = None
 ) -> ProgressReportOut:
-    item = _item(request, item_id)
-    access.require_unit_acting(request.user)
-    try:
-        report = access.own_report_for(request.user, item, report_id)
-    except Http404 as exc:
-        raise NotFound(str(exc)) from exc
+    report = _own_draft(request, item_id, report_id)
     report = services.progress_report_submit(
         report=report, actor=request.user, text=data.text if data else None
     )
     return _report(request, report)
+
+
+@router.patch(
+    "/action-items/{item_id}/progress/{report_id}",
+    response={200: ProgressReportOut, **WRITE_ERRORS},
+    auth=[token_auth],
+    url_name="action_item_progress_edit",
+    summary="修改本单位的进展反馈草稿（报送前）",
+)
+def progress_edit(
+    request: HttpRequest, item_id: PathId, report_id: PathId, data: DraftEditIn
+) -> ProgressReportOut:
+    """四(二)：草稿报送前仅本单位可见，本单位成员或联络员可以修改；已报送的不能再改。"""
+    report = _own_draft(request, item_id, report_id)
+    report = services.progress_report_update(
+        report=report, actor=request.user, text=data.text, requests_closure=data.requests_closure
+    )
+    return _report(request, report)
+
+
+@router.delete(
+    "/action-items/{item_id}/progress/{report_id}",
+    response={204: None, **WRITE_ERRORS},
+    auth=[token_auth],
+    url_name="action_item_progress_delete",
+    summary="删除本单位的进展反馈草稿（报送前）",
+)
+def progress_delete(request: HttpRequest, item_id: PathId, report_id: PathId) -> Status[None]:
+    """四(二)：本单位不再需要的草稿（连同附件）删除；已报送的进展反馈不能删除。"""
+    report = _own_draft(request, item_id, report_id)
+    services.progress_report_delete(report=report, actor=request.user)
+    return Status(204, None)
+
+
+@router.post(
+    "/action-items/{item_id}/urge",
+    response={201: UrgeOut, **WRITE_ERRORS},
+    auth=[token_auth],
+    url_name="action_item_urge",
+    summary="催办（联席会议办公室）：立即提醒牵头单位",
+)
+def action_item_urge(
+    request: HttpRequest, item_id: PathId, data: UrgeIn | None = None
+) -> Status[UrgeOut]:
+    """四(二) 督促督办：立即提醒牵头单位的联络员和成员，记入办理过程和审计日志。"""
+    item = _item(request, item_id)
+    access.require_secretariat(request.user)
+    reminder = services.action_item_urge(
+        item=item, actor=request.user, note=data.note if data else ""
+    )
+    return Status(201, _urge(reminder))
 
 
 @router.post(
@@ -359,7 +439,7 @@ def progress_submit(
     url_name="action_item_review",
     summary="审核（联席会议办公室）：办结销号或退回",
 )
-def action_item_review(request: HttpRequest, item_id: int, data: ReviewIn) -> ReviewOut:
+def action_item_review(request: HttpRequest, item_id: PathId, data: ReviewIn) -> ReviewOut:
     """四(二)：联席会议办公室办结销号（close），或写明理由退回牵头单位（return）。"""
     item = _item(request, item_id)
     access.require_secretariat(request.user)
@@ -376,7 +456,7 @@ def action_item_review(request: HttpRequest, item_id: int, data: ReviewIn) -> Re
     summary="申请延期（牵头单位，须在办结时限之前）",
 )
 def extension_request(
-    request: HttpRequest, item_id: int, data: ExtensionIn
+    request: HttpRequest, item_id: PathId, data: ExtensionIn
 ) -> Status[ExtensionOut]:
     """四(二)：牵头单位在办结时限之前提出延期申请，写明理由和申请延至的日期；时限已过则拒绝。"""
     item = _item(request, item_id)
@@ -395,7 +475,7 @@ def extension_request(
     summary="审核延期申请（联席会议办公室）",
 )
 def extension_decide(
-    request: HttpRequest, item_id: int, extension_id: int, data: ExtensionDecisionIn
+    request: HttpRequest, item_id: PathId, extension_id: PathId, data: ExtensionDecisionIn
 ) -> ExtensionOut:
     item = _item(request, item_id)
     access.require_secretariat(request.user)

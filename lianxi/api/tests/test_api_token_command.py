@@ -90,3 +90,38 @@ def test_list_shows_prefixes_never_tokens(health_liaison: Any, other_liaison: An
 
 def test_list_without_tokens(db: Any) -> None:
     assert "没有令牌" in run("list")
+
+
+def test_create_with_a_read_only_scope_and_days(health_liaison: Any) -> None:
+    """Issue 17 (GB/T 22239-2019 8.1.4.2 访问控制): the CLI issues scoped, expiring tokens too."""
+    output = run("create", "--user", "health", "--read-only", "--apps", "incidents", "--days", "7")
+    row = ApiToken.objects.get()
+    assert (row.access, row.scopes) == ("read", ["incidents"])
+    assert 6 <= (row.expires_at - row.created_at).days <= 7
+    assert "只读" in output and "incidents" in output
+    assert AuditEvent.objects.get(action="api_token.create").data["via"] == "cli"
+    with pytest.raises(CommandError, match="1 至 90 天"):
+        run("create", "--user", "health", "--days", "365")
+    with pytest.raises(CommandError, match="没有这些模块：mail"):
+        run("create", "--user", "health", "--apps", "mail")
+
+
+def test_list_shows_owner_unit_scope_expiry_and_state(health_liaison: Any) -> None:
+    """Issue 17: `lianxi api_token list` (prefix, owner, unit, scope, created, expires, last
+    used, state); an expired token is listed as 已过期, a locked owner's as 账号锁定中."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    token_in(run("create", "--user", "health", "--name", "甲", "--apps", "meetings"))
+    run("create", "--user", "health", "--name", "乙")
+    ApiToken.objects.filter(name="乙").update(expires_at=timezone.now() - timedelta(days=1))
+    lines = run("list").splitlines()
+    assert lines[0].split("\t") == [
+        "前缀", "账号", "单位", "用途", "权限", "模块", "创建时间", "有效期至", "最近使用", "状态"
+    ]  # fmt: skip
+    first = next(line.split("\t") for line in lines if "\t甲\t" in line)
+    assert first[1:6] == ["health", "市卫生健康委", "甲", "读写", "meetings"]
+    assert first[-1] == "有效"
+    second = next(line.split("\t") for line in lines if "\t乙\t" in line)
+    assert second[-1] == "已过期"

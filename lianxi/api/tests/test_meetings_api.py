@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
+from lianxi.core.models import AuditEvent
 from lianxi.meetings import services
 from lianxi.meetings.models import Attendance, Meeting, Minutes, MinutesReceipt
 from lianxi.meetings.tests.fixtures import hold, move_to_day, soon
@@ -59,6 +60,7 @@ def draft_minutes(plenary: Meeting, sec: Membership) -> Minutes:
 @pytest.fixture
 def issued(draft_minutes: Minutes, sec: Membership) -> Minutes:
     services.minutes_approve(minutes=draft_minutes, actor=sec)
+    services.minutes_sign_off(minutes=draft_minutes, signer_name="赵主任", actor=sec)
     services.minutes_issue(minutes=draft_minutes, actor=sec)
     draft_minutes.refresh_from_db()
     return draft_minutes
@@ -245,6 +247,13 @@ def test_detail_is_404_for_units_not_invited_and_for_outsiders(
     assert api_as(observer_user).get(download).status_code == 404
     allowed = api_as(other_liaison).get(download)
     assert allowed.status_code == 200 and allowed.getvalue() == b"x"  # reading closes the file
+    # issue 17 (GB/T 22239 8.1.4.3): the material's download is audited like every other file
+    taken = AuditEvent.objects.get(action="download.file")
+    assert (taken.actor_id, taken.data["file"], taken.data["bytes"]) == (
+        other_liaison.pk,
+        "a.txt",
+        1,
+    )
     assert api_as(other_liaison).get(f"{download}0").status_code == 404
     response = api_as(observer_user).get(f"/api/v1/meetings/{other_meeting.pk}")
     assert response.status_code == 404
@@ -673,3 +682,27 @@ def test_openapi_lists_the_meetings_paths(db: Any) -> None:
     ):
         assert method in paths[path], (path, method)
     assert paths["/api/v1/meetings"]["post"]["security"] == [{"TokenAuth": []}]
+
+
+def test_the_api_shows_the_change_notice_and_how_an_answer_came_三_一_1(
+    plenary: Meeting, sec: Membership, clerk: Any, api_as: Api
+) -> None:
+    """三(一)1: the change notice ("原定…，现调整为…") and answers entered for a unit by phone or
+    fax, marked as such, as on the page."""
+    services.attendance_answer_on_behalf(
+        attendance=Attendance.objects.get(meeting=plenary, unit=unit("市财政局")),
+        actor=sec,
+        via=Attendance.Channel.PHONE,
+        attending=True,
+        attendee_name="钱局长",
+    )
+    services.meeting_update(
+        meeting=plenary,
+        actor=sec,
+        starts_at=plenary.starts_at + timedelta(hours=4),
+        ends_at=plenary.ends_at + timedelta(hours=4),
+    )
+    body = api_as(clerk).get(f"/api/v1/meetings/{plenary.pk}").json()
+    assert "原定于" in body["change_notice_text"] and "现调整为" in body["change_notice_text"]
+    [finance] = [a for a in body["roll"]["attending"] if a["unit"]["name"] == "市财政局"]
+    assert finance["answered_via"] == "phone"

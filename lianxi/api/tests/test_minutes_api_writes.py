@@ -151,6 +151,20 @@ def test_the_secretariat_drafts_agrees_approves_and_issues_三_一_1_四_二(
     assert approved.status_code == 200, approved.content.decode()
     assert approved.json()["status"] == "approved" and approved.json()["approved_at"]
 
+    # 三(一)1, 四(六): the 签发 is recorded before the number is taken.
+    early = post(client, f"/api/v1/minutes/{minutes_id}/issue")
+    assert early.status_code == 400 and "签发" in early.json()["detail"]
+    signed = post(
+        client,
+        f"/api/v1/minutes/{minutes_id}/sign-off",
+        {"signer_name": "赵主任", "signer_title": "市卫生健康委副主任"},
+    )
+    assert signed.status_code == 200, signed.content.decode()
+    body = signed.json()
+    assert body["status"] == "signed" and body["number"] == ""
+    assert (body["signed_off_name"], body["signed_off_title"]) == ("赵主任", "市卫生健康委副主任")
+    assert body["signed_off_at"] and body["signed_off_recorded_by"] == "王秘书"
+
     issued = post(client, f"/api/v1/minutes/{minutes_id}/issue")
     assert issued.status_code == 200, issued.content.decode()
     body = issued.json()
@@ -197,6 +211,7 @@ def test_the_secretariat_drafts_agrees_approves_and_issues_三_一_1_四_二(
         "minutes.resolution_add",
         "minutes.resolution_add",
         "minutes.approve",
+        "minutes.sign_off",
         "minutes.issue",
     ]
 
@@ -246,7 +261,8 @@ def test_the_chair_unit_writes_the_minutes_of_its_topical_meeting_三_一_2(
     api_as: Api,
 ) -> None:
     """三(一)2: a topical meeting is run by the member unit the secretariat entrusted; its people
-    write and issue the minutes, the units the topic concerns do not."""
+    write and approve the minutes, the units the topic concerns do not; 三(一)1, 四(六): the
+    secretariat records the 签发 and issues them, the chair unit may not (403)."""
     safety = unit_named("市应急管理局")
     chair = safety_liaison
     meeting = services.topical_meeting_entrust(
@@ -282,16 +298,26 @@ def test_the_chair_unit_writes_the_minutes_of_its_topical_meeting_三_一_2(
         matter(hrss, "落实尘肺病患者工伤保险待遇", supporting_unit_ids=[safety.pk]),
     )
     assert added.status_code == 201, added.content.decode()
-    for step in ("approve", "reopen", "approve", "issue"):
+    for step in ("approve", "reopen", "approve"):
         response = post(client, f"/api/v1/minutes/{minutes_id}/{step}")
         assert response.status_code == 200, (step, response.content.decode())
+    for step, body in (("sign-off", {"signer_name": "钱局长"}), ("issue", None)):
+        refused = post(client, f"/api/v1/minutes/{minutes_id}/{step}", body)
+        assert refused.status_code == 403, (step, refused.content.decode())
+        assert "联席会议办公室" in refused.json()["detail"]
+    assert Minutes.objects.get(pk=minutes_id).status == Minutes.Status.APPROVED
+    secretariat = api_as(clerk)
+    signed = post(secretariat, f"/api/v1/minutes/{minutes_id}/sign-off", {"signer_name": "赵主任"})
+    assert signed.status_code == 200, signed.content.decode()
+    response = post(secretariat, f"/api/v1/minutes/{minutes_id}/issue")
+    assert response.status_code == 200, response.content.decode()
     assert response.json()["status"] == "issued"
     [item] = ActionItem.objects.filter(source=ActionItem.Source.MEETING)
     assert item.lead_unit == hrss and list(item.supporting_units.all()) == [safety]
     # The concerned unit now receives the minutes, but still may not change them.
     reopen = post(api_as(other_liaison), f"/api/v1/minutes/{minutes_id}/reopen")
     assert reopen.status_code == 403
-    assert reopen.json()["detail"] == "只有会议召集方可以起草和印发会议纪要。"
+    assert reopen.json()["detail"] == "只有会议召集方可以起草和审定会议纪要。"
 
 
 # --- access, endpoint by endpoint ---------------------------------------------------------------
@@ -320,6 +346,7 @@ def _calls(held: Meeting, draft: Minutes, health: Unit) -> dict[str, Call]:
         "resolution_remove": Call("delete", f"{m}/resolutions/{resolution.pk}", None, 204),
         "approve": Call("post", f"{m}/approve", None, 200),
         "reopen": Call("post", f"{m}/reopen", None, 200),
+        "sign_off": Call("post", f"{m}/sign-off", {"signer_name": "赵主任"}, 200),
         "issue": Call("post", f"{m}/issue", None, 200),
     }
 
@@ -334,6 +361,7 @@ def _calls(held: Meeting, draft: Minutes, health: Unit) -> dict[str, Call]:
         "resolution_remove",
         "approve",
         "reopen",
+        "sign_off",
         "issue",
     ],
 )
@@ -379,8 +407,10 @@ def test_only_the_convener_writes_the_minutes_三_一_1(
         deadline=IN_90_DAYS,
         actor=sec,
     )
-    if name in ("reopen", "issue"):
+    if name in ("reopen", "sign_off", "issue"):
         services.minutes_approve(minutes=minutes, actor=sec)
+    if name == "issue":
+        services.minutes_sign_off(minutes=minutes, signer_name="赵主任", actor=sec)
     call = _calls(held, minutes, health)[name]
 
     def run(client: Client) -> Any:
@@ -402,7 +432,8 @@ def test_only_the_convener_writes_the_minutes_三_一_1(
         Minutes.objects.get(pk=minutes.pk).status,
         Resolution.objects.count(),
         minutes.sections.count(),
-        AuditEvent.objects.count(),
+        # token use and the convener's login below are audited; neither writes the minutes
+        AuditEvent.objects.exclude(action__startswith="api.token_").exclude(action="login").count(),
     )
     for user, status in expected.items():
         response = run(clients[user])
@@ -415,7 +446,8 @@ def test_only_the_convener_writes_the_minutes_三_一_1(
         Minutes.objects.get(pk=minutes.pk).status,
         Resolution.objects.count(),
         minutes.sections.count(),
-        AuditEvent.objects.count(),
+        # token use and the convener's login below are audited; neither writes the minutes
+        AuditEvent.objects.exclude(action__startswith="api.token_").exclude(action="login").count(),
     )
     assert after == before
 
@@ -544,10 +576,13 @@ def test_steps_out_of_order_are_refused_in_chinese_三_一_1(
 ) -> None:
     client = api_as(clerk)
     issue = post(client, f"/api/v1/minutes/{draft.pk}/issue")
-    assert issue.status_code == 400 and issue.json()["detail"] == "会议纪要审定后才能印发。"
+    assert issue.status_code == 400
+    assert issue.json()["detail"] == "会议纪要须经审定、签发后才能印发（工作规则三(一)1、四(六)）。"
+    sign_off = post(client, f"/api/v1/minutes/{draft.pk}/sign-off", {"signer_name": "赵主任"})
+    assert sign_off.status_code == 400 and "审定后、印发前" in sign_off.json()["detail"]
     reopen = post(client, f"/api/v1/minutes/{draft.pk}/reopen")
     assert reopen.status_code == 400
-    assert reopen.json()["detail"] == "只有已审定、未印发的纪要可以退回修改。"
+    assert reopen.json()["detail"] == "只有已审定或已签发、未印发的纪要可以退回修改。"
     assert post(client, f"/api/v1/minutes/{draft.pk}/approve").status_code == 200
     again = post(client, f"/api/v1/minutes/{draft.pk}/approve")
     assert again.status_code == 400 and again.json()["detail"] == "会议纪要已审定，不能再修改。"
@@ -569,6 +604,7 @@ def test_openapi_lists_the_minutes_writes(db: Any) -> None:
         ("/api/v1/minutes/{minutes_id}/resolutions/{resolution_id}", "delete"),
         ("/api/v1/minutes/{minutes_id}/approve", "post"),
         ("/api/v1/minutes/{minutes_id}/reopen", "post"),
+        ("/api/v1/minutes/{minutes_id}/sign-off", "post"),
         ("/api/v1/minutes/{minutes_id}/issue", "post"),
     ):
         assert paths[path][method]["security"] == [{"TokenAuth": []}], (path, method)

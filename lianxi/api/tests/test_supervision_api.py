@@ -181,16 +181,17 @@ def test_the_ledger_query_count_does_not_grow_with_items(
     clients = [api_as(clerk), api_as(health_liaison)]
     for client in clients:  # first call writes the token's last_used_at
         client.get(LIST)
-    # token, the working-day calendar (2), light counts, page count, rows, supporting units
+    # token, its owner's lockout, the working-day calendar (2), light counts, page count, rows,
+    # supporting units
     baseline = []
     for client in clients:
-        with django_assert_max_num_queries(7) as few:
+        with django_assert_max_num_queries(8) as few:
             assert client.get(LIST).status_code == 200
         baseline.append(len(few.captured_queries))
     ActionItem.objects.all().delete()
     bulk_items(mechanism, [health, hrss, union], 300)
     for client, queries in zip(clients, baseline, strict=True):
-        with django_assert_max_num_queries(7) as many:
+        with django_assert_max_num_queries(8) as many:
             response = client.get(f"{LIST}?page_size=200")
         assert len(response.json()["items"]) == 200
         assert len(many.captured_queries) == queries
@@ -467,7 +468,7 @@ def test_the_secretariat_closes_an_item_四_二(
 def test_the_secretariat_returns_an_item_with_reasons_四_二(
     item: ActionItem, clerk: Any, health_liaison: Any, api_as: Api
 ) -> None:
-    """四(二): 退回 needs reasons; the item is open again for the lead unit."""
+    """四(二): 退回 needs reasons; the item waits for the lead unit's new report (已退回待补报)."""
     services.progress_report_create(
         item=item, actor=health_liaison, text="已完成", requests_closure=True, submit=True
     )
@@ -479,7 +480,7 @@ def test_the_secretariat_returns_an_item_with_reasons_四_二(
     assert response.status_code == 200
     assert response.json()["decision"] == "return" and response.json()["report_id"] is not None
     item.refresh_from_db()
-    assert item.status == ActionItem.Status.OPEN
+    assert item.status == ActionItem.Status.RETURNED
     bad = post(api_as(clerk), url, {"decision": "approve"})
     assert bad.status_code == 422 and bad.json()["detail"] == "请求参数有误。"
     assert Review.objects.count() == 1
