@@ -36,7 +36,9 @@ from .models import (
     CoSignature,
     DocumentReceipt,
     DocumentVersion,
+    IssuedNumber,
     OfficialDocument,
+    Seal,
     UnitReply,
 )
 
@@ -399,3 +401,29 @@ def receipt_for(user: Any, pk: int) -> DocumentReceipt:
     if not own and not sight(user, receipt.document).insider:
         raise Http404(DOCUMENT_NOT_FOUND)
     return receipt
+
+
+# --- the secretariat's own records: numbers and seals (四(六)) -----------------------------------
+
+
+def issued_number_for(user: Any, pk: int) -> IssuedNumber:
+    """A number of the secretariat's own joint meeting's registers (to withdraw); else 404."""
+    membership = require_registers(user)
+    number = (
+        IssuedNumber.objects.select_related("register", "document")
+        .filter(pk=pk, register__mechanism_id=membership.unit.mechanism_id)
+        .first()
+    )
+    if number is None:
+        raise Http404("文号不存在。")
+    return number
+
+
+def seal_for(user: Any, pk: int) -> Seal:
+    """A seal image of a unit of the secretariat's own joint meeting (to look at); else 404.
+    Only the secretariat sees seal images: a seal is used when issuing, never handed out."""
+    membership = require_registers(user)
+    seal = Seal.objects.filter(pk=pk, unit__mechanism_id=membership.unit.mechanism_id).first()
+    if seal is None:
+        raise Http404("印章不存在。")
+    return seal

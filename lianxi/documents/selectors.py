@@ -29,6 +29,7 @@ from .models import (
     IssuedNumber,
     NumberRegister,
     OfficialDocument,
+    Seal,
     UnitReply,
 )
 
@@ -231,3 +232,27 @@ def outgoing_numbers(mechanism_id: int, year: int) -> QuerySet[IssuedNumber]:
         .prefetch_related("document__issuers__unit")
         .order_by("taken_at", "pk")
     )
+
+
+@dataclass(frozen=True)
+class SealRow:
+    """A member unit on the seals page (四(六)): its seal in use, and how many it had before."""
+
+    unit: Unit
+    seal: Seal | None
+    earlier: int
+
+
+def seal_rows(mechanism_id: int) -> list[SealRow]:
+    """Every member unit with its seal in use (without the image bytes) and the count of its
+    replaced ones, in the units' order."""
+    units = member_units(mechanism_id)
+    seals = Seal.objects.filter(unit__in=units).defer("image").order_by("unit_id", "-uploaded_at")
+    active: dict[int, Seal] = {}
+    earlier: dict[int, int] = {}
+    for seal in seals:
+        if seal.active:
+            active[seal.unit_id] = seal
+        else:
+            earlier[seal.unit_id] = earlier.get(seal.unit_id, 0) + 1
+    return [SealRow(u, active.get(u.pk), earlier.get(u.pk, 0)) for u in units]

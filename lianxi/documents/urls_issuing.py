@@ -28,4 +28,11 @@ urlpatterns += [
     path("registers/", views_issuing.registers_page, name="registers"),
     path("outgoing/", views_issuing.outgoing_page, name="outgoing"),
     path("outgoing.xlsx", views_issuing.outgoing_xlsx, name="outgoing_xlsx"),
+    path(
+        "numbers/<int:pk>/withdraw/",
+        views_issuing.number_withdraw_view,
+        name="number_withdraw",
+    ),
+    path("seals/", views_issuing.seals_page, name="seals"),
+    path("seals/<int:pk>.png", views_issuing.seal_image, name="seal_image"),
 ]

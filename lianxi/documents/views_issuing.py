@@ -34,22 +34,28 @@ from .access import (
     can_manage_registers,
     cosignature_for,
     document_for,
+    issued_number_for,
     may_acknowledge,
     may_cosign,
     may_issue,
     receipt_for,
     require_registers,
+    seal_for,
 )
 from .models import NumberRegister, OfficialDocument
 from .register_xlsx import register_xlsx
 from .rendering import document_download
 from .services.issuing import (
     PREFIX_MAX,
+    SEAL_MAX_BYTES,
+    WITHDRAW_REASON_MAX,
     document_issue,
     issue_problems,
+    number_withdraw,
     receipt_acknowledge,
     register_create,
     registers_for,
+    seal_upload,
 )
 from .services.signing import REASON_MAX, cosign_request, cosign_return, cosign_sign
 
@@ -115,6 +121,44 @@ class RegisterForm(Form):
         field = self.fields["unit"]
         assert isinstance(field, forms.TypedChoiceField)
         field.choices = [("", "请选择")] + [(u.pk, u.name) for u in units]
+
+
+class SealForm(Form):
+    unit = forms.TypedChoiceField(
+        label="单位",
+        coerce=int,
+        error_messages={
+            "required": "请选择单位。",
+            "invalid_choice": "所选单位不属于本联席会议。",
+        },
+    )
+    image = forms.FileField(
+        label="印章图片（透明背景的 PNG）",
+        error_messages={"required": "请选择印章图片。", "empty": "上传的文件是空的。"},
+    )
+
+    def __init__(self, *args: Any, units: list[Unit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.units = {u.pk: u for u in units}
+        field = self.fields["unit"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [("", "请选择")] + [(u.pk, u.name) for u in units]
+
+    def clean_image(self) -> bytes:
+        upload = self.cleaned_data["image"]
+        # Read no more than the limit: a larger file is refused without being held whole.
+        data: bytes = upload.read(SEAL_MAX_BYTES + 1)
+        if len(data) > SEAL_MAX_BYTES:
+            raise forms.ValidationError(f"印章图片不能超过 {SEAL_MAX_BYTES // 1024} KB。")
+        return data
+
+
+class WithdrawForm(Form):
+    reason = forms.CharField(
+        label="作废原因",
+        max_length=WITHDRAW_REASON_MAX,
+        error_messages={"required": "请写明作废原因。"},
+    )
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -294,6 +338,69 @@ def registers_page(request: HttpRequest) -> HttpResponse:
             "year": timezone.localdate().year,
         },
     )
+
+
+@allowed_by(can_manage_registers)
+def seals_page(request: HttpRequest) -> HttpResponse:
+    """四(六): the secretariat keeps each member unit's seal image; a new upload replaces the
+    one in use (documents issued before keep the seal they had)."""
+    membership = require_registers(request.user)
+    mechanism_id = membership.unit.mechanism_id
+    form = SealForm(
+        request.POST or None, request.FILES or None, units=selectors.member_units(mechanism_id)
+    )
+    if request.method == "POST":
+        done = run_form_action(
+            request,
+            form,
+            lambda: seal_upload(
+                actor=membership,
+                unit=form.units[form.cleaned_data["unit"]],
+                data=form.cleaned_data["image"],
+            ),
+            "已保存印章。",
+        )
+        if done:
+            return redirect("documents:seals")
+    return render(
+        request,
+        "documents/seals.html",
+        {"rows": selectors.seal_rows(mechanism_id), "form": form, "max_kb": SEAL_MAX_BYTES // 1024},
+    )
+
+
+@allowed_by(can_manage_registers)
+def seal_image(request: HttpRequest, pk: int) -> HttpResponse:
+    """A seal image, shown to the secretariat on its seals page; every look is audited."""
+    seal = seal_for(request.user, pk)
+    return download_response(
+        bytes(seal.image),
+        filename=f"seal-{seal.pk}.png",
+        actor=request.user,
+        target=seal,
+        content_type="image/png",
+        inline=True,
+    )
+
+
+@require_POST
+@allowed_by(can_manage_registers)
+def number_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """四(六): a number taken in error is withdrawn (作废) with its reason; it stays in the
+    发文登记簿 and is never taken again."""
+    number = issued_number_for(request.user, pk)
+    form = WithdrawForm(request.POST)
+    run_form_action(
+        request,
+        form,
+        lambda: number_withdraw(
+            actor=require_membership(request.user),
+            issued_number=number,
+            reason=form.cleaned_data["reason"],
+        ),
+        f"文号 {number.text} 已作废。",
+    )
+    return redirect(reverse("documents:outgoing") + f"?year={number.year}")
 
 
 def _year(request: HttpRequest) -> int:

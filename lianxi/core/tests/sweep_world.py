@@ -23,8 +23,23 @@ from lianxi.api.services import api_token_create
 from lianxi.conftest import PASSWORD
 from lianxi.core.audit import Actor, audit_record
 from lianxi.core.models import AuditEvent
-from lianxi.documents.models import Comment, Consultation, OfficialDocument
-from lianxi.documents.services import Parties, document_create, document_save
+from lianxi.documents.models import (
+    Comment,
+    Consultation,
+    DocumentReceipt,
+    IssuedNumber,
+    OfficialDocument,
+    Seal,
+)
+from lianxi.documents.services import (
+    Parties,
+    document_create,
+    document_issue,
+    document_save,
+    register_create,
+    seal_upload,
+)
+from lianxi.documents.tests.issuing_helpers import seal_png
 from lianxi.documents.services.consultation import consultation_send, reply_draft
 from lianxi.incidents.models import Incident, IncidentNotice, IncidentUpdate
 from lianxi.incidents.services import (
@@ -103,6 +118,9 @@ class World:
     document: OfficialDocument  # a joint draft of the secretariat with human resources, 2 versions
     consultation: Consultation  # its 第2稿 sent to the trade union
     comment: Comment  # 甲秘书's (the trade union's liaison) drafted comment on it
+    seal: Seal  # the health commission's, in use
+    issued_number: IssuedNumber  # of a 通知 issued to human resources
+    receipt: DocumentReceipt  # human resources' receipt of that 通知, not yet signed for
 
 
 def _upload(name: str, text: str) -> SimpleUploadedFile:
@@ -296,6 +314,17 @@ def build_world(
     )
     comment = reply.comments.get()
     document.refresh_from_db()
+    # ... and a 通知 of the health commission, sealed, numbered and issued to human resources.
+    seal = seal_upload(actor=sec, unit=health, data=seal_png())
+    register_create(actor=sec, unit=health, prefix="信卫职健")
+    notice_document = document_create(
+        actor=sec,
+        kind="通知",
+        title=f"{SECRET}关于报送职业病防治工作进展的通知",
+        paragraphs=[f"{SECRET}：请于月底前报送。"],
+        parties=Parties(main_to_unit_ids=[hrss.pk]),
+    )
+    document_issue(actor=sec, document=notice_document)
     search_index_refresh()
 
     # An event as written before joint meetings had scopes: scope NULL. It can only be the first
@@ -340,4 +369,7 @@ def build_world(
         document=document,
         consultation=consultation,
         comment=comment,
+        seal=seal,
+        issued_number=IssuedNumber.objects.get(document=notice_document),
+        receipt=notice_document.receipts.get(unit=hrss),
     )
