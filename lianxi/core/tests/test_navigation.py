@@ -21,6 +21,7 @@ HOME = ("工作台", "/")
 CATALOGUE = ("成员单位与职责", "/units/")
 RULES = ("工作规则", "/units/rules/")
 MEETINGS = ("会议", "/meetings/")
+DOCUMENTS = ("公文", "/documents/")  # issue 9: drafts, rounds, issuing
 LEDGER = ("督办", "/supervision/")
 INCIDENTS = ("事故通报", "/incidents/")
 ROUTING = ("谁来管", "/routing/")
@@ -33,7 +34,7 @@ SETTINGS = ("消息设置", "/messages/settings/")
 TOKENS = ("接口令牌", "/account/tokens/")  # issue 17: each person's own API tokens
 
 ALWAYS = [HOME, CATALOGUE, RULES]
-UNIT_WORK = [MEETINGS, LEDGER, INCIDENTS, ROUTING]
+UNIT_WORK = [MEETINGS, DOCUMENTS, LEDGER, INCIDENTS, ROUTING]
 
 
 def nav_of(body: str) -> list[tuple[str, str, bool]]:
@@ -63,7 +64,7 @@ EXPECTED = {
     "health_liaison": [*ALWAYS, *UNIT_WORK, TOKENS, SETTINGS],
     "other_liaison": [*ALWAYS, *UNIT_WORK, TOKENS, SETTINGS],
     "gov_reader": [*ALWAYS, *UNIT_WORK, TOKENS, SETTINGS],
-    "observer": [*ALWAYS, MEETINGS, ROUTING, TOKENS, SETTINGS],
+    "observer": [*ALWAYS, MEETINGS, DOCUMENTS, ROUTING, TOKENS, SETTINGS],
     "auditor": [*ALWAYS, TOKENS, AUDIT, SETTINGS],
     "security_admin": [*ALWAYS, PEOPLE, TOKENS, SETTINGS],
     "outsider": [*ALWAYS, SETTINGS],
@@ -86,6 +87,7 @@ def test_each_person_sees_the_entries_their_role_opens(request, login, persona) 
         ("/units/rules/", RULES),
         ("/meetings/", MEETINGS),
         ("/meetings/new/", MEETINGS),
+        ("/documents/", DOCUMENTS),
         ("/supervision/", LEDGER),
         ("/incidents/", INCIDENTS),
         ("/routing/", ROUTING),
