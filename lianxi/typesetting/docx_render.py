@@ -589,6 +589,8 @@ def banji_table(
     lines: list[tuple[str, str]],
     printed: tuple[str, str] | None,
     placement: BanjiPlacement,
+    *,
+    page_top_mm: float | None = None,
 ) -> None:
     """版记 (§7.4): thick rule, the recipient lines, thin rule, 印发 line, thick rule — 4号仿宋,
     at the foot of the last page.
@@ -600,6 +602,9 @@ def banji_table(
     between (on a new page when the PDF's 版记 is on one).  The lines above it are the PDF's,
     line for line, so the 版记 lands where the PDF has it.
     """
+    if page_top_mm is not None:
+        _floating_banji(doc, lines, printed, placement, page_top_mm)
+        return
     spacer = _paragraph(doc)
     if placement.banji_page > placement.flow_page:
         spacer.paragraph_format.page_break_before = True
@@ -610,6 +615,50 @@ def banji_table(
     spacer.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     spacer.paragraph_format.line_spacing = Twips(round(height / MM_PER_PT * 20))
     spacer.paragraph_format.keep_with_next = True
+    _banji_rows(doc, lines, printed)
+    # the body must end with a paragraph; keep that one tiny
+    _paragraph(doc, line=Pt(1))
+
+
+def _floating_banji(
+    doc: Any,
+    lines: list[tuple[str, str]],
+    printed: tuple[str, str] | None,
+    placement: BanjiPlacement,
+    page_top_mm: float,
+) -> None:
+    """The 版记 as a floating table (w:tblpPr) whose upper edge stands ``page_top_mm`` below
+    the page's top edge: unlike a table in the flow it may reach below the body area, onto the
+    type area's last line, where the PDF's 版记 closes (§7.4).  Word places it on the page
+    where the table stands in the flow, LibreOffice on the page of the paragraph after it; an
+    empty paragraph with a page break before opens the 版记's own page when the PDF's has one,
+    so both find the same page."""
+    if placement.banji_page > placement.flow_page:
+        breaker = _paragraph(doc, line=Pt(1))
+        breaker.paragraph_format.page_break_before = True
+    table = _banji_rows(doc, lines, printed)
+    tblpr = table._tbl.tblPr
+    _child(
+        tblpr,
+        "tblpPr",
+        TBLPR_ORDER,
+        **{
+            "w:leftFromText": "0",
+            "w:rightFromText": "0",
+            "w:topFromText": "0",
+            "w:bottomFromText": "0",
+            "w:vertAnchor": "margin",
+            "w:horzAnchor": "page",
+            "w:tblpX": str(round(LEFT_MARGIN_MM / MM_PER_PT * 20)),
+            "w:tblpY": str(round((page_top_mm - top_margin_mm()) / MM_PER_PT * 20)),
+        },
+    )
+    _child(tblpr, "tblOverlap", TBLPR_ORDER, **{"w:val": "never"})
+    _paragraph(doc, line=Pt(1))
+
+
+def _banji_rows(doc: Any, lines: list[tuple[str, str]], printed: tuple[str, str] | None) -> Any:
+    """The 版记's one-column table: its rules, the recipient lines and the 印发 line."""
     rows = (1 if lines else 0) + (1 if printed else 0)
     table = doc.add_table(rows=rows, cols=1)
     tblpr = table._tbl.tblPr
@@ -655,8 +704,7 @@ def banji_table(
         _run(line, f"{printed[0]}\t{printed[1]}", size=SIZE_4, spacing_twips=0)
     for row in table.rows:
         _child(row._tr.get_or_add_trPr(), "cantSplit", ["cantSplit"])
-    # the body must end with a paragraph; keep that one tiny
-    _paragraph(doc, line=Pt(1))
+    return table
 
 
 def new_document(*, title: str, author: str) -> Any:

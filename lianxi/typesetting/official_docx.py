@@ -20,7 +20,6 @@ line where the PDF (:mod:`official_pdf`) sets it.
 
 from __future__ import annotations
 
-import dataclasses
 import io
 from typing import Any
 
@@ -73,7 +72,7 @@ from .official import (
     printed_line,
     signature_plan,
 )
-from .official_pdf import LEVEL_ROLES, banji_drop_mm, official_banji_placement
+from .official_pdf import LEVEL_ROLES, official_banji_placement
 
 EMU_PER_MM = 36000
 # Items closer than this to the type area's left edge start the line; the others stand at a tab.
@@ -296,12 +295,14 @@ def render_official_docx(doc: OfficialDocumentLayout) -> bytes:
     _body(document, doc)
     _signature(document, doc)
     if has_banji(doc):
-        # The PDF's 版记 reaches below its page area, onto the type area's last line; the
-        # .docx's body area ends with the 22nd line's box (a longer one lets LibreOffice set
-        # a line more on the first page than the PDF), so its 版记 closes that box instead.
         placement = official_banji_placement(doc)
-        placement = dataclasses.replace(placement, banji_top=placement.banji_top - banji_drop_mm())
-        banji_table(document, banji_lines(doc), printed_line(doc), placement)
+        banji_table(
+            document,
+            banji_lines(doc),
+            printed_line(doc),
+            placement,
+            page_top_mm=placement.banji_top,
+        )
     else:
         _paragraph(document, line=Twips(20))
     return document_bytes(document)

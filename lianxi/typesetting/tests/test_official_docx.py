@@ -182,3 +182,26 @@ def test_libreoffice_puts_the_banji_at_the_last_pages_foot(converted: dict[str, 
     assert printed
     bottom = mm(max(c["bottom"] for c in printed))
     assert 262 - 225 / 22 <= bottom <= 262 + 1
+
+
+@pytest.mark.slow
+def test_the_docx_banji_stands_where_the_pdfs_does(converted: dict[str, Any]) -> None:
+    """§7.4: the .docx's 版记 — its 抄送 line and its 印发 line — within 1 mm of the PDF's, so
+    the page a clerk prints from WPS closes on the type area's last line as the PDF does (it
+    stood 2.3 mm higher while it was a table in the flow)."""
+    if not converted["official_pc"]:
+        pytest.skip("the official fonts are installed here")
+
+    def tops(pdf: Path) -> list[float]:
+        last = _pages(pdf)[-1]
+        # 4号 is the page number's size too (§7.5); it stands below the type area
+        lines = {
+            round(c["top"], 1)
+            for c in last["chars"]
+            if round(c["size"]) == 14 and mm(c["bottom"]) <= 263
+        }
+        return sorted(mm(t) for t in lines)
+
+    lo, ours = tops(converted["lo"]), tops(converted["ours"])
+    assert lo and len(lo) == len(ours)
+    assert max(abs(a - b) for a, b in zip(lo, ours, strict=True)) <= 1.0
