@@ -39,8 +39,8 @@ from lianxi.documents.services import (
     register_create,
     seal_upload,
 )
-from lianxi.documents.tests.issuing_helpers import seal_png
 from lianxi.documents.services.consultation import consultation_send, reply_draft
+from lianxi.documents.tests.issuing_helpers import seal_png
 from lianxi.incidents.models import Incident, IncidentNotice, IncidentUpdate
 from lianxi.incidents.services import (
     IncidentInput,
