@@ -350,6 +350,8 @@ def seals_page(request: HttpRequest) -> HttpResponse:
         request.POST or None, request.FILES or None, units=selectors.member_units(mechanism_id)
     )
     if request.method == "POST":
+        # The flash names the unit: a clerk uploads several seals one after another.
+        unit = form.units[form.cleaned_data["unit"]] if form.is_valid() else None
         done = run_form_action(
             request,
             form,
@@ -358,7 +360,7 @@ def seals_page(request: HttpRequest) -> HttpResponse:
                 unit=form.units[form.cleaned_data["unit"]],
                 data=form.cleaned_data["image"],
             ),
-            "已保存印章。",
+            f"已保存{unit.name}的印章，今后印发时使用。" if unit else "",
         )
         if done:
             return redirect("documents:seals")

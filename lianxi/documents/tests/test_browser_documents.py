@@ -5,9 +5,9 @@ sign, the secretariat issues it with a number, and the units it was sent to sign
 Screenshots of each step land in var/screenshots/documents-*.png, with the issued PDF's pages
 as PNGs.
 
-Driven through the pages: drafting, the revision and the comparison (part P), sending the
-round (part R), 会签, 印发 and 签收 (part S). The consulted units' answers and the drafter's
-decisions on them go through the rounds services (their pages are part R's own tests); the
+Everything goes through the pages, as the clerks would do it: the register and the seals, the
+draft, the round, each consulted unit's answer (its member's, reached from the home panel), the
+drafter's decision on each comment, the revision and its comparison, 会签, 印发 and 签收. The
 round ends by itself when the fourth unit has answered."""
 
 from __future__ import annotations
@@ -18,11 +18,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from lianxi.organization.models import Membership
-
-from ..models import Comment, Consultation, OfficialDocument, UnitReply
-from ..services import register_create, seal_upload
-from ..services.consultation import comment_decide, reply_draft
+from ..models import Comment, Consultation, OfficialDocument, Seal, UnitReply
 from .conftest import PLAN_BODY, member_of
 from .issuing_helpers import seal_png
 
@@ -46,13 +42,28 @@ def test_a_joint_plan_from_draft_to_receipts_in_the_browser_三二_四五_四六
     ]
     members = {u.pk: member_of(u, f"m{u.pk}", f"{u.name[1:3]}成员") for u in consulted}
     gov = unit_named("市政府办公室")
-    sec = clerk.membership
-    register_create(actor=sec, unit=health, prefix="信卫职健")
+    # 0. The secretariat opens the lead organ's 发文字号 register and uploads the three
+    #    issuers' seals on their pages (四(六)).
+    browser_login(clerk)
+    page.goto("/documents/registers/")
+    form = page.locator("#register-form")
+    form.locator("select[name=unit]").select_option(str(health.pk))
+    form.locator("input[name=code]").fill("信卫职健")
+    form.locator("button[type=submit]").click()
+    expect(page.locator("#registers")).to_contain_text("信卫职健")
+    seal_file = tmp_path / "seal.png"
+    seal_file.write_bytes(seal_png())
+    page.goto("/documents/seals/")
     for unit in (health, hrss, union):
-        seal_upload(actor=sec, unit=unit, data=seal_png())
+        form = page.locator("#seal-form")
+        form.locator("select[name=unit]").select_option(str(unit.pk))
+        form.locator("input[name=image]").set_input_files(str(seal_file))
+        form.locator("button[type=submit]").click()
+        expect(page.locator(".flash")).to_contain_text(unit.name)
+    assert Seal.objects.filter(unit__in=[health, hrss, union]).count() == 3
+    shot("0-seals")
 
     # 1. The secretariat drafts the joint plan: 人社局 2nd, 总工会 3rd in seal order.
-    browser_login(clerk)
     page.goto("/documents/")
     page.click("text=新建公文")
     page.select_option("#id_kind", "plan")
@@ -88,30 +99,66 @@ def test_a_joint_plan_from_draft_to_receipts_in_the_browser_三二_四五_四六
     assert set(consultation.replies.values_list("unit_id", flat=True)) == {u.pk for u in consulted}
     shot("3-round-sent")
 
-    # 3. Two units comment (one on a paragraph), two have none; each member approves at once.
-    def answer(unit: Any, stance: str, comments: list[dict[str, Any]]) -> None:
-        reply = UnitReply.objects.get(consultation=consultation, unit=unit)
-        membership = Membership.objects.get(user=members[unit.pk])
-        reply_draft(actor=membership, reply=reply, stance=stance, comments=comments, submit=True)
+    # 3. Two units comment (one on a paragraph), two have none: each unit's member answers on
+    #    the reply page reached from the home panel, and sends it at once.
+    def answer(unit: Any, fill: Any) -> None:
+        page.context.clear_cookies()
+        browser_login(members[unit.pk])
+        page.goto("/")
+        page.click(f"a:has-text('{TITLE}（第 1 轮）')")
+        expect(page.locator("#text")).to_contain_text(PLAN_BODY[2])
+        fill()
+        page.click("button[name=submit]")
+        expect(page.locator("#answer")).to_contain_text("本单位已反馈")
 
-    answer(consulted[0], "comments", [{
-        "paragraph": 2, "text": "申报率目标偏低，建议提高。",
-        "proposed": "到2025年底，重点行业用人单位职业病危害项目申报率达到98%以上。",
-    }])  # fmt: skip
-    answer(consulted[1], "comments", [{"text": "请在保障措施中写明经费来源。"}])
-    answer(consulted[2], "no_comment", [])
-    answer(consulted[3], "no_comment", [])
-    page.reload()
+    def on_paragraph() -> None:
+        page.click("#p3 a:has-text('对此段提意见')")
+        page.check("input[name=stance][value=comments]")
+        row = page.locator("#comment-row-1")
+        row.locator("textarea").nth(0).fill("申报率目标偏低，建议提高。")
+        row.locator("textarea").nth(1).fill(
+            "到2025年底，重点行业用人单位职业病危害项目申报率达到98%以上。"
+        )
+        shot("4a-comment")
+
+    def on_the_whole() -> None:
+        page.check("input[name=stance][value=comments]")
+        page.locator("#comment-row-1 textarea").nth(0).fill("请在保障措施中写明经费来源。")
+
+    def none() -> None:
+        page.check("input[name=stance][value=no_comment]")
+
+    for unit, fill in zip(consulted, (on_paragraph, on_the_whole, none, none), strict=True):
+        answer(unit, fill)
+    assert not consultation.replies.exclude(status=UnitReply.Status.SUBMITTED).exists()
+    first = Comment.objects.get(reply__unit=consulted[0])
+    second = Comment.objects.get(reply__unit=consulted[1])
+    assert first.paragraph == 2 and second.paragraph is None
+    assert first.proposed.endswith("98%以上。")
+
+    # 4. The drafter decides each comment on the 意见采纳情况表, revises the text on the edit
+    #    page (a new version), compares the two versions. The round ended at the fourth answer.
+    page.context.clear_cookies()
+    browser_login(clerk)
+    page.goto(f"/documents/{document.pk}/")
     assert "修改意见 2 条" in page.inner_text("#round-1")
     shot("4-replies")
-
-    # 4. The drafter decides each comment, revises the text on the edit page (a new version),
-    #    compares the two versions. The round ended when the fourth unit answered.
-    first, second = Comment.objects.order_by("reply__unit__order", "order")
-    comment_decide(actor=sec, comment=first, decision="adopted")
-    comment_decide(
-        actor=sec, comment=second, decision="partly", reason="经费按各单位预算渠道安排。"
-    )
+    page.goto(f"/documents/{document.pk}/adoption/")
+    decide = page.locator(f"#comment-{first.pk} form.documents-decide")
+    decide.locator("select").select_option("adopted")
+    decide.locator("button").click()
+    expect(page.locator(f"#comment-{first.pk}")).to_contain_text("现为：采纳")
+    decide = page.locator(f"#comment-{second.pk} form.documents-decide")
+    decide.locator("select").select_option("partly")
+    decide.locator("textarea").fill("经费按各单位预算渠道安排。")
+    decide.locator("button").click()
+    expect(page.locator(f"#comment-{second.pk}")).to_contain_text("现为：部分采纳")
+    expect(page.locator("#adoption-counts")).to_contain_text("待处理 0")
+    shot("4b-adoption")
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.decision, second.decision) == ("adopted", "partly")
+    page.goto(f"/documents/{document.pk}/")
     page.click("text=修改草稿")
     revised = list(PLAN_BODY)
     revised[2] = "到2025年底，重点行业用人单位职业病危害项目申报率达到98%以上。"

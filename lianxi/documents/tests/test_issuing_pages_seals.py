@@ -45,7 +45,7 @@ def test_the_secretariat_uploads_a_units_seal_on_the_page_四六(clerk, login, h
     response = client.post("/documents/seals/", {"unit": str(hrss.pk), "image": png(seal_png())})
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
-    assert "已保存印章。" in page
+    assert "已保存市人力资源和社会保障局的印章，今后印发时使用。" in page
     seal = Seal.objects.get(unit=hrss, active=True)
     assert f"/documents/seals/{seal.pk}.png" in page
     assert AuditEvent.objects.filter(action="seal.upload", target_id=str(seal.pk)).exists()
