@@ -195,14 +195,16 @@ def _head(document: Any, doc: OfficialDocumentLayout, cursor: _Cursor) -> None:
         _run(title, doc.title.strip(), role="xiaobiaosong", size=SIZE_2, spacing_twips=0)
 
 
-def _body(document: Any, doc: OfficialDocumentLayout) -> None:
+def _body(document: Any, doc: OfficialDocumentLayout) -> Paragraph | None:
+    """主送, the paragraphs and the 附件说明; returns the last paragraph set."""
+    last = None
     if doc.main_to.strip():
         p = _paragraph(document, align=WD_ALIGN_PARAGRAPH.LEFT, before=Twips(LINE_TWIPS))
         _run(p, f"{doc.main_to.strip().rstrip('：:')}：")
     for text in doc.paragraphs:
         if not text.strip():
             continue
-        p = _paragraph(document, first_line_chars=2)
+        p = last = _paragraph(document, first_line_chars=2)
         level = heading_level(text)
         role = LEVEL_ROLES.get(level)
         if role is None:
@@ -223,6 +225,8 @@ def _body(document: Any, doc: OfficialDocumentLayout) -> None:
         )
         p.paragraph_format.first_line_indent = Twips(round(line.first_line / MM_PER_PT * 20))
         _run(p, line.text)
+        last = p
+    return last
 
 
 # The PDF sets a line's baseline this far below its line box's top; Word and LibreOffice at
@@ -268,8 +272,12 @@ def _anchor_seal(document: Any, paragraph: Paragraph, seal: Seal, number: int) -
     run._r.append(drawing)
 
 
-def _signature(document: Any, doc: OfficialDocumentLayout) -> None:
+def _signature(document: Any, doc: OfficialDocumentLayout, *, after: Paragraph | None) -> None:
     plan = signature_plan(doc)
+    if after is not None and plan.lines:
+        # §7.3.5: never a page with the signature and seals alone; the text's last lines go
+        # over with them, as the PDF's break-before: avoid has it
+        after.paragraph_format.keep_with_next = True
     note = note_text(doc)
     paragraphs = []
     for items in plan.lines:
@@ -292,8 +300,7 @@ def render_official_docx(doc: OfficialDocumentLayout) -> bytes:
     document = new_document(title=doc.heading, author=author)
     cursor = _Cursor(top_margin_mm())
     _head(document, doc, cursor)
-    _body(document, doc)
-    _signature(document, doc)
+    _signature(document, doc, after=_body(document, doc))
     if has_banji(doc):
         placement = official_banji_placement(doc)
         banji_table(

@@ -4,6 +4,7 @@ as our PDF, the seals where the PDF has them (§5.2, §7.2, §7.3.5, §7.4, §7.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import shutil
 from pathlib import Path
@@ -16,6 +17,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 
 from lianxi.typesetting.docx_render import ZWSP, top_margin_mm
+from lianxi.typesetting.official import signature_plan
 from lianxi.typesetting.official_docx import render_official_docx
 from lianxi.typesetting.official_pdf import render_official_pdf
 
@@ -205,3 +207,44 @@ def test_the_docx_banji_stands_where_the_pdfs_does(converted: dict[str, Any]) ->
     lo, ours = tops(converted["lo"]), tops(converted["ours"])
     assert lo and len(lo) == len(ours)
     assert max(abs(a - b) for a, b in zip(lo, ours, strict=True)) <= 1.0
+
+
+# Bodies that end where a page is full: the signature block, set after them, would open the
+# next page alone (found by rendering joint plans of 0–13 extra paragraphs).
+ENDS_A_PAGE = [(1, 7), (4, 5)]
+
+
+def _signature_page_opening(pdf: Path | bytes, date: str) -> tuple[int, int, str]:
+    """(the page holding the 成文日期, the page count, that page's first line)."""
+    with pdfplumber.open(io.BytesIO(pdf) if isinstance(pdf, bytes) else pdf) as opened:
+        for number, page in enumerate(opened.pages, start=1):
+            text = page.extract_text() or ""
+            if date in text:
+                first = next(line for line in text.splitlines() if line.strip())
+                return number, len(opened.pages), first
+    raise AssertionError("no 成文日期 in the file")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("organs", "extra"), ENDS_A_PAGE)
+def test_the_signature_never_opens_a_page_alone(
+    organs: int, extra: int, tmp_path: Path, documents_dir: Path
+) -> None:
+    """§7.3.5: the seals and the 成文日期 share their page with the body — the body's last lines
+    go over with them, in the PDF and in the .docx as LibreOffice lays it out."""
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice is not installed")
+    doc = dataclasses.replace(samples.joint_plan(organs=organs, extra=extra), attachments=[])
+    date = "2024年3月5日"
+    names = {item.text for line in signature_plan(doc).lines for item in line}
+    ours = _signature_page_opening(render_official_pdf(doc), date)
+    docx = tmp_path / f"ends-a-page-{organs}-{extra}.docx"
+    docx.write_bytes(render_official_docx(doc))
+    conf = official_pc_fontconfig(tmp_path)
+    lo_pdf = libreoffice_to_pdf(docx, tmp_path, fontconfig=conf)
+    lo = _signature_page_opening(lo_pdf, date)
+    screenshots(lo_pdf, f"official-ends-a-page-{organs}-{extra}", documents_dir)
+    for number, pages, first in (ours, lo):
+        assert number == pages  # nothing of the body after it
+        assert not set(first.split()) <= names, f"page {number} opens with the signature"
+    assert ours[:2] == lo[:2]
