@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import io
 from typing import Any
+from xml.sax.saxutils import escape
 
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Mm, RGBColor, Twips
+from docx.shared import Mm, Pt, RGBColor, Twips
 from docx.text.paragraph import Paragraph
 
 from . import fonts
@@ -294,10 +295,62 @@ def _signature(document: Any, doc: OfficialDocumentLayout, *, after: Paragraph |
         _run(p, note)
 
 
+# Word's own "text watermark" shape (VML type 136, plain text on a path), which Word, WPS and
+# LibreOffice all read from a header; the formulas are the shape type's definition.
+_TEXT_FORMULAS = (
+    "sum #0 0 10800", "prod #0 2 1", "sum 21600 0 @1", "sum 0 0 @2", "sum 21600 0 @3",
+    "if @0 @3 0", "if @0 21600 @1", "if @0 0 @2", "if @0 @4 21600", "mid @5 @6",
+    "mid @8 @5", "mid @7 @8", "mid @6 @7", "sum @6 0 @5",
+)  # fmt: skip
+_TEXT_SHAPETYPE = (
+    '<v:shapetype id="_x0000_t136" coordsize="21600,21600" o:spt="136" adj="10800"'
+    ' path="m@7,l@8,m@5,21600l@6,21600e"><v:formulas>'
+    + "".join(f'<v:f eqn="{eqn}"/>' for eqn in _TEXT_FORMULAS)
+    + '</v:formulas><v:path textpathok="t" o:connecttype="custom"'
+    ' o:connectlocs="@9,0;@10,10800;@11,21600;@12,10800" o:connectangles="270,180,90,0"/>'
+    '<v:textpath on="t" fitshape="t"/><o:lock v:ext="edit" text="t" shapetype="t"/>'
+    "</v:shapetype>"
+)
+VML = 'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office"'
+# As the PDF's: 60 pt characters, turned 30° counter-clockwise, 90 mm below the type area's
+# top, centred on it, light grey behind the text.
+WATERMARK_SIZE_PT = 60
+WATERMARK_TOP_MM = 90
+
+
+def _watermark(document: Any, text: str) -> None:
+    """征求意见稿 / 草稿 across every page of an unissued version, in the odd and even headers
+    (the page numbers are odd and even, §7.5)."""
+    section = document.sections[0]
+    width = WATERMARK_SIZE_PT * len(text)
+    for number, header in enumerate((section.header, section.even_page_header), start=1):
+        header.is_linked_to_previous = False
+        paragraph = header.paragraphs[0]
+        paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        paragraph.paragraph_format.line_spacing = Pt(1)
+        top_pt = WATERMARK_TOP_MM / MM_PER_PT
+        quoted = escape(text, {'"': "&quot;"})
+        # each header part defines the shape type it uses, as Word writes it
+        shape = (
+            f"<w:pict {nsdecls('w')} {VML}>{_TEXT_SHAPETYPE}"
+            f'<v:shape id="PowerPlusWaterMarkObject{number}" type="#_x0000_t136"'
+            f' style="position:absolute;margin-left:0;margin-top:{top_pt:.1f}pt;'
+            f"width:{width}pt;height:{WATERMARK_SIZE_PT}pt;rotation:330;z-index:-251654144;"
+            "mso-position-horizontal:center;mso-position-horizontal-relative:margin;"
+            'mso-position-vertical-relative:margin" o:allowincell="f"'
+            ' fillcolor="#c0c0c0" stroked="f"><v:fill opacity=".5"/>'
+            f'<v:textpath style="font-family:&quot;{fonts.official("fangsong")}&quot;;'
+            f'font-size:{WATERMARK_SIZE_PT}pt" string="{quoted}"/></v:shape></w:pict>'
+        )
+        paragraph.add_run()._r.append(parse_xml(shape))
+
+
 def render_official_docx(doc: OfficialDocumentLayout) -> bytes:
     """The document as .docx in the GB/T 9704-2012 layout, its lines where the PDF has them."""
     author = doc.printed_by.strip() or doc.organs[0].name
     document = new_document(title=doc.heading, author=author)
+    if doc.watermark:
+        _watermark(document, doc.watermark)
     cursor = _Cursor(top_margin_mm())
     _head(document, doc, cursor)
     _signature(document, doc, after=_body(document, doc))

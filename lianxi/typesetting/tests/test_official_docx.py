@@ -248,3 +248,55 @@ def test_the_signature_never_opens_a_page_alone(
         assert number == pages  # nothing of the body after it
         assert not set(first.split()) <= names, f"page {number} opens with the signature"
     assert ours[:2] == lo[:2]
+
+
+V = "{urn:schemas-microsoft-com:vml}"
+
+
+def _watermarks(document: Any) -> list[str]:
+    section = document.sections[0]
+    return [
+        path.get("string")
+        for header in (section.header, section.even_page_header)
+        for path in header._element.iter(f"{V}textpath")
+        if path.get("string")
+    ]
+
+
+def test_a_draft_docx_carries_its_watermark_on_odd_and_even_pages() -> None:
+    """An unissued version says so on every page of the .docx as on the PDF (征求意见稿 / 草稿,
+    三(二)): Word's text-watermark shape in the odd and the even header, light, turned, behind
+    the text; an issued document has none."""
+    draft = Document(io.BytesIO(render_official_docx(samples.draft())))
+    assert _watermarks(draft) == ["征求意见稿", "征求意见稿"]
+    (shape,) = draft.sections[0].header._element.iter(f"{V}shape")
+    style = shape.get("style")
+    assert "rotation:330" in style and "z-index:-" in style
+    assert shape.get("fillcolor") == "#c0c0c0"
+    issued = Document(io.BytesIO(render_official_docx(samples.joint_plan(organs=2))))
+    assert _watermarks(issued) == []
+
+
+@pytest.mark.slow
+def test_libreoffice_draws_the_watermark_on_every_page(tmp_path: Path, documents_dir: Path) -> None:
+    """LibreOffice reads the watermark (it draws the shape's characters as outlines) on each
+    page, around the middle of the type area, and nothing of the kind on an issued document."""
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice is not installed")
+    conf = official_pc_fontconfig(tmp_path)
+
+    def outlines(doc: Any, name: str) -> list[list[float]]:
+        docx = tmp_path / f"{name}.docx"
+        docx.write_bytes(render_official_docx(doc))
+        pdf = libreoffice_to_pdf(docx, tmp_path, fontconfig=conf)
+        if name == "draft":
+            screenshots(pdf, "official-draft-libreoffice", documents_dir)
+        with pdfplumber.open(pdf) as opened:
+            return [[mm(c["top"]) for c in page.curves] for page in opened.pages]
+
+    pages = outlines(samples.draft(), "draft")
+    assert len(pages) >= 2
+    for tops in pages:
+        assert len(tops) >= len("征求意见稿")
+        assert all(90 <= top <= 220 for top in tops)
+    assert all(not tops for tops in outlines(samples.joint_plan(organs=2, sealed=False), "issued"))
