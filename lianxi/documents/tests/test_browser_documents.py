@@ -226,3 +226,8 @@ def test_a_joint_plan_from_draft_to_receipts_in_the_browser_三二_四五_四六
     browser_login(clerk)
     page.goto(f"/documents/{document.pk}/")
     shot("10-receipts")
+
+    # 8. The 发文登记簿 lists it under its number (四(六)).
+    page.goto("/documents/outgoing/")
+    expect(page.locator("body")).to_contain_text(document.document_number)
+    shot("11-outgoing")
