@@ -37,6 +37,7 @@ pytest_plugins = [
     "lianxi.meetings.tests.fixtures",
     "lianxi.supervision.tests.fixtures",
     "lianxi.notifications.tests.fixtures",
+    "lianxi.documents.tests.rounds_fixtures",
 ]
 
 PASSWORD = "Lianxi-test-2026!"

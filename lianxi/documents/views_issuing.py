@@ -57,7 +57,13 @@ from .services.issuing import (
     registers_for,
     seal_upload,
 )
-from .services.signing import REASON_MAX, cosign_request, cosign_return, cosign_sign
+from .services.signing import (
+    REASON_MAX,
+    cosign_request,
+    cosign_return,
+    cosign_sign,
+    undecided_comments,
+)
 
 Status = OfficialDocument.Status
 
@@ -214,6 +220,8 @@ def issuing_section(
             "signatures": signatures,
             "receipts": receipt_rows,
             "may_request": may_request,
+            # 三(二): the text goes to 会签 once every comment is answered
+            "undecided": undecided_comments(document) if may_request else 0,
             "issue": issue,
             "return_form": ReturnForm(),
         }

@@ -46,7 +46,7 @@ from ..models import (
     Seal,
 )
 from .common import clean_text, current_version, document_url
-from .signing import open_round, signed_unit_ids
+from .signing import open_round, signed_unit_ids, undecided_comments, undecided_problem
 
 Status = OfficialDocument.Status
 
@@ -247,6 +247,9 @@ def issue_problems(document: OfficialDocument) -> list[str]:
     consultation = open_round(document)
     if consultation is not None:
         problems.append(f"第{consultation.round}轮征求意见尚未结束。")
+    undecided = undecided_comments(document)
+    if undecided:
+        problems.append(undecided_problem(undecided))
     co_issuers = list(document.issuers.filter(order__gte=2).select_related("unit"))
     if co_issuers:
         signed = signed_unit_ids(document, current_version(document).sha256)

@@ -24,7 +24,7 @@ from lianxi.notifications.services import notify
 from lianxi.organization.models import Membership
 
 from ..access import may_cosign, require_edit
-from ..models import Consultation, CoSignature, OfficialDocument
+from ..models import Comment, Consultation, CoSignature, OfficialDocument, UnitReply
 from .common import clean_text, current_version, document_url
 
 Status = OfficialDocument.Status
@@ -44,6 +44,20 @@ def _lock(document: OfficialDocument) -> OfficialDocument:
 def open_round(document: OfficialDocument) -> Consultation | None:
     """The comment round still open on the document, if any (三(二))."""
     return document.consultations.filter(status=Consultation.Status.OPEN).first()
+
+
+def undecided_comments(document: OfficialDocument) -> int:
+    """三(二): the comments of the units' sent replies the drafter has not answered yet (采纳,
+    部分采纳 or 不采纳); the text goes on to 会签 and 印发 only when every one is answered."""
+    return Comment.objects.filter(
+        reply__consultation__document=document,
+        reply__status=UnitReply.Status.SUBMITTED,
+        decision="",
+    ).count()
+
+
+def undecided_problem(count: int) -> str:
+    return f"尚有 {count} 条修改意见未处理，请在意见采纳情况表中逐条处理（工作规则三(二)）。"
 
 
 def signed_unit_ids(document: OfficialDocument, sha256: str) -> set[int]:
@@ -111,6 +125,9 @@ def cosign_request(*, actor: Membership, document: OfficialDocument) -> list[CoS
         raise ApplicationError(
             f"第{consultation.round}轮征求意见尚未结束，请结束征求意见、处理各单位意见后再送会签。"
         )
+    undecided = undecided_comments(document)
+    if undecided:
+        raise ApplicationError(undecided_problem(undecided))
     version = current_version(document)
     kept = signed_unit_ids(document, version.sha256)
     # Signatures of another text cannot stand beside the new request (an edit voided them
