@@ -37,7 +37,8 @@ WRAPPING = {2, 4, 5, 6, 8}
 LINE_HEIGHT = 15.6
 ROW_AIR = 3.0
 # The .docx columns in millimetres: 277 mm of landscape A4 less 2 × 20 mm margins.
-DOCX_WIDTHS_MM = [10, 10, 28, 14, 38, 46, 38, 16, 37]
+# 11 pt characters are 3.9 mm, a cell adds 3.8 mm of margins: 第1轮, 第3段 and 部分采纳 on one line
+DOCX_WIDTHS_MM = [12, 16, 28, 16, 38, 46, 38, 20, 37]
 QUOTE_MAX = 120
 
 
@@ -182,7 +183,10 @@ def adoption_docx(document: OfficialDocument, *, unit_id: int | None = None) -> 
         cells = table.add_row().cells
         for cell, value in zip(cells, _values(number, row), strict=True):
             _cell_text(cell, str(value), family=fangsong, size=11)
+    # LibreOffice and WPS lay a table out by its grid (w:gridCol), Word by the cells: set both
+    table.autofit = False
     for column, width in zip(table.columns, DOCX_WIDTHS_MM, strict=True):
+        column.width = Mm(width)
         for cell in column.cells:
             cell.width = Mm(width)
     if not rows:
