@@ -15,7 +15,7 @@ that the .docx sets its 版头 lines, its signatures and its seals where the PDF
   most 3, in the organs' order, 2.5 mm apart (不相交不相切, ≤ 3 mm), each over its organ's name,
   the date under the last; an unsealed block (§7.3.5.2) names and date only, 2 characters in.
 * :func:`attachment_lines`, :func:`note_text`, :func:`banji_lines` — 附件说明 (§7.3.4), 附注
-  (§7.3.7), 版记 (§7.4).
+  (§7.3.6), 版记 (§7.4).
 
 Lengths: mm for places (x from the type area's left edge; y from the page's top edge in the
 版头, from the signature block's top in the signature block), pt for sizes.
@@ -72,7 +72,7 @@ class OfficialDocumentLayout:
     signers: list[str] = field(default_factory=list)  # 发文机关署名; default the organs' names
     sealed_on_behalf: str = ""  # "（信阳市卫生健康委员会代章）" under the signature
     date: datetime.date | None = None  # 成文日期 "2024年3月5日"
-    note: str = ""  # 附注 (§7.3.7)
+    note: str = ""  # 附注 (§7.3.6)
     copy_to: str = ""  # 抄送 in the 版记
     printed_by: str = ""  # 印发机关
     printed_on: datetime.date | None = None  # 印发日期
@@ -424,7 +424,7 @@ def attachment_lines(doc: OfficialDocumentLayout) -> list[AttachmentLine]:
 
 
 def note_text(doc: OfficialDocumentLayout) -> str:
-    """§7.3.7: the 附注 in parentheses."""
+    """§7.3.6: the 附注 in parentheses."""
     note = doc.note.strip()
     if not note:
         return ""

@@ -199,8 +199,17 @@ def _head(document: Any, doc: OfficialDocumentLayout, cursor: _Cursor) -> None:
 def _body(document: Any, doc: OfficialDocumentLayout) -> Paragraph | None:
     """主送, the paragraphs and the 附件说明; returns the last paragraph set."""
     last = None
+    # The PDF sets the title's 2号 and the body's 3号 each centred in its line, Word and
+    # LibreOffice at 4/5 of it; with the title's baseline where the PDF has it, the 主送 would
+    # stand lower by the difference of the two offsets, so the blank line above it is shorter
+    # by that much.  (Without a 主送 the body starts right under the title, with no space to
+    # take it from: those lines of page 1 stand about 1.2 mm low.)
+    shift_pt = fonts.baseline_in_line(
+        "xiaobiaosong", size_pt=SIZE_2, line_height_pt=LINE_PT
+    ) - fonts.baseline_in_line("fangsong", size_pt=BODY_SIZE_PT, line_height_pt=LINE_PT)
     if doc.main_to.strip():
-        p = _paragraph(document, align=WD_ALIGN_PARAGRAPH.LEFT, before=Twips(LINE_TWIPS))
+        before = LINE_TWIPS - (round(shift_pt * 20) if doc.title.strip() else 0)
+        p = _paragraph(document, align=WD_ALIGN_PARAGRAPH.LEFT, before=Twips(before))
         _run(p, f"{doc.main_to.strip().rstrip('：:')}：")
     for text in doc.paragraphs:
         if not text.strip():
