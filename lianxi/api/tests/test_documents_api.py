@@ -249,7 +249,7 @@ def test_who_sees_a_draft_三_二(
     assert client.get(url).status_code == 401
 
 
-def test_the_list_shows_only_visible_documents(
+def test_the_list_shows_only_visible_documents_三_二(
     api_as: Api,
     plan: OfficialDocument,
     clerk: Any,

@@ -67,7 +67,7 @@ def test_a_consulted_unit_gets_the_version_sent_to_it_not_a_later_draft_三二(
     )
 
 
-def test_another_unit_gets_404_and_no_token_401(
+def test_another_unit_gets_404_and_no_token_401_三_二(
     api_as: Api, finance_liaison: Any, second_clerk: Any, plan: OfficialDocument
 ) -> None:
     url = f"/api/v1/documents/{plan.pk}/document.pdf"

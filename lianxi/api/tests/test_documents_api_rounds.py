@@ -442,7 +442,7 @@ def test_an_edit_voids_the_signatures_四_五(
     assert {s["status"] for s in body["cosignatures"]} == {"void"}
 
 
-def test_a_document_without_co_issuer_needs_no_cosigning(api_as: Api, clerk: Any) -> None:
+def test_a_document_without_co_issuer_needs_no_cosigning_四_六(api_as: Api, clerk: Any) -> None:
     created = post(
         api_as(clerk),
         DOCUMENTS,

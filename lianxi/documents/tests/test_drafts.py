@@ -92,7 +92,7 @@ def test_an_edit_after_signing_voids_the_signatures_四五(plan, clerk, hrss):
     assert AuditEvent.objects.filter(action="document.signatures_void").exists()
 
 
-def test_only_the_drafting_unit_edits(plan, other_liaison):
+def test_only_the_drafting_unit_edits_三二(plan, other_liaison):
     with pytest.raises(Exception) as refused:
         document_save(
             actor=other_liaison.membership, document=plan, based_on=1, title="x", paragraphs=["y"]
@@ -144,7 +144,7 @@ def test_only_the_secretariat_drafts_in_the_joint_meetings_name_四六(other_lia
     assert document.sealed_by == health
 
 
-def test_parties_change_only_in_draft(plan, clerk, hrss):
+def test_parties_change_only_in_draft_三二_四五(plan, clerk, hrss):
     document_set_parties(
         actor=clerk.membership, document=plan, parties=Parties(co_issuing_unit_ids=[hrss.pk])
     )

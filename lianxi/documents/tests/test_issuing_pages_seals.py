@@ -174,7 +174,7 @@ def test_withdrawing_without_a_reason_is_refused_in_chinese_四六(issued, clerk
     assert issued.status == IssuedNumber.Status.USED
 
 
-def test_a_number_is_withdrawn_only_once(issued, clerk, login):
+def test_a_number_is_withdrawn_only_once_四六(issued, clerk, login):
     client = login(clerk)
     client.post(f"/documents/numbers/{issued.pk}/withdraw/", {"reason": "标题有误"})
     response = client.post(

@@ -379,7 +379,7 @@ def test_the_list_filters_and_shows_what_waits_for_the_unit_三二_四五(
     assert "新建公文" in page and "导入 Word 文稿" in page
 
 
-def test_the_government_office_lists_only_what_was_sent_to_it_and_cannot_draft(
+def test_the_government_office_lists_only_what_was_sent_to_it_and_cannot_draft_三二(
     make_plan: Callable[..., OfficialDocument], gov_reader: Any, login: Any
 ) -> None:
     make_plan()
