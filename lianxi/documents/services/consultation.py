@@ -491,9 +491,9 @@ def _settle_silent(consultation: Consultation) -> list[str]:
             status=ReplyStatus.DEEMED, stance=Stance.NO_COMMENT
         )
     else:
-        UnitReply.objects.filter(
-            pk__in=[r.pk for r in silent if r.status == ReplyStatus.PENDING]
-        ).update(status=ReplyStatus.OVERDUE)
+        # The round ends here (only consultation_close settles a round whose silence is not
+        # consent): a draft its member never approved was not an answer either.
+        UnitReply.objects.filter(pk__in=[r.pk for r in silent]).update(status=ReplyStatus.OVERDUE)
     return [r.unit.name for r in silent]
 
 
