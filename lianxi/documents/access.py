@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from lianxi.organization.access import has_role, is_secretariat, membership_of, require_role
@@ -34,6 +35,7 @@ from .models import (
     Comment,
     Consultation,
     CoSignature,
+    DocumentIssuer,
     DocumentReceipt,
     DocumentVersion,
     IssuedNumber,
@@ -97,21 +99,45 @@ def _unit_q(unit_id: int) -> Q:
     return drafted | co_issued | consulted | received
 
 
+def _seen_title(unit_id: int) -> Case:
+    """三(二): the title a unit reads — the current one when it drafts or co-issues the document
+    or received it issued, else the title of the newest version sent to it for comment (a later
+    draft's title is not yet its to read)."""
+    sent = (
+        DocumentVersion.objects.filter(
+            document=OuterRef("pk"),
+            pk__in=Consultation.objects.filter(replies__unit_id=unit_id).values("version_id"),
+        )
+        .order_by("-number")
+        .values("title")[:1]
+    )
+    party = (
+        Q(drafting_unit_id=unit_id)
+        | Q(Exists(DocumentIssuer.objects.filter(document=OuterRef("pk"), unit_id=unit_id)))
+        | Q(
+            Exists(DocumentReceipt.objects.filter(document=OuterRef("pk"), unit_id=unit_id)),
+            status=OfficialDocument.Status.ISSUED,
+        )
+    )
+    return Case(When(party, then=F("title")), default=Coalesce(Subquery(sent), F("title")))
+
+
 def visible_documents(user: Any) -> QuerySet[OfficialDocument]:
-    """The documents of the person's joint meeting they may see (see the module's rules)."""
+    """The documents of the person's joint meeting they may see (see the module's rules), each
+    with ``seen_title``: the title as this person may read it."""
     membership = membership_of(user)
     if membership is None or membership.role not in DOCUMENT_ROLES:
         return OfficialDocument.objects.none()
     base = OfficialDocument.objects.filter(mechanism_id=membership.unit.mechanism_id)
     if is_secretariat(membership):
-        return base
+        return base.annotate(seen_title=F("title"))
     unit_id = membership.unit_id
     if membership.role in (Role.GOVERNMENT, Role.OBSERVER):
         return base.filter(
             status=OfficialDocument.Status.ISSUED,
             pk__in=DocumentReceipt.objects.filter(unit_id=unit_id).values("document_id"),
-        )
-    return base.filter(_unit_q(unit_id)).distinct()
+        ).annotate(seen_title=F("title"))
+    return base.filter(_unit_q(unit_id)).distinct().annotate(seen_title=_seen_title(unit_id))
 
 
 def document_for(user: Any, pk: int) -> OfficialDocument:
@@ -124,6 +150,10 @@ def document_for(user: Any, pk: int) -> OfficialDocument:
     )
     if document is None:
         raise Http404(DOCUMENT_NOT_FOUND)
+    # Pages and files print `title`: a consulted unit's is the version sent to it (三(二)).
+    # Safe on the instance: the services re-read the document before writing, and only the
+    # drafting side, whose seen title is the current one, saves a title.
+    document.title = document.seen_title  # type: ignore[attr-defined]
     return document
 
 

@@ -50,7 +50,8 @@ def replies_due_panel(user: Any) -> dict[str, Any] | None:
         )
         items.append(
             {
-                "text": f"{consultation.document.title}（第 {consultation.round} 轮）",
+                # the title of the version sent, not a later draft's (三(二))
+                "text": f"{consultation.version.title}（第 {consultation.round} 轮）",
                 "meta": f"{when} · {meta}",
                 "url": reverse("documents:reply", args=[reply.pk]),
                 "level": "danger" if late else "warning",

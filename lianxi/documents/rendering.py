@@ -130,9 +130,14 @@ def document_pdf(document: OfficialDocument, version: DocumentVersion | None = N
     return bytes(render_official_pdf(document_layout(document, version)))
 
 
-def document_filename(document: OfficialDocument, suffix: str) -> str:
+def document_filename(
+    document: OfficialDocument, suffix: str, version: DocumentVersion | None = None
+) -> str:
+    """The file's name: the title of the version in it (a consulted unit's is the one sent to
+    it, 三(二)), with the number once issued."""
     number = f"（{document.document_number}）" if document.document_number else "（草稿）"
-    return f"{document.title}{number}.{suffix}"
+    title = version.title if version is not None else document.title
+    return f"{title}{number}.{suffix}"
 
 
 def document_download(
@@ -156,7 +161,7 @@ def document_download(
         raise ValueError(kind)
     return download_response(
         content,
-        filename=document_filename(document, kind),
+        filename=document_filename(document, kind, version),
         actor=actor,
         target=document,
         content_type=content_type,

@@ -104,7 +104,7 @@ def waiting_for(user: Any) -> list[Waiting]:
                 UnitReply.Status.OVERDUE,
                 UnitReply.Status.DRAFTED,
             ],
-        ).select_related("consultation__document")
+        ).select_related("consultation__document", "consultation__version")
         approver = membership.role in (Role.MEMBER, Role.SECRETARIAT)
         for reply in replies:
             document = reply.consultation.document
@@ -114,7 +114,8 @@ def waiting_for(user: Any) -> list[Waiting]:
                 what = "征求意见反馈待审核"
             else:
                 what = f"征求意见待反馈（{reply.consultation.deadline:%m月%d日}前）"
-            items.append(Waiting(document.pk, document.title, what))
+            # the title of the version sent to the unit, not a later draft's (三(二))
+            items.append(Waiting(document.pk, reply.consultation.version.title, what))
     if membership.role in (Role.MEMBER, Role.SECRETARIAT):
         signatures = CoSignature.objects.filter(
             unit_id=unit_id,

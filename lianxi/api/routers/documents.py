@@ -113,7 +113,7 @@ def _fields(request: HttpRequest, document: OfficialDocument) -> dict[str, Any]:
         "id": document.pk,
         "kind": document.kind,
         "kind_display": document.get_kind_display(),
-        "title": document.title,
+        "title": getattr(document, "seen_title", document.title),
         "status": document.status,
         "status_display": document.get_status_display(),
         "drafting_unit": _ref(document.drafting_unit),

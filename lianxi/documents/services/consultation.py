@@ -531,14 +531,14 @@ def _reminder_text(reply: UnitReply, level: int) -> tuple[str, str, str]:
     deadline = cn_date(consultation.deadline)
     title = f"《{consultation.version.title}》第 {consultation.round} 轮征求意见"
     if level == 1:
-        subject = f"征求意见已逾期：{document.title}"
+        subject = f"征求意见已逾期：{consultation.version.title}"
         body = (
             f"{title}的反馈截止日期 {deadline} 已过，贵单位尚未报送反馈。"
             "请尽快起草，经本单位成员审核后报送。"
         )
         return subject, body, reply_url(reply)
     if level == 2:
-        subject = f"【提请督促】征求意见已逾期：{document.title}"
+        subject = f"【提请督促】征求意见已逾期：{consultation.version.title}"
         body = f"{title}的反馈截止日期 {deadline} 已过，本单位联络员已收到提醒，至今未报送。" + (
             "联络员已起草反馈，请审核后报送。"
             if reply.status == ReplyStatus.DRAFTED
