@@ -213,6 +213,20 @@ def visible_versions(user: Any, document: OfficialDocument) -> QuerySet[Document
     return versions.filter(allowed)
 
 
+def sees_issued(user: Any, document: OfficialDocument) -> bool:
+    """Whether the person may read the document as issued — its number, date and seals: the
+    drafting side and the units it was addressed to. A unit only consulted reads the text sent
+    to it as the draft it was, even when that text is the one issued (三(二))."""
+    if document.status != OfficialDocument.Status.ISSUED:
+        return False
+    view = sight(user, document)
+    if view.insider:
+        return True
+    if view.membership is None:
+        return False
+    return document.receipts.filter(unit_id=view.membership.unit_id).exists()
+
+
 def version_for(user: Any, document: OfficialDocument, number: int) -> DocumentVersion:
     version = visible_versions(user, document).filter(number=number).first()
     if version is None:

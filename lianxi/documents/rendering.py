@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from lianxi.core.downloads import download_response
 
-from .access import DOCUMENT_NOT_FOUND, visible_versions
+from .access import DOCUMENT_NOT_FOUND, sees_issued, visible_versions
 from .models import DocumentRecipient, DocumentVersion, IssuedNumber, OfficialDocument
 from .services.common import current_version
 from .services.issuing import seal_at, sealing_units
@@ -57,12 +57,22 @@ def _seals(document: OfficialDocument) -> dict[int, bytes]:
     return out
 
 
-def document_layout(document: OfficialDocument, version: DocumentVersion | None = None) -> Any:
+def document_layout(
+    document: OfficialDocument,
+    version: DocumentVersion | None = None,
+    *,
+    as_issued: bool = True,
+) -> Any:
+    """The typesetting structure of `version` (by default the current one). `as_issued=False`
+    sets even the issued text as a draft — no number, date or seal — for a reader who was only
+    consulted on it (access.sees_issued)."""
     from lianxi.typesetting.official import IssuingOrgan, OfficialDocumentLayout
 
     version = version or current_version(document)
     issued = (
-        document.status == OfficialDocument.Status.ISSUED and version.number == document.version
+        as_issued
+        and document.status == OfficialDocument.Status.ISSUED
+        and version.number == document.version
     )
     seals = _seals(document) if issued else {}
     issuers = list(document.issuers.select_related("unit").order_by("order"))
@@ -96,7 +106,8 @@ def document_layout(document: OfficialDocument, version: DocumentVersion | None 
         printed_by = document.drafting_unit.name
     watermark = ""
     if not issued:
-        watermark = "征求意见稿" if open_round(document) is not None else "草稿"
+        sent = not as_issued or open_round(document) is not None
+        watermark = "征求意见稿" if sent else "草稿"
     issued_on = timezone.localdate(document.issued_at) if issued and document.issued_at else None
     return OfficialDocumentLayout(
         organs=organs,
@@ -118,24 +129,33 @@ def document_layout(document: OfficialDocument, version: DocumentVersion | None 
     )
 
 
-def document_docx(document: OfficialDocument, version: DocumentVersion | None = None) -> bytes:
+def document_docx(
+    document: OfficialDocument, version: DocumentVersion | None = None, *, as_issued: bool = True
+) -> bytes:
     from lianxi.typesetting.official_docx import render_official_docx
 
-    return bytes(render_official_docx(document_layout(document, version)))
+    return bytes(render_official_docx(document_layout(document, version, as_issued=as_issued)))
 
 
-def document_pdf(document: OfficialDocument, version: DocumentVersion | None = None) -> bytes:
+def document_pdf(
+    document: OfficialDocument, version: DocumentVersion | None = None, *, as_issued: bool = True
+) -> bytes:
     from lianxi.typesetting.official_pdf import render_official_pdf
 
-    return bytes(render_official_pdf(document_layout(document, version)))
+    return bytes(render_official_pdf(document_layout(document, version, as_issued=as_issued)))
 
 
 def document_filename(
-    document: OfficialDocument, suffix: str, version: DocumentVersion | None = None
+    document: OfficialDocument,
+    suffix: str,
+    version: DocumentVersion | None = None,
+    *,
+    as_issued: bool = True,
 ) -> str:
     """The file's name: the title of the version in it (a consulted unit's is the one sent to
-    it, 三(二)), with the number once issued."""
-    number = f"（{document.document_number}）" if document.document_number else "（草稿）"
+    it, 三(二)), with the number once issued and the reader may read it as issued."""
+    shown = as_issued and document.document_number
+    number = f"（{document.document_number}）" if shown else "（草稿）"
     title = version.title if version is not None else document.title
     return f"{title}{number}.{suffix}"
 
@@ -153,15 +173,17 @@ def document_download(
         version = visible_versions(actor, document).order_by("-number").first()
         if version is None:
             raise Http404(DOCUMENT_NOT_FOUND)
+    as_issued = sees_issued(actor, document)
     if kind == "docx":
-        content, content_type = document_docx(document, version), DOCX
+        content, content_type = document_docx(document, version, as_issued=as_issued), DOCX
     elif kind == "pdf":
-        content, content_type = document_pdf(document, version), "application/pdf"
+        pdf = document_pdf(document, version, as_issued=as_issued)
+        content, content_type = pdf, "application/pdf"
     else:
         raise ValueError(kind)
     return download_response(
         content,
-        filename=document_filename(document, kind, version),
+        filename=document_filename(document, kind, version, as_issued=as_issued),
         actor=actor,
         target=document,
         content_type=content_type,

@@ -4,13 +4,21 @@ that signed; the joint meeting's own documents under its name with 代章; draft
 import io
 import itertools
 from typing import Any
+from urllib.parse import unquote
 
 import pdfplumber
 import pytest
 
-from ..models import CoSignature, OfficialDocument
+from ..models import CoSignature, OfficialDocument, UnitReply
 from ..rendering import document_layout, document_pdf
-from ..services import cosign_request, document_issue, seal_upload
+from ..services import (
+    Parties,
+    consultation_send,
+    cosign_request,
+    document_issue,
+    reply_draft,
+    seal_upload,
+)
 from .issuing_helpers import make_register, seal_png, send_and_sign, sign_all
 
 pytestmark = pytest.mark.django_db
@@ -86,3 +94,58 @@ def test_the_joint_meetings_own_document_is_sealed_on_its_behalf_四六(
     assert layout.sealed_on_behalf == "（市卫生健康委代章）"
     assert layout.printed_by == "联席会议办公室"
     assert len(_images(document_pdf(own))) == 1
+
+
+def _pdf_text(pdf: bytes) -> str:
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        return "".join(page.extract_text() or "" for page in doc.pages)
+
+
+def test_a_unit_only_consulted_downloads_the_issued_text_as_the_draft_sent_to_it_三二(
+    make_plan,
+    clerk,
+    health,
+    hrss,
+    union,
+    finance,
+    seals,
+    hrss_member,
+    union_member,
+    finance_member,
+    finance_liaison,
+    login,
+):
+    """三(二): a unit consulted on the very version issued, but not addressed, reads the text it
+    was sent — watermarked, with no number, date or seal; the unit addressed reads it issued."""
+    make_register(clerk, health)
+    plan = make_plan(
+        parties=Parties(co_issuing_unit_ids=[hrss.pk, union.pk], main_to_unit_ids=[hrss.pk])
+    )
+    consultation = consultation_send(
+        actor=clerk.membership, document=plan, unit_ids=[finance.pk], deadline_workdays=5
+    )
+    reply_draft(
+        actor=finance_member.membership,
+        reply=consultation.replies.get(unit=finance),
+        stance=UnitReply.Stance.NO_COMMENT,
+        submit=True,
+    )
+    send_and_sign(plan, clerk, hrss_member, union_member)
+    document_issue(actor=clerk.membership, document=plan)
+    plan.refresh_from_db()
+    assert plan.version == consultation.version.number  # the text sent is the text issued
+
+    consulted = login(finance_liaison).get(f"/documents/{plan.pk}/document.pdf")
+    assert consulted.status_code == 200
+    pdf = consulted.content
+    assert _images(pdf) == []
+    text = _pdf_text(pdf)
+    # The watermark is set diagonally: its characters come out one per line.
+    assert all(char in text for char in "征求意见稿") and plan.document_number not in text
+    assert "（草稿）" in unquote(consulted["Content-Disposition"])
+
+    addressed = login(hrss_member).get(f"/documents/{plan.pk}/document.pdf")
+    assert addressed.status_code == 200
+    assert len(_images(addressed.content)) == 3
+    assert plan.document_number in _pdf_text(addressed.content)
+    assert plan.document_number in unquote(addressed["Content-Disposition"])
