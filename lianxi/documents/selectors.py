@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from lianxi.organization.access import membership_of
 from lianxi.organization.models import Membership, Unit
@@ -184,11 +184,17 @@ def numbered(paragraphs: list[str]) -> list[Paragraph]:
 
 
 def version_rows(user: Any, document: OfficialDocument) -> list[DocumentVersion]:
-    """Every version the person may see, newest first, with who saved it and where it went."""
+    """Every version the person may see, newest first, with who saved it and the rounds it went
+    out in — for a unit outside the drafting side only the rounds it was consulted in (三(二))."""
+    view = sight(user, document)
+    rounds = Consultation.objects.order_by("round")
+    if not view.insider:
+        unit_id = view.membership.unit_id if view.membership else None
+        rounds = rounds.filter(replies__unit_id=unit_id)
     return list(
         visible_versions(user, document)
         .select_related("created_by", "created_unit")
-        .prefetch_related("consultations")
+        .prefetch_related(Prefetch("consultations", queryset=rounds))
         .order_by("-number")
     )
 

@@ -287,7 +287,11 @@ def document_versions(request: HttpRequest, pk: int) -> HttpResponse:
     """三(二): every version the person may see (a consulted unit: those sent to it)."""
     document = document_for(request.user, pk)
     versions = selectors.version_rows(request.user, document)
-    return render(request, "documents/versions.html", {"document": document, "versions": versions})
+    return render(
+        request,
+        "documents/versions.html",
+        {"document": document, "versions": versions, "sight": sight(request.user, document)},
+    )
 
 
 def _number(request: HttpRequest, name: str) -> int | None:
@@ -320,6 +324,7 @@ def document_compare(request: HttpRequest, pk: int) -> HttpResponse:
             "changes": changes,
             "summary": diff_summary(changes),
             "title_changed": older.title != newer.title,
+            "sight": sight(request.user, document),
         },
     )
 

@@ -216,11 +216,12 @@ def _cosignature(signature: CoSignature) -> CoSignatureOut:
     )
 
 
-def _version_ref(version: DocumentVersion) -> VersionRef:
+def _version_ref(version: DocumentVersion, *, insider: bool) -> VersionRef:
+    """A version as listed; its 修改说明 is the drafting side's own note (三(二))."""
     return VersionRef(
         number=version.number,
         title=version.title,
-        summary=version.summary,
+        summary=version.summary if insider else "",
         saved_by=_person(version.created_by),
         saved_unit=_ref(version.created_unit),
         saved_at=version.created_at,
@@ -268,14 +269,14 @@ def _detail(request: HttpRequest, document: OfficialDocument) -> DocumentDetailO
         **{k: v for k, v in _text(shown).items() if k != "title"},
         urgency=document.urgency,
         urgency_display=document.get_urgency_display() if document.urgency else "",
-        sign_order=document.sign_order,
+        sign_order=document.sign_order if view.insider else "",
         issuers=[
             IssuerOut(unit=_ref(i.unit), order=i.order, signatory=i.signatory)
             for i in document.issuers.select_related("unit")
         ],
         main_to=[r.label for r in recipients if r.kind == r.Kind.MAIN],
         copy_to=[r.label for r in recipients if r.kind == r.Kind.COPY],
-        versions=[_version_ref(v) for v in versions],
+        versions=[_version_ref(v, insider=view.insider) for v in versions],
         consultations=_consultations(document, view),
         cosignatures=signatures,
     )

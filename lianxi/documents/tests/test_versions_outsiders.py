@@ -1,0 +1,72 @@
+"""What a unit outside the drafting side reads of the versions (三(二)): the rounds it was
+consulted in, not the rounds the same version went out in to others; never the drafter's own
+修改说明 (its note on why a version changed) nor the 会签方式 — on the pages and in the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from lianxi.api.services import api_token_create
+from lianxi.api.tests.conftest import bearer
+
+from ..services import consultation_close, document_save
+from .conftest import PLAN_BODY
+
+pytestmark = pytest.mark.django_db
+
+SUMMARY = "按市应急管理局意见修改第二段"
+
+
+@pytest.fixture
+def two_rounds(plan, clerk, safety, finance, send_round):
+    """Version 2 (with a 修改说明) sent to 应急管理局 in round 1, then, unchanged, to 财政局 in
+    round 2."""
+    document_save(
+        actor=clerk.membership,
+        document=plan,
+        based_on=1,
+        title=plan.title,
+        paragraphs=[*PLAN_BODY, "新增：各县区每月报送进展。"],
+        summary=SUMMARY,
+    )
+    first = send_round(plan, unit_ids=[safety.pk])
+    consultation_close(actor=clerk.membership, consultation=first)
+    send_round(plan, unit_ids=[finance.pk])
+    plan.refresh_from_db()
+    return plan
+
+
+def test_a_consulted_unit_sees_only_its_own_rounds_and_no_drafting_note_三二(
+    two_rounds, clerk, safety_liaison, login
+):
+    page = login(safety_liaison).get(f"/documents/{two_rounds.pk}/versions/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "第 1 轮征求意见稿" in text and "第 2 轮征求意见稿" not in text
+    assert SUMMARY not in text and "修改说明" not in text
+    detail = login(safety_liaison).get(f"/documents/{two_rounds.pk}/").content.decode()
+    assert SUMMARY not in detail
+
+    inside = login(clerk).get(f"/documents/{two_rounds.pk}/versions/").content.decode()
+    assert "第 1 轮征求意见稿" in inside and "第 2 轮征求意见稿" in inside
+    assert SUMMARY in inside
+
+
+def _api_detail(person: Any, pk: int) -> dict[str, Any]:
+    _, token = api_token_create(user=person, name="测试")
+    response = bearer(token).get(f"/api/v1/documents/{pk}")
+    assert response.status_code == 200
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def test_the_api_gives_a_consulted_unit_no_drafting_note_and_no_signing_order_三二(
+    two_rounds, clerk, safety_liaison
+):
+    outside = _api_detail(safety_liaison, two_rounds.pk)
+    assert [v["number"] for v in outside["versions"]] == [2]
+    assert outside["versions"][0]["summary"] == "" and outside["sign_order"] == ""
+    inside = _api_detail(clerk, two_rounds.pk)
+    assert inside["versions"][-1]["summary"] == SUMMARY and inside["sign_order"] != ""
