@@ -189,8 +189,10 @@ def version_rows(user: Any, document: OfficialDocument) -> list[DocumentVersion]
     view = sight(user, document)
     rounds = Consultation.objects.order_by("round")
     if not view.insider:
-        unit_id = view.membership.unit_id if view.membership else None
-        rounds = rounds.filter(replies__unit_id=unit_id)
+        if view.membership is None:
+            rounds = rounds.none()
+        else:
+            rounds = rounds.filter(replies__unit_id=view.membership.unit_id)
     return list(
         visible_versions(user, document)
         .select_related("created_by", "created_unit")
