@@ -237,6 +237,9 @@ class Consultation(models.Model):
     )
     sent_at = models.DateTimeField("发起时间", auto_now_add=True)
     closed_at = models.DateTimeField("结束时间", null=True, blank=True)
+    # 发文机关、主送、抄送 and urgency as sent: what a consulted unit reads beside the version
+    # (parties.parties_for); the document's own may change in later drafts.
+    parties = models.JSONField("发送时的发文机关与主送抄送", default=dict, blank=True)
 
     class Meta:
         ordering = ["document", "round"]

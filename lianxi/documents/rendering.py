@@ -21,18 +21,14 @@ from django.utils import timezone
 from lianxi.core.downloads import download_response
 
 from .access import DOCUMENT_NOT_FOUND, sees_issued, visible_versions
-from .models import DocumentRecipient, DocumentVersion, IssuedNumber, OfficialDocument
+from .models import DocumentVersion, IssuedNumber, OfficialDocument
+from .parties import ShownParties, current_parties, parties_for
 from .services.common import current_version
 from .services.issuing import seal_at, sealing_units
 from .services.signing import open_round
 
 MECHANISM_OFFICE = "联席会议办公室"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _names(document: OfficialDocument, kind: str) -> str:
-    rows = document.recipients.filter(kind=kind).select_related("unit").order_by("order", "id")
-    return "、".join(r.label for r in rows)
 
 
 def _seals(document: OfficialDocument) -> dict[int, bytes]:
@@ -62,20 +58,23 @@ def document_layout(
     version: DocumentVersion | None = None,
     *,
     as_issued: bool = True,
+    parties: ShownParties | None = None,
 ) -> Any:
     """The typesetting structure of `version` (by default the current one). `as_issued=False`
     sets even the issued text as a draft — no number, date or seal — for a reader who was only
-    consulted on it (access.sees_issued)."""
+    consulted on it (access.sees_issued); `parties`, the organs and recipients as that reader
+    may read them (by default the current ones)."""
     from lianxi.typesetting.official import IssuingOrgan, OfficialDocumentLayout
 
     version = version or current_version(document)
+    parties = parties or current_parties(document)
     issued = (
         as_issued
         and document.status == OfficialDocument.Status.ISSUED
         and version.number == document.version
     )
     seals = _seals(document) if issued else {}
-    issuers = list(document.issuers.select_related("unit").order_by("order"))
+    issuers = parties.issuers
     mechanism = document.mechanism
     sealed_on_behalf = ""
     if document.in_mechanism_name:
@@ -95,8 +94,8 @@ def document_layout(
     else:
         organs = [
             IssuingOrgan(
-                name=i.unit.name,
-                mark=i.unit.name,
+                name=i.name,
+                mark=i.name,
                 signatory=i.signatory if document.upward else "",
                 seal_png=seals.get(i.unit_id),
             )
@@ -114,15 +113,15 @@ def document_layout(
         masthead=masthead,
         document_number=document.document_number if issued else "",
         upward=document.upward,
-        urgency=document.get_urgency_display() if document.urgency else "",
+        urgency=parties.urgency_display,
         title=version.title,
-        main_to=_names(document, DocumentRecipient.Kind.MAIN) or version.main_to,
+        main_to="、".join(parties.main_to) or version.main_to,
         paragraphs=list(version.paragraphs),
         attachments=list(version.attachments),
         sealed_on_behalf=sealed_on_behalf,
         date=issued_on,
         note=version.note,
-        copy_to=_names(document, DocumentRecipient.Kind.COPY),
+        copy_to="、".join(parties.copy_to),
         printed_by=printed_by,
         printed_on=issued_on,
         watermark=watermark,
@@ -130,19 +129,29 @@ def document_layout(
 
 
 def document_docx(
-    document: OfficialDocument, version: DocumentVersion | None = None, *, as_issued: bool = True
+    document: OfficialDocument,
+    version: DocumentVersion | None = None,
+    *,
+    as_issued: bool = True,
+    parties: ShownParties | None = None,
 ) -> bytes:
     from lianxi.typesetting.official_docx import render_official_docx
 
-    return bytes(render_official_docx(document_layout(document, version, as_issued=as_issued)))
+    layout = document_layout(document, version, as_issued=as_issued, parties=parties)
+    return bytes(render_official_docx(layout))
 
 
 def document_pdf(
-    document: OfficialDocument, version: DocumentVersion | None = None, *, as_issued: bool = True
+    document: OfficialDocument,
+    version: DocumentVersion | None = None,
+    *,
+    as_issued: bool = True,
+    parties: ShownParties | None = None,
 ) -> bytes:
     from lianxi.typesetting.official_pdf import render_official_pdf
 
-    return bytes(render_official_pdf(document_layout(document, version, as_issued=as_issued)))
+    layout = document_layout(document, version, as_issued=as_issued, parties=parties)
+    return bytes(render_official_pdf(layout))
 
 
 def document_filename(
@@ -173,11 +182,14 @@ def document_download(
         version = visible_versions(actor, document).order_by("-number").first()
         if version is None:
             raise Http404(DOCUMENT_NOT_FOUND)
+    # What the reader may read: the issued form, and the parties as sent to it (三(二)).
     as_issued = sees_issued(actor, document)
+    parties = parties_for(actor, document, version)
     if kind == "docx":
-        content, content_type = document_docx(document, version, as_issued=as_issued), DOCX
+        docx = document_docx(document, version, as_issued=as_issued, parties=parties)
+        content, content_type = docx, DOCX
     elif kind == "pdf":
-        pdf = document_pdf(document, version, as_issued=as_issued)
+        pdf = document_pdf(document, version, as_issued=as_issued, parties=parties)
         content, content_type = pdf, "application/pdf"
     else:
         raise ValueError(kind)

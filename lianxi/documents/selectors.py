@@ -24,7 +24,6 @@ from .models import (
     CoSignature,
     DocumentIssuer,
     DocumentReceipt,
-    DocumentRecipient,
     DocumentVersion,
     IssuedNumber,
     NumberRegister,
@@ -132,25 +131,6 @@ def waiting_for(user: Any) -> list[Waiting]:
     ).select_related("document")
     items += [Waiting(r.document_id, r.document.title, "待签收") for r in receipts]
     return items
-
-
-@dataclass(frozen=True)
-class Header:
-    """A document's organs in seal order and where it goes."""
-
-    issuers: list[DocumentIssuer]
-    main_to: list[DocumentRecipient]
-    copy_to: list[DocumentRecipient]
-
-
-def document_header(document: OfficialDocument) -> Header:
-    issuers = list(document.issuers.select_related("unit").order_by("order"))
-    recipients = list(document.recipients.select_related("unit"))
-    return Header(
-        issuers=issuers,
-        main_to=[r for r in recipients if r.kind == DocumentRecipient.Kind.MAIN],
-        copy_to=[r for r in recipients if r.kind == DocumentRecipient.Kind.COPY],
-    )
 
 
 def shown_version(

@@ -43,6 +43,7 @@ from .forms import (
     lines_of,
 )
 from .models import CoSignature, DocumentVersion, OfficialDocument
+from .parties import parties_for
 from .services.common import current_version
 from .views_issuing import issuing_section
 from .views_rounds import rounds_section
@@ -95,7 +96,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "document": document,
         "sight": view,
-        "header": selectors.document_header(document),
+        "header": parties_for(request.user, document, version, view=view),
         "version": version,
         "paragraphs": selectors.numbered(version.paragraphs) if version else [],
         "current": version is not None and version.number == document.version,

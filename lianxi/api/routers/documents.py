@@ -28,6 +28,7 @@ from lianxi.documents.models import (
     OfficialDocument,
     UnitReply,
 )
+from lianxi.documents.parties import parties_for
 from lianxi.documents.services.common import current_version, split_paragraphs
 from lianxi.organization.access import membership_of
 from lianxi.organization.models import Membership, Unit
@@ -253,7 +254,8 @@ def _detail(request: HttpRequest, document: OfficialDocument) -> DocumentDetailO
     if not versions:
         raise NotFound(access.DOCUMENT_NOT_FOUND)
     shown = versions[-1]
-    recipients = list(document.recipients.select_related("unit"))
+    # A consulted unit reads the organs and recipients as sent with its version (三(二)).
+    parties = parties_for(request.user, document, shown)
     signatures = (
         [
             _cosignature(s)
@@ -267,15 +269,15 @@ def _detail(request: HttpRequest, document: OfficialDocument) -> DocumentDetailO
     return DocumentDetailOut(
         **{**_fields(request, document), "title": shown.title},
         **{k: v for k, v in _text(shown).items() if k != "title"},
-        urgency=document.urgency,
-        urgency_display=document.get_urgency_display() if document.urgency else "",
+        urgency=parties.urgency,
+        urgency_display=parties.urgency_display,
         sign_order=document.sign_order if view.insider else "",
         issuers=[
-            IssuerOut(unit=_ref(i.unit), order=i.order, signatory=i.signatory)
-            for i in document.issuers.select_related("unit")
+            IssuerOut(unit=UnitRef(id=i.unit_id, name=i.name), order=i.order, signatory=i.signatory)
+            for i in parties.issuers
         ],
-        main_to=[r.label for r in recipients if r.kind == r.Kind.MAIN],
-        copy_to=[r.label for r in recipients if r.kind == r.Kind.COPY],
+        main_to=parties.main_to,
+        copy_to=parties.copy_to,
         versions=[_version_ref(v, insider=view.insider) for v in versions],
         consultations=_consultations(document, view),
         cosignatures=signatures,

@@ -34,6 +34,7 @@ from lianxi.organization.selectors import secretariat_users, unit_people
 
 from ..access import may_approve_reply, may_decide, may_reply, require_edit, sight
 from ..models import Comment, Consultation, OfficialDocument, UnitReply
+from ..parties import parties_record
 from .common import clean_text, current_version, document_url, mechanism_units
 
 DEADLINE_MIN = 1
@@ -196,6 +197,7 @@ def consultation_send(
         deadline=add_workdays(today, workdays),
         silence_is_consent=bool(silence_is_consent),
         sent_by=actor.user,
+        parties=parties_record(document),
     )
     replies = UnitReply.objects.bulk_create(
         UnitReply(consultation=consultation, unit=unit) for unit in units

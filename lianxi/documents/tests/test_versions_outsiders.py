@@ -1,17 +1,21 @@
 """What a unit outside the drafting side reads of the versions (三(二)): the rounds it was
 consulted in, not the rounds the same version went out in to others; never the drafter's own
-修改说明 (its note on why a version changed) nor the 会签方式 — on the pages and in the API."""
+修改说明 (its note on why a version changed) nor the 会签方式; the organs, 主送, 抄送 and
+urgency as they were sent to it — on the pages, in the files and in the API."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
+import pdfplumber
 import pytest
 
 from lianxi.api.services import api_token_create
 from lianxi.api.tests.conftest import bearer
 
-from ..services import consultation_close, document_save
+from ..models import OfficialDocument
+from ..services import Parties, consultation_close, document_save, document_set_parties
 from .conftest import PLAN_BODY
 
 pytestmark = pytest.mark.django_db
@@ -70,3 +74,46 @@ def test_the_api_gives_a_consulted_unit_no_drafting_note_and_no_signing_order_�
     assert outside["versions"][0]["summary"] == "" and outside["sign_order"] == ""
     inside = _api_detail(clerk, two_rounds.pk)
     assert inside["versions"][-1]["summary"] == SUMMARY and inside["sign_order"] != ""
+
+
+def test_a_consulted_unit_reads_the_organs_and_recipients_as_sent_to_it_三二(
+    plan, clerk, hrss, union, safety, finance, send_round, safety_liaison, login
+):
+    """三(二): 主送, 抄送, the co-issuers and the urgency changed after the round are a later
+    draft's: the consulted unit reads them as sent — on the page, in the file, in the API —
+    while the drafting side reads them as they are."""
+    send_round(plan, unit_ids=[safety.pk])
+    document_set_parties(
+        actor=clerk.membership,
+        document=plan,
+        parties=Parties(
+            co_issuing_unit_ids=[hrss.pk],
+            main_to_names=["各县区人民政府", "市直有关单位"],
+            copy_to_unit_ids=[finance.pk],
+        ),
+        urgency=OfficialDocument.Urgency.URGENT,
+    )
+    later = ("市直有关单位", "市财政局", "加急")
+
+    outside = login(safety_liaison)
+    page = outside.get(f"/documents/{plan.pk}/").content.decode()
+    header = page.split('id="header"', 1)[1].split("</section>", 1)[0]
+    assert "市总工会" in header and not any(word in header for word in later)
+    assert "documents-urgent" not in page
+    pdf = outside.get(f"/documents/{plan.pk}/document.pdf").content
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        text = "".join(p.extract_text() or "" for p in doc.pages)
+    assert "市总工会" in text.replace(" ", "") and not any(word in text for word in later)
+    api = _api_detail(safety_liaison, plan.pk)
+    assert [i["unit"]["name"] for i in api["issuers"]] == [
+        "市卫生健康委",
+        "市人力资源和社会保障局",
+        "市总工会",
+    ]
+    assert api["main_to"] == ["各县区人民政府"] and api["copy_to"] == []
+    assert api["urgency"] == ""
+
+    inside = login(clerk).get(f"/documents/{plan.pk}/").content.decode()
+    header = inside.split('id="header"', 1)[1].split("</section>", 1)[0]
+    assert all(word in header for word in later[:2]) and "市总工会" not in header
+    assert "documents-urgent" in inside
