@@ -227,6 +227,23 @@ def sees_issued(user: Any, document: OfficialDocument) -> bool:
     return document.receipts.filter(unit_id=view.membership.unit_id).exists()
 
 
+def adoption_scope(user: Any, document: OfficialDocument) -> int | None:
+    """Whose rows of the 意见采纳情况表 the person reads (三(二)): None, every unit's (the drafting
+    side); else the id of their unit, consulted on the document. Anyone else: 404."""
+    view = sight(user, document)
+    if view.insider:
+        return None
+    membership = view.membership
+    if (
+        membership is None
+        or not UnitReply.objects.filter(
+            consultation__document=document, unit_id=membership.unit_id
+        ).exists()
+    ):
+        raise Http404(DOCUMENT_NOT_FOUND)
+    return membership.unit_id
+
+
 def version_for(user: Any, document: OfficialDocument, number: int) -> DocumentVersion:
     version = visible_versions(user, document).filter(number=number).first()
     if version is None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -25,8 +25,8 @@ from lianxi.organization.access import require_membership
 
 from . import adoption
 from .access import (
-    DOCUMENT_NOT_FOUND,
     DocumentSight,
+    adoption_scope,
     can_list_documents,
     comment_for,
     consultation_for,
@@ -274,28 +274,11 @@ def reply_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("documents:reply", reply.pk)
 
 
-def _adoption_scope(request: HttpRequest, document: OfficialDocument) -> int | None:
-    """None: every unit's rows (the drafting side); else the consulted unit's own. A person of
-    a unit neither drafting nor consulted gets a 404."""
-    view = sight(request.user, document)
-    if view.insider:
-        return None
-    membership = view.membership
-    if (
-        membership is None
-        or not UnitReply.objects.filter(
-            consultation__document=document, unit_id=membership.unit_id
-        ).exists()
-    ):
-        raise Http404(DOCUMENT_NOT_FOUND)
-    return membership.unit_id
-
-
 @allowed_by(can_list_documents)
 def adoption_page(request: HttpRequest, pk: int) -> HttpResponse:
     """三(二): the 意见采纳情况表; the drafter decides each comment inline."""
     document = document_for(request.user, pk)
-    unit_id = _adoption_scope(request, document)
+    unit_id = adoption_scope(request.user, document)
     rows = adoption_rows(document, unit_id=unit_id)
     decides = sight(request.user, document).drafter and document.status not in ISSUED
     entries = [
@@ -353,7 +336,7 @@ def comment_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
 def adoption_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The 意见采纳情况表 as .xlsx or .docx (`fmt`, given by its URL), scoped as its page."""
     document = document_for(request.user, pk)
-    unit_id = _adoption_scope(request, document)
+    unit_id = adoption_scope(request.user, document)
     build, content_type = ADOPTION_FORMATS[fmt]
     return download_response(
         build(document, unit_id=unit_id),

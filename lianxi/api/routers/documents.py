@@ -535,8 +535,10 @@ def adoption_xlsx(request: HttpRequest, document_id: PathId) -> HttpResponse:
     from lianxi.documents.adoption import adoption_xlsx, filename_of
 
     document = _document(request, document_id)
-    view = access.sight(request.user, document)
-    unit_id = None if view.insider else _actor(request).unit_id
+    try:
+        unit_id = access.adoption_scope(request.user, document)
+    except Http404 as exc:  # a unit that only received the document was never consulted
+        raise NotFound(str(exc)) from exc
     return download_response(
         adoption_xlsx(document, unit_id=unit_id),
         filename=filename_of(document, "xlsx"),

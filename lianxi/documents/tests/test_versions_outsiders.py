@@ -1,7 +1,8 @@
 """What a unit outside the drafting side reads of the versions (三(二)): the rounds it was
 consulted in, not the rounds the same version went out in to others; never the drafter's own
 修改说明 (its note on why a version changed) nor the 会签方式; the organs, 主送, 抄送 and
-urgency as they were sent to it — on the pages, in the files and in the API."""
+urgency as they were sent to it; and no 意见采纳情况表 for a unit only sent the issued text — on
+the pages, in the files and in the API."""
 
 from __future__ import annotations
 
@@ -15,8 +16,15 @@ from lianxi.api.services import api_token_create
 from lianxi.api.tests.conftest import bearer
 
 from ..models import OfficialDocument
-from ..services import Parties, consultation_close, document_save, document_set_parties
+from ..services import (
+    Parties,
+    consultation_close,
+    document_issue,
+    document_save,
+    document_set_parties,
+)
 from .conftest import PLAN_BODY
+from .issuing_helpers import make_register, send_and_sign
 
 pytestmark = pytest.mark.django_db
 
@@ -117,3 +125,23 @@ def test_a_consulted_unit_reads_the_organs_and_recipients_as_sent_to_it_三二(
     header = inside.split('id="header"', 1)[1].split("</section>", 1)[0]
     assert all(word in header for word in later[:2]) and "市总工会" not in header
     assert "documents-urgent" in inside
+
+
+def test_a_unit_that_only_received_the_document_has_no_adoption_table_三二(
+    make_plan, clerk, health, hrss, union, safety, hrss_member, union_member, safety_liaison, login
+):
+    """三(二): the 意见采纳情况表 is the drafting side's and the consulted units' (their own rows);
+    a unit the issued document was only sent to gets none — on the page, its files and the API."""
+    make_register(clerk, health)
+    plan = make_plan(
+        parties=Parties(co_issuing_unit_ids=[hrss.pk, union.pk], main_to_unit_ids=[safety.pk])
+    )
+    send_and_sign(plan, clerk, hrss_member, union_member)
+    document_issue(actor=clerk.membership, document=plan)
+    receiver = login(safety_liaison)
+    assert receiver.get(f"/documents/{plan.pk}/").status_code == 200
+    for path in ("adoption/", "adoption.xlsx", "adoption.docx"):
+        assert receiver.get(f"/documents/{plan.pk}/{path}").status_code == 404
+    _, token = api_token_create(user=safety_liaison, name="测试")
+    assert bearer(token).get(f"/api/v1/documents/{plan.pk}/adoption.xlsx").status_code == 404
+    assert login(clerk).get(f"/documents/{plan.pk}/adoption.xlsx").status_code == 200
