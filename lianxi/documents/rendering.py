@@ -128,30 +128,28 @@ def document_layout(
     )
 
 
-def document_docx(
+def document_file(
     document: OfficialDocument,
+    kind: str,
     version: DocumentVersion | None = None,
     *,
     as_issued: bool = True,
     parties: ShownParties | None = None,
 ) -> bytes:
+    """The document as a .docx (`kind` "docx") or PDF ("pdf"); see document_layout."""
     from lianxi.typesetting.official_docx import render_official_docx
-
-    layout = document_layout(document, version, as_issued=as_issued, parties=parties)
-    return bytes(render_official_docx(layout))
-
-
-def document_pdf(
-    document: OfficialDocument,
-    version: DocumentVersion | None = None,
-    *,
-    as_issued: bool = True,
-    parties: ShownParties | None = None,
-) -> bytes:
     from lianxi.typesetting.official_pdf import render_official_pdf
 
-    layout = document_layout(document, version, as_issued=as_issued, parties=parties)
-    return bytes(render_official_pdf(layout))
+    render = {"docx": render_official_docx, "pdf": render_official_pdf}[kind]
+    return bytes(render(document_layout(document, version, as_issued=as_issued, parties=parties)))
+
+
+def document_docx(document: OfficialDocument, version: DocumentVersion | None = None) -> bytes:
+    return document_file(document, "docx", version)
+
+
+def document_pdf(document: OfficialDocument, version: DocumentVersion | None = None) -> bytes:
+    return document_file(document, "pdf", version)
 
 
 def document_filename(
@@ -185,16 +183,9 @@ def document_download(
     # What the reader may read: the issued form, and the parties as sent to it (三(二)).
     as_issued = sees_issued(actor, document)
     parties = parties_for(actor, document, version)
-    if kind == "docx":
-        docx = document_docx(document, version, as_issued=as_issued, parties=parties)
-        content, content_type = docx, DOCX
-    elif kind == "pdf":
-        pdf = document_pdf(document, version, as_issued=as_issued, parties=parties)
-        content, content_type = pdf, "application/pdf"
-    else:
-        raise ValueError(kind)
+    content_type = {"docx": DOCX, "pdf": "application/pdf"}[kind]
     return download_response(
-        content,
+        document_file(document, kind, version, as_issued=as_issued, parties=parties),
         filename=document_filename(document, kind, version, as_issued=as_issued),
         actor=actor,
         target=document,

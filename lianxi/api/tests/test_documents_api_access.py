@@ -32,7 +32,7 @@ from lianxi.documents.models import (
     OfficialDocument,
     UnitReply,
 )
-from lianxi.documents.tests.conftest import PLAN_BODY, member_of
+from lianxi.documents.tests.conftest import PLAN_BODY
 from lianxi.organization.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -54,16 +54,6 @@ class World:
     document: OfficialDocument
     consultation: Consultation
     comment: Comment | None
-
-
-@pytest.fixture
-def hrss_member(hrss: Unit) -> Any:
-    return member_of(hrss, "hrssboss", "钱局长")
-
-
-@pytest.fixture
-def union_member(union: Unit) -> Any:
-    return member_of(union, "unionboss", "孙主席")
 
 
 @pytest.fixture

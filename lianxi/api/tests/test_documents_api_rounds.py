@@ -76,16 +76,6 @@ def safety_member(safety: Unit) -> Any:
 
 
 @pytest.fixture
-def hrss_member(hrss: Unit) -> Any:
-    return member_of(hrss, "hrssboss", "钱局长")
-
-
-@pytest.fixture
-def union_member(union: Unit) -> Any:
-    return member_of(union, "unionboss", "孙主席")
-
-
-@pytest.fixture
 def plan(clerk: Any, hrss: Unit, union: Unit, safety: Unit) -> OfficialDocument:
     """A joint 方案 of the secretariat (市卫生健康委) with 人社局 and 总工会, to 应急管理局."""
     return services.document_create(

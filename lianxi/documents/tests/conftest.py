@@ -29,16 +29,6 @@ def member_of(unit: Unit, username: str, name: str) -> Any:
 
 
 @pytest.fixture
-def hrss_member(hrss: Unit) -> Any:
-    return member_of(hrss, "hrssboss", "钱局长")
-
-
-@pytest.fixture
-def union_member(union: Unit) -> Any:
-    return member_of(union, "unionboss", "孙主席")
-
-
-@pytest.fixture
 def make_plan(clerk: Any, hrss: Unit, union: Unit) -> Callable[..., OfficialDocument]:
     """A joint 方案 drafted by the secretariat (市卫生健康委) with 人社局 and 总工会."""
 

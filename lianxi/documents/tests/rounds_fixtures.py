@@ -17,6 +17,17 @@ from .conftest import member_of
 SENT_ON = date(2026, 11, 2)
 
 
+# The co-issuing units' members, who sign (四(五)); shared with the API's tests.
+@pytest.fixture
+def hrss_member(hrss: Unit) -> Any:
+    return member_of(hrss, "hrssboss", "钱局长")
+
+
+@pytest.fixture
+def union_member(union: Unit) -> Any:
+    return member_of(union, "unionboss", "孙主席")
+
+
 @pytest.fixture
 def safety(unit_named: Callable[[str], Unit]) -> Unit:
     return unit_named("市应急管理局")
