@@ -86,17 +86,25 @@ def require_registers(user: Any) -> Membership:
     return require_role(user, Role.SECRETARIAT)
 
 
+def _party_q(unit_id: int) -> Q:
+    """The documents whose current text a unit reads: it drafts or co-issues them, or received
+    them issued. (Subqueries, not joins: no row is repeated, so no DISTINCT is needed.)"""
+    return (
+        Q(drafting_unit_id=unit_id)
+        | Q(Exists(DocumentIssuer.objects.filter(document=OuterRef("pk"), unit_id=unit_id)))
+        | Q(
+            Exists(DocumentReceipt.objects.filter(document=OuterRef("pk"), unit_id=unit_id)),
+            status=OfficialDocument.Status.ISSUED,
+        )
+    )
+
+
 def _unit_q(unit_id: int) -> Q:
-    drafted = Q(drafting_unit_id=unit_id)
-    co_issued = Q(issuers__unit_id=unit_id)
+    """The documents a unit sees: those it is a party to, and those it was consulted on."""
     consulted = Q(
         pk__in=UnitReply.objects.filter(unit_id=unit_id).values("consultation__document_id")
     )
-    received = Q(
-        status=OfficialDocument.Status.ISSUED,
-        pk__in=DocumentReceipt.objects.filter(unit_id=unit_id).values("document_id"),
-    )
-    return drafted | co_issued | consulted | received
+    return _party_q(unit_id) | consulted
 
 
 def _seen_title(unit_id: int) -> Case:
@@ -111,15 +119,9 @@ def _seen_title(unit_id: int) -> Case:
         .order_by("-number")
         .values("title")[:1]
     )
-    party = (
-        Q(drafting_unit_id=unit_id)
-        | Q(Exists(DocumentIssuer.objects.filter(document=OuterRef("pk"), unit_id=unit_id)))
-        | Q(
-            Exists(DocumentReceipt.objects.filter(document=OuterRef("pk"), unit_id=unit_id)),
-            status=OfficialDocument.Status.ISSUED,
-        )
+    return Case(
+        When(_party_q(unit_id), then=F("title")), default=Coalesce(Subquery(sent), F("title"))
     )
-    return Case(When(party, then=F("title")), default=Coalesce(Subquery(sent), F("title")))
 
 
 def visible_documents(user: Any) -> QuerySet[OfficialDocument]:
@@ -137,7 +139,7 @@ def visible_documents(user: Any) -> QuerySet[OfficialDocument]:
             status=OfficialDocument.Status.ISSUED,
             pk__in=DocumentReceipt.objects.filter(unit_id=unit_id).values("document_id"),
         ).annotate(seen_title=F("title"))
-    return base.filter(_unit_q(unit_id)).distinct().annotate(seen_title=_seen_title(unit_id))
+    return base.filter(_unit_q(unit_id)).annotate(seen_title=_seen_title(unit_id))
 
 
 def document_for(user: Any, pk: int) -> OfficialDocument:
@@ -206,20 +208,21 @@ def visible_versions(user: Any, document: OfficialDocument) -> QuerySet[Document
         document=document, replies__unit_id=view.membership.unit_id
     ).values("version_id")
     allowed = Q(pk__in=sent)
-    if document.status == OfficialDocument.Status.ISSUED and (
-        document.receipts.filter(unit_id=view.membership.unit_id).exists()
-    ):
+    if sees_issued(user, document, view=view):
         allowed |= Q(number=document.version)
     return versions.filter(allowed)
 
 
-def sees_issued(user: Any, document: OfficialDocument) -> bool:
+def sees_issued(
+    user: Any, document: OfficialDocument, *, view: DocumentSight | None = None
+) -> bool:
     """Whether the person may read the document as issued — its number, date and seals: the
     drafting side and the units it was addressed to. A unit only consulted reads the text sent
-    to it as the draft it was, even when that text is the one issued (三(二))."""
+    to it as the draft it was, even when that text is the one issued (三(二)). `view`: the
+    person's sight of the document when the caller has it."""
     if document.status != OfficialDocument.Status.ISSUED:
         return False
-    view = sight(user, document)
+    view = view or sight(user, document)
     if view.insider:
         return True
     if view.membership is None:
@@ -406,14 +409,7 @@ def documents_full_text(user: Any) -> QuerySet[OfficialDocument]:
         return documents
     if membership.role not in DRAFTING_ROLES:
         return documents  # the government office and observers: issued and received only
-    unit_id = membership.unit_id
-    received = Q(
-        status=OfficialDocument.Status.ISSUED,
-        pk__in=DocumentReceipt.objects.filter(unit_id=unit_id).values("document_id"),
-    )
-    return documents.filter(
-        Q(drafting_unit_id=unit_id) | Q(issuers__unit_id=unit_id) | received
-    ).distinct()
+    return documents.filter(_party_q(membership.unit_id))
 
 
 def consulted_versions(user: Any) -> QuerySet[DocumentVersion]:

@@ -8,7 +8,7 @@ are no more its to read than the later text.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from .access import DocumentSight, sees_issued, sight
@@ -52,7 +52,7 @@ def parties_record(document: OfficialDocument) -> dict[str, Any]:
     """The copy a round keeps of the parties it was sent with (JSON)."""
     parties = current_parties(document)
     return {
-        "issuers": [vars(i) for i in parties.issuers],
+        "issuers": [asdict(i) for i in parties.issuers],
         "main_to": parties.main_to,
         "copy_to": parties.copy_to,
         "urgency": parties.urgency,
@@ -84,7 +84,7 @@ def parties_for(
     if view.insider or view.membership is None:
         return current_parties(document)
     issued_text = version is None or version.number == document.version
-    if issued_text and sees_issued(user, document):
+    if issued_text and sees_issued(user, document, view=view):
         return current_parties(document)
     rounds = Consultation.objects.filter(
         document=document, replies__unit_id=view.membership.unit_id

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from lianxi.core.downloads import download_response
 
-from .access import DOCUMENT_NOT_FOUND, sees_issued, visible_versions
+from .access import DOCUMENT_NOT_FOUND, sees_issued, sight, visible_versions
 from .models import DocumentVersion, IssuedNumber, OfficialDocument
 from .parties import ShownParties, current_parties, parties_for
 from .services.common import current_version
@@ -144,27 +144,14 @@ def document_file(
     return bytes(render(document_layout(document, version, as_issued=as_issued, parties=parties)))
 
 
-def document_docx(document: OfficialDocument, version: DocumentVersion | None = None) -> bytes:
-    return document_file(document, "docx", version)
-
-
-def document_pdf(document: OfficialDocument, version: DocumentVersion | None = None) -> bytes:
-    return document_file(document, "pdf", version)
-
-
 def document_filename(
-    document: OfficialDocument,
-    suffix: str,
-    version: DocumentVersion | None = None,
-    *,
-    as_issued: bool = True,
+    document: OfficialDocument, suffix: str, version: DocumentVersion, *, as_issued: bool
 ) -> str:
     """The file's name: the title of the version in it (a consulted unit's is the one sent to
     it, 三(二)), with the number once issued and the reader may read it as issued."""
     shown = as_issued and document.document_number
     number = f"（{document.document_number}）" if shown else "（草稿）"
-    title = version.title if version is not None else document.title
-    return f"{title}{number}.{suffix}"
+    return f"{version.title}{number}.{suffix}"
 
 
 def document_download(
@@ -181,8 +168,9 @@ def document_download(
         if version is None:
             raise Http404(DOCUMENT_NOT_FOUND)
     # What the reader may read: the issued form, and the parties as sent to it (三(二)).
-    as_issued = sees_issued(actor, document)
-    parties = parties_for(actor, document, version)
+    view = sight(actor, document)
+    as_issued = sees_issued(actor, document, view=view)
+    parties = parties_for(actor, document, version, view=view)
     content_type = {"docx": DOCX, "pdf": "application/pdf"}[kind]
     return download_response(
         document_file(document, kind, version, as_issued=as_issued, parties=parties),

@@ -163,10 +163,13 @@ def numbered(paragraphs: list[str]) -> list[Paragraph]:
     return [Paragraph(n, text, heading_level(text)) for n, text in enumerate(paragraphs, 1)]
 
 
-def version_rows(user: Any, document: OfficialDocument) -> list[DocumentVersion]:
+def version_rows(
+    user: Any, document: OfficialDocument, *, view: DocumentSight | None = None
+) -> list[DocumentVersion]:
     """Every version the person may see, newest first, with who saved it and the rounds it went
-    out in — for a unit outside the drafting side only the rounds it was consulted in (三(二))."""
-    view = sight(user, document)
+    out in — for a unit outside the drafting side only the rounds it was consulted in (三(二)).
+    `view`: the person's sight of the document when the caller has it."""
+    view = view or sight(user, document)
     rounds = Consultation.objects.order_by("round")
     if not view.insider:
         if view.membership is None:

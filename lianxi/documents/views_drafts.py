@@ -287,11 +287,12 @@ def _edit_page(
 def document_versions(request: HttpRequest, pk: int) -> HttpResponse:
     """三(二): every version the person may see (a consulted unit: those sent to it)."""
     document = document_for(request.user, pk)
-    versions = selectors.version_rows(request.user, document)
+    view = sight(request.user, document)
+    versions = selectors.version_rows(request.user, document, view=view)
     return render(
         request,
         "documents/versions.html",
-        {"document": document, "versions": versions, "sight": sight(request.user, document)},
+        {"document": document, "versions": versions, "sight": view},
     )
 
 

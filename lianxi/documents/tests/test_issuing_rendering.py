@@ -10,7 +10,7 @@ import pdfplumber
 import pytest
 
 from ..models import CoSignature, OfficialDocument, UnitReply
-from ..rendering import document_layout, document_pdf
+from ..rendering import document_file, document_layout
 from ..services import (
     Parties,
     consultation_send,
@@ -44,7 +44,7 @@ def test_a_draft_shows_no_number_and_no_seal_even_of_units_that_signed_四五(
     assert layout.watermark == "草稿" and layout.document_number == ""
     assert [o.seal_png for o in layout.organs] == [None, None, None]
     assert [o.name for o in layout.organs] == ["市卫生健康委", "市人力资源和社会保障局", "市总工会"]
-    assert _images(document_pdf(plan)) == []
+    assert _images(document_file(plan, "pdf")) == []
 
 
 def test_the_issued_pdf_carries_the_seal_of_each_organ_that_signed_四五_四六(
@@ -58,7 +58,7 @@ def test_the_issued_pdf_carries_the_seal_of_each_organ_that_signed_四五_四六
     assert layout.document_number == plan.document_number and layout.watermark == ""
     assert all(o.seal_png for o in layout.organs)
     assert layout.main_to == "各县区人民政府" and layout.printed_by == "市卫生健康委"
-    images = _images(document_pdf(plan))
+    images = _images(document_file(plan, "pdf"))
     assert len(images) == 3
     # Joint seals side by side, none overlapping another.
     boxes = sorted((i["x0"], i["x1"], i["top"], i["bottom"]) for i in images)
@@ -77,7 +77,7 @@ def test_a_seal_of_a_co_issuer_whose_signature_no_longer_stands_is_left_out_四�
     plan.refresh_from_db()
     layout = document_layout(plan)
     assert [bool(o.seal_png) for o in layout.organs] == [True, True, False]
-    assert len(_images(document_pdf(plan))) == 2
+    assert len(_images(document_file(plan, "pdf"))) == 2
 
 
 def test_the_joint_meetings_own_document_is_sealed_on_its_behalf_四六(
@@ -93,7 +93,7 @@ def test_the_joint_meetings_own_document_is_sealed_on_its_behalf_四六(
     assert layout.organs[0].seal_png is not None
     assert layout.sealed_on_behalf == "（市卫生健康委代章）"
     assert layout.printed_by == "联席会议办公室"
-    assert len(_images(document_pdf(own))) == 1
+    assert len(_images(document_file(own, "pdf"))) == 1
 
 
 def _pdf_text(pdf: bytes) -> str:
