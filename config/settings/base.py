@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "lianxi.search",
     "lianxi.supervision",
     "lianxi.documents",
+    "lianxi.decisions",
     "lianxi.meetings",
     "lianxi.incidents",
     "lianxi.api",

@@ -25,6 +25,7 @@ class ActionItem(TimeStampedModel):
     class Source(models.TextChoices):
         MEETING = "meeting", "会议议定事项"
         GOVERNMENT = "government", "市政府交办"
+        DECISION = "decision", "联席会议重大事项"
         ANNUAL_PLAN = "annual_plan", "年度工作计划"
         LETTER = "letter", "来函"
         OTHER = "other", "其他"
