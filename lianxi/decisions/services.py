@@ -673,9 +673,11 @@ def _signatories(units: Sequence[Unit]) -> dict[int, str]:
     """签发人 of an upward document (GB/T 9704 §7.2.5): by default each organ's joint-meeting
     member, whom the secretariat may change on the document before it is issued."""
     names: dict[int, str] = {}
-    for membership in Membership.objects.filter(
-        unit__in=units, role=Membership.Role.MEMBER, active=True
-    ).select_related("user").order_by("id"):
+    for membership in (
+        Membership.objects.filter(unit__in=units, role=Membership.Role.MEMBER, active=True)
+        .select_related("user")
+        .order_by("id")
+    ):
         names.setdefault(membership.unit_id, membership.display_name)
     return names
 
