@@ -95,7 +95,7 @@ class DecisionSight:
 def decision_for(user: Any, pk: int) -> Decision:
     decision = (
         visible_decisions(user)
-        .select_related("proposing_unit", "mechanism", "request_document")
+        .select_related("proposing_unit", "mechanism", "request_document", "proposal_document")
         .filter(pk=pk)
         .first()
     )

@@ -25,13 +25,23 @@ class DecisionForm(ChoicesForm):
     background = forms.CharField(
         label="背景情况", required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
+    proposal_document = forms.TypedChoiceField(
+        label="所附公文稿（可选）", coerce=int, required=False, empty_value=None
+    )
     proposing_unit = forms.TypedChoiceField(label="提出单位", coerce=int)
     concerned_units = forms.TypedMultipleChoiceField(
         label="相关成员单位", coerce=int, widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args: Any, unit_choices: list[tuple[int, str]], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        unit_choices: list[tuple[int, str]],
+        document_choices: list[tuple[int, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self._choices("proposal_document", [("", "（无）"), *(document_choices or [])])
         self._choices("proposing_unit", unit_choices)
         self._choices("concerned_units", unit_choices)
 
@@ -146,6 +156,8 @@ class ResolutionRowsMixin(ChoicesForm):
 
 
 class AdoptForm(ResolutionRowsMixin):
+    amendments_taken = forms.BooleanField(label="原则同意单位的修改意见已采纳", required=False)
+
     def __init__(self, *args: Any, unit_choices: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.add_rows(unit_choices)

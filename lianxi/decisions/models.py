@@ -30,6 +30,15 @@ class Decision(TimeStampedModel):
     mechanism = models.ForeignKey(Mechanism, on_delete=models.PROTECT, related_name="decisions")
     title = models.CharField("事项名称", max_length=200)
     proposal = models.TextField("提请事项")
+    # The proposal's text as a draft document (a policy to be issued), when it is one.
+    proposal_document = models.ForeignKey(
+        "documents.OfficialDocument",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="proposed_decisions",
+        verbose_name="所附公文稿",
+    )
     background = models.TextField("背景情况", blank=True)
     proposing_unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, related_name="proposed_decisions", verbose_name="提出单位"

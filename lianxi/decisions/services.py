@@ -121,6 +121,7 @@ def decision_create(
     background: str = "",
     proposing_unit_id: int,
     concerned_unit_ids: Sequence[int],
+    proposal_document_id: int | None = None,
 ) -> Decision:
     """四(四): the secretariat records a major matter, its proposing unit and the units it
     concerns (the routing proposes them, the secretariat confirms)."""
@@ -135,9 +136,17 @@ def decision_create(
         raise ApplicationError("请至少选择一个相关成员单位。", field="concerned_units")
     if len(concerned) > UNITS_MAX:
         raise ApplicationError(f"相关成员单位不超过 {UNITS_MAX} 个。", field="concerned_units")
+    document = None
+    if proposal_document_id:
+        document = OfficialDocument.objects.filter(
+            pk=proposal_document_id, mechanism_id=actor.unit.mechanism_id
+        ).first()
+        if document is None:
+            raise ApplicationError("所附公文稿不存在。", field="proposal_document")
     now = timezone.now()
     decision = Decision.objects.create(
         mechanism_id=actor.unit.mechanism_id,
+        proposal_document=document,
         title=title,
         proposal=proposal,
         background=background,
@@ -553,7 +562,11 @@ def _bind(
 
 @transaction.atomic
 def decision_adopt(
-    *, actor: Membership, decision: Decision, resolutions: Sequence[ResolutionInput]
+    *,
+    actor: Membership,
+    decision: Decision,
+    resolutions: Sequence[ResolutionInput],
+    amendments_taken: bool = False,
 ) -> list[DecisionResolution]:
     """四(四): every concerned unit agreed (同意, or 原则同意 with its amendments taken into the
     proposal): the joint meeting adopts the matter; its resolutions become action items at once,
@@ -568,9 +581,16 @@ def decision_adopt(
             f"第 {round_.number} 轮征求意见未取得各相关单位一致同意（逾期未答复不视为同意），"
             "不能通过；请修改后再征求意见，或提请市政府决定。"
         )
-    round_.opinions.filter(stance=Opinion.Stance.AGREE_WITH_AMENDMENTS).update(
-        amendments_taken=True
+    amending = list(
+        round_.opinions.filter(stance=Opinion.Stance.AGREE_WITH_AMENDMENTS).select_related("unit")
     )
+    if amending and not amendments_taken:
+        raise ApplicationError(
+            f"{'、'.join(o.unit.name for o in amending)}原则同意并提出了修改意见，"
+            "请确认修改意见已采纳后再通过；未采纳的，请修改后再次征求意见。",
+            field="amendments_taken",
+        )
+    Opinion.objects.filter(pk__in=[o.pk for o in amending]).update(amendments_taken=True)
     made = _bind(
         actor=actor,
         decision=decision,

@@ -17,6 +17,8 @@ from lianxi.core.access import allowed_by
 from lianxi.core.downloads import file_download_response
 from lianxi.core.exceptions import ApplicationError
 from lianxi.core.pages import add_service_error, form_errors, run_action, run_form_action
+from lianxi.documents.access import visible_documents
+from lianxi.documents.models import OfficialDocument
 from lianxi.meetings.models import AgendaItem, Meeting
 from lianxi.organization.access import require_membership
 from lianxi.organization.models import Unit
@@ -53,6 +55,12 @@ def _units(mechanism_id: int) -> list[tuple[int, str]]:
         .order_by("order", "id")
         .values_list("pk", "name")
     )
+
+
+def _draft_documents(user: Any) -> list[tuple[int, str]]:
+    """The drafts the secretariat may attach as the proposal's text (a policy to be issued)."""
+    drafts = visible_documents(user).filter(status=OfficialDocument.Status.DRAFT).order_by("-pk")
+    return [(d.pk, d.title) for d in drafts[:200]]
 
 
 def _agenda_choices(mechanism_id: int) -> list[tuple[Any, str]]:
@@ -103,10 +111,11 @@ def decision_list(request: HttpRequest) -> HttpResponse:
 def decision_new(request: HttpRequest) -> HttpResponse:
     membership = require_membership(request.user)
     choices = _units(membership.unit.mechanism_id)
+    documents = _draft_documents(request.user)
     suggestions: dict[int, str] = {}
     status = 200
     if request.method == "POST":
-        form = DecisionForm(request.POST, unit_choices=choices)
+        form = DecisionForm(request.POST, unit_choices=choices, document_choices=documents)
         if "suggest" in request.POST:
             text = f"{request.POST.get('title', '')}。{request.POST.get('proposal', '')}"
             suggestions = {
@@ -115,10 +124,15 @@ def decision_new(request: HttpRequest) -> HttpResponse:
                     mechanism_id=membership.unit.mechanism_id, text=text
                 )
             }
-            data = request.POST.copy()
-            data.setlist("concerned_units", [str(pk) for pk in suggestions])
-            form = DecisionForm(initial=data.dict() | {"concerned_units": list(suggestions)},
-                                unit_choices=choices)  # fmt: skip
+            typed = {
+                k: request.POST.get(k, "")
+                for k in ("title", "proposal", "background", "proposing_unit", "proposal_document")
+            }
+            form = DecisionForm(
+                initial=typed | {"concerned_units": list(suggestions)},
+                unit_choices=choices,
+                document_choices=documents,
+            )  # fmt: skip
             if not suggestions:
                 messages.info(request, "未能从职责中找到相关单位，请直接勾选。")
         elif form.is_valid():
@@ -130,6 +144,7 @@ def decision_new(request: HttpRequest) -> HttpResponse:
                     background=form.cleaned_data["background"],
                     proposing_unit_id=form.cleaned_data["proposing_unit"],
                     concerned_unit_ids=form.cleaned_data["concerned_units"],
+                    proposal_document_id=form.cleaned_data["proposal_document"],
                 )
             except ApplicationError as exc:
                 add_service_error(form, exc)
@@ -142,7 +157,7 @@ def decision_new(request: HttpRequest) -> HttpResponse:
             messages.error(request, form_errors(form))
             status = 400
     else:
-        form = DecisionForm(unit_choices=choices)
+        form = DecisionForm(unit_choices=choices, document_choices=documents)
     return render(
         request,
         "decisions/new.html",
@@ -359,7 +374,12 @@ def adopt(request: HttpRequest, pk: int) -> HttpResponse:
     _with_rows(
         request,
         form,
-        lambda rows: decision_adopt(actor=membership, decision=decision, resolutions=rows),
+        lambda rows: decision_adopt(
+            actor=membership,
+            decision=decision,
+            resolutions=rows,
+            amendments_taken=form.cleaned_data["amendments_taken"],
+        ),
         "事项已通过，决定事项已列入督办。",
     )
     return _back(decision.pk)

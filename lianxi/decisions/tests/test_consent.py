@@ -20,7 +20,7 @@ from lianxi.documents.tests.issuing_helpers import make_register
 from lianxi.notifications.models import Message
 from lianxi.supervision.models import ActionItem
 
-from ..access import DecisionSight, shows_answer
+from ..access import DecisionSight, shows_answer, visible_decisions
 from ..models import Decision, DecisionRound, Opinion
 from ..services import (
     ResolutionInput,
@@ -157,11 +157,16 @@ def test_all_agreeing_adopts_the_matter_and_its_items_in_one_transaction_四四_
         round_close(actor=clerk.membership, decision=matter)  # every unit answered: early
         bad = [*one_item(four[0]), ResolutionInput(text="", lead_unit_id=four[1].pk)]
         with pytest.raises(ApplicationError, match="第 2 项决定事项"):
-            decision_adopt(actor=clerk.membership, decision=matter, resolutions=bad)
+            decision_adopt(
+                actor=clerk.membership, decision=matter, resolutions=bad, amendments_taken=True
+            )
         assert not ActionItem.objects.exists()
+        with pytest.raises(ApplicationError, match="市财政局原则同意并提出了修改意见"):
+            decision_adopt(actor=clerk.membership, decision=matter, resolutions=one_item(four[0]))
         made = decision_adopt(
             actor=clerk.membership,
             decision=matter,
+            amendments_taken=True,
             resolutions=[
                 ResolutionInput(
                     text="将尘肺病患者纳入医疗救助",
@@ -259,8 +264,10 @@ def test_the_government_decides_on_the_issued_request_and_it_binds_四四(
         government_decision_record(actor=clerk.membership, decision=matter, option=1,
                                    text="同意", decided_on=today,
                                    resolutions=one_item(four[0]))  # fmt: skip
+    assert not visible_decisions(gov_reader).exists()  # a draft 请示 was not sent to it
     issued_on = _issue(document, clerk, health, people["hrss"][1])
     matter.refresh_from_db()
+    assert list(visible_decisions(gov_reader)) == [matter]
     with pytest.raises(ApplicationError, match="请上传市政府批复的扫描件"):
         government_decision_record(actor=clerk.membership, decision=matter, option=1,
                                    text="同意方案甲", decided_on=issued_on,
