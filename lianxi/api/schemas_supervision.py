@@ -112,8 +112,10 @@ class ActionItemIn(Schema):
     description: Annotated[str, Paragraph(PARAGRAPH_MAX)] = ""
     source: Annotated[str, Line(20)] = Field(
         description="government 市政府交办 / annual_plan 年度计划 / letter 来函 / other 其他"
-        "（会议议定事项在纪要印发时生成，不能在此创建）",
-        json_schema_extra=choices(ActionItem.Source, exclude=(ActionItem.Source.MEETING,)),
+        "（会议议定事项在纪要印发时生成，重大事项的决定事项在通过或市政府决定时生成，不能在此创建）",
+        json_schema_extra=choices(
+            ActionItem.Source, exclude=(ActionItem.Source.MEETING, ActionItem.Source.DECISION)
+        ),
     )
     source_label: Annotated[str, Line(300)] = ""
     source_url: Annotated[str, Link(300)] = Field(

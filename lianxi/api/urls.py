@@ -10,6 +10,7 @@ from ninja.renderers import JSONRenderer
 
 from . import auth, contract, errors, scopes
 from .auth import session_read_auth, token_auth
+from .routers.decisions import router as decisions_router
 from .routers.documents import router as documents_router
 from .routers.incidents import router as incidents_router
 from .routers.meetings import router as meetings_router
@@ -45,6 +46,7 @@ api.add_router("", minutes_router)
 api.add_router("", supervision_router)
 api.add_router("", incidents_router)
 api.add_router("", documents_router)
+api.add_router("", decisions_router)
 api.add_router("", routing_router)
 # Tokens: refusals (401/403/429) in the error shape, each operation marked with its router's scope.
 auth.install(api)

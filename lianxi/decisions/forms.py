@@ -6,13 +6,15 @@ from typing import Any
 
 from django import forms
 
+from lianxi.core.forms import Form
+
 from .models import Decision, Opinion
 from .services import DEADLINE_MAX, DEADLINE_MIN, ResolutionInput
 
 RESOLUTION_ROWS = 5
 
 
-class ChoicesForm(forms.Form):
+class ChoicesForm(Form):
     def _choices(self, name: str, choices: list[Any]) -> None:
         field = self.fields[name]
         assert isinstance(field, forms.ChoiceField)
@@ -186,7 +188,11 @@ class EscalateForm(ChoicesForm):
 class GovernmentForm(ResolutionRowsMixin):
     option = forms.TypedChoiceField(label="采纳方案", coerce=int, required=False, empty_value=None)
     text = forms.CharField(label="市政府决定", widget=forms.Textarea(attrs={"rows": 4}))
-    decided_on = forms.DateField(label="决定日期", widget=forms.DateInput(attrs={"type": "date"}))
+    decided_on = forms.DateField(
+        label="决定日期",
+        # <input type=date> takes only ISO dates; the zh-hans format (2026/12/07) shows blank.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     scan = forms.FileField(label="批复扫描件（办公室登记时必传）", required=False)
 
     def __init__(

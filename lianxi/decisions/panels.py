@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from lianxi.core.dates import cn_date
 from lianxi.organization.access import is_secretariat, membership_of
 
-from .models import Decision
-from .selectors import overdue_opinions, waiting_opinions
+from .models import Decision, DecisionRound, Opinion
+from .selectors import waiting_opinions
 
 PANEL_MAX = 8
 
@@ -24,33 +25,48 @@ def decisions_panel(user: Any) -> dict[str, Any] | None:
     items: list[dict[str, Any]] = []
     today = timezone.localdate()
     if is_secretariat(membership):
-        late = list(
-            overdue_opinions(membership.unit.mechanism_id).select_related(
-                "unit", "round__decision"
-            )[:PANEL_MAX]
+        # One query: the matters with units flagged overdue, and those awaiting the government.
+        matters = (
+            Decision.objects.filter(
+                mechanism_id=membership.unit.mechanism_id,
+                status__in=[Decision.Status.CONSULTING, Decision.Status.AWAITING_GOVERNMENT],
+            )
+            .annotate(
+                late=Count(
+                    "rounds__opinions",
+                    filter=Q(
+                        rounds__status=DecisionRound.Status.OPEN,
+                        rounds__opinions__overdue=True,
+                        rounds__opinions__status__in=[
+                            Opinion.Status.PENDING,
+                            Opinion.Status.DRAFTED,
+                        ],
+                    ),
+                )
+            )
+            .filter(Q(late__gt=0) | Q(status=Decision.Status.AWAITING_GOVERNMENT))
+            .order_by("status_since", "pk")[:PANEL_MAX]
         )
-        for o in late:
-            items.append(
-                {
-                    "text": f"{o.unit.name}逾期未答复：{o.round.decision.title}",
-                    "meta": f"第 {o.round.number} 轮，{cn_date(o.round.deadline)} 截止",
-                    "url": reverse("decisions:detail", args=[o.round.decision_id]),
-                    "level": "danger",
-                }
-            )
-        awaiting = Decision.objects.filter(
-            mechanism_id=membership.unit.mechanism_id,
-            status=Decision.Status.AWAITING_GOVERNMENT,
-        ).order_by("status_since")[:PANEL_MAX]
-        for d in awaiting:
-            items.append(
-                {
-                    "text": f"待市政府决定：{d.title}",
-                    "meta": f"自 {cn_date(timezone.localtime(d.status_since).date())} 起",
-                    "url": reverse("decisions:detail", args=[d.pk]),
-                    "level": "warning",
-                }
-            )
+        for d in matters:
+            if d.late:
+                items.append(
+                    {
+                        "text": f"{d.late} 个单位逾期未答复：{d.title}",
+                        "meta": "逾期不视为同意，请督促或结束本轮",
+                        "url": reverse("decisions:detail", args=[d.pk]),
+                        "level": "danger",
+                    }
+                )
+            else:
+                since = cn_date(timezone.localtime(d.status_since).date())
+                items.append(
+                    {
+                        "text": f"待市政府决定：{d.title}",
+                        "meta": f"自 {since} 起",
+                        "url": reverse("decisions:detail", args=[d.pk]),
+                        "level": "warning",
+                    }
+                )
     else:
         for o in waiting_opinions(user)[:PANEL_MAX]:
             is_late = o.round.deadline < today

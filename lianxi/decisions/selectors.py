@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
 from lianxi.core.calendar import workdays_between
@@ -122,11 +122,3 @@ def waiting_opinions(user: Any) -> QuerySet[Opinion]:
         .select_related("round__decision")
         .order_by("round__deadline", "pk")
     )
-
-
-def overdue_opinions(mechanism_id: int) -> QuerySet[Opinion]:
-    return Opinion.objects.filter(
-        round__decision__mechanism_id=mechanism_id,
-        round__status=DecisionRound.Status.OPEN,
-        overdue=True,
-    ).filter(Q(status=Opinion.Status.PENDING) | Q(status=Opinion.Status.DRAFTED))

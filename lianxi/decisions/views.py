@@ -107,6 +107,16 @@ def decision_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+TYPED_TEXT = ("title", "proposal", "background")
+
+
+def _typed_text_ok(form: DecisionForm) -> bool:
+    """Before suggesting units for typed words, those words pass the input policy (the form's
+    other fields may still be empty)."""
+    form.is_valid()
+    return not any(name in form.errors for name in TYPED_TEXT)
+
+
 @allowed_by(access.can_create)
 def decision_new(request: HttpRequest) -> HttpResponse:
     membership = require_membership(request.user)
@@ -116,7 +126,7 @@ def decision_new(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = DecisionForm(request.POST, unit_choices=choices, document_choices=documents)
-        if "suggest" in request.POST:
+        if "suggest" in request.POST and _typed_text_ok(form):
             text = f"{request.POST.get('title', '')}。{request.POST.get('proposal', '')}"
             suggestions = {
                 s.unit.pk: s.reason
@@ -135,7 +145,15 @@ def decision_new(request: HttpRequest) -> HttpResponse:
             )  # fmt: skip
             if not suggestions:
                 messages.info(request, "未能从职责中找到相关单位，请直接勾选。")
-        elif form.is_valid():
+        elif "suggest" in request.POST:
+            for name in [n for n in form.errors if n not in TYPED_TEXT]:
+                del form.errors[name]
+            messages.error(request, form_errors(form))
+            status = 400
+        elif not form.is_valid():
+            messages.error(request, form_errors(form))
+            status = 400
+        else:
             try:
                 decision = decision_create(
                     actor=membership,
@@ -153,9 +171,6 @@ def decision_new(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, "重大事项已登记，请发起征求意见。")
                 return redirect("decisions:detail", decision.pk)
-        else:
-            messages.error(request, form_errors(form))
-            status = 400
     else:
         form = DecisionForm(unit_choices=choices, document_choices=documents)
     return render(

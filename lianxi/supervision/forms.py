@@ -8,8 +8,11 @@ from lianxi.organization.models import Mechanism, Unit
 from .lights import LIGHT_LABELS, LIGHTS
 from .models import MAX_DEADLINE_WORKDAYS, MAX_FEEDBACK_WORKDAYS, ActionItem
 
-# Sources an item created on its own page can have; meeting items come from the minutes.
-PAGE_SOURCES = [(v, label) for v, label in ActionItem.Source.choices if v != "meeting"]
+# Sources an item created on its own page can have; meeting items come from the minutes, a
+# major matter's from its adoption or the government's decision (decisions, 四(四)).
+PAGE_SOURCES = [
+    (v, label) for v, label in ActionItem.Source.choices if v not in ("meeting", "decision")
+]
 
 
 def _units(mechanism: Mechanism | None) -> Any:

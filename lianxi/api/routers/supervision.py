@@ -285,6 +285,11 @@ def action_item_create(request: HttpRequest, data: ActionItemIn) -> Status[Actio
         raise ApplicationError(
             "会议议定事项在会议纪要印发时自动转为督办事项，不能在此创建。", field="source"
         )
+    if data.source == ActionItem.Source.DECISION:
+        raise ApplicationError(
+            "重大事项的决定事项在事项通过或市政府决定时自动转为督办事项，不能在此创建。",
+            field="source",
+        )
     [lead] = _units(membership, [data.lead_unit_id], "牵头单位", "lead_unit_id")
     supporting = _units(membership, data.supporting_unit_ids, "配合单位", "supporting_unit_ids")
     item = services.action_item_create(

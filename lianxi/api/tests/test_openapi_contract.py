@@ -198,3 +198,31 @@ def test_an_id_out_of_range_in_the_address_is_a_declared_422(
     response = api_as(clerk).get(path)
     assert response.status_code == 422, response.content.decode()
     assert response.json()["detail"]
+
+
+def test_no_two_schemas_share_a_name():
+    """The OpenAPI document names a body's schema by its class: two classes of one name (the
+    documents' comment DecisionIn and a major matter's) would give one operation the other's
+    body in the document, silently."""
+    import importlib
+    import pkgutil
+
+    from ninja import Schema
+
+    import lianxi.api as package
+
+    seen: dict[str, str] = {}
+    clashes = []
+    for info in pkgutil.walk_packages(package.__path__, "lianxi.api."):
+        if ".tests" in info.name or ".management" in info.name or ".migrations" in info.name:
+            continue
+        module = importlib.import_module(info.name)
+        for name, value in vars(module).items():
+            if isinstance(value, type) and issubclass(value, Schema) and value is not Schema:
+                if value.__module__ != info.name:
+                    continue
+                where = f"{info.name}.{name}"
+                if value.__name__ in seen and seen[value.__name__] != where:
+                    clashes.append(f"{seen[value.__name__]} / {where}")
+                seen.setdefault(value.__name__, where)
+    assert clashes == []

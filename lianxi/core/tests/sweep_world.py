@@ -23,6 +23,8 @@ from lianxi.api.services import api_token_create
 from lianxi.conftest import PASSWORD
 from lianxi.core.audit import Actor, audit_record
 from lianxi.core.models import AuditEvent
+from lianxi.decisions.models import Decision, Opinion
+from lianxi.decisions.services import decision_create, opinion_answer, round_open
 from lianxi.documents.models import (
     Comment,
     Consultation,
@@ -121,6 +123,8 @@ class World:
     seal: Seal  # the health commission's, in use
     issued_number: IssuedNumber  # of a 通知 issued to human resources
     receipt: DocumentReceipt  # human resources' receipt of that 通知, not yet signed for
+    decision: Decision  # a major matter of human resources, put to it and the trade union
+    decision_opinion: Opinion  # 甲秘书's drafted dissent in its open round
 
 
 def _upload(name: str, text: str) -> SimpleUploadedFile:
@@ -325,6 +329,22 @@ def build_world(
         parties=Parties(main_to_unit_ids=[hrss.pk]),
     )
     document_issue(actor=sec, document=notice_document)
+
+    # --- decisions: a major matter in consultation, the trade union's dissent drafted ------
+    decision = decision_create(
+        actor=sec,
+        title=f"{SECRET}尘肺病患者救助事项",
+        proposal=f"{SECRET}：{PROBE_WORDS}纳入救助。",
+        proposing_unit_id=hrss.pk,
+        concerned_unit_ids=[hrss.pk, union.pk],
+    )
+    decision_round = round_open(actor=sec, decision=decision, method="writing", deadline_workdays=5)
+    decision_opinion = opinion_answer(
+        actor=person,
+        opinion=decision_round.opinions.get(unit=union),
+        stance="disagree",
+        text=f"{SECRET}：不同意的理由",
+    )
     search_index_refresh()
 
     # An event as written before joint meetings had scopes: scope NULL. It can only be the first
@@ -372,4 +392,6 @@ def build_world(
         seal=seal,
         issued_number=IssuedNumber.objects.get(document=notice_document),
         receipt=notice_document.receipts.get(unit=hrss),
+        decision=decision,
+        decision_opinion=decision_opinion,
     )

@@ -22,6 +22,7 @@ CATALOGUE = ("成员单位与职责", "/units/")
 RULES = ("工作规则", "/units/rules/")
 MEETINGS = ("会议", "/meetings/")
 DOCUMENTS = ("公文", "/documents/")  # issue 9: drafts, rounds, issuing
+DECISIONS = ("重大事项", "/decisions/")  # issue 13: consent of the units concerned (四(四))
 LEDGER = ("督办", "/supervision/")
 INCIDENTS = ("事故通报", "/incidents/")
 ROUTING = ("谁来管", "/routing/")
@@ -34,7 +35,7 @@ SETTINGS = ("消息设置", "/messages/settings/")
 TOKENS = ("接口令牌", "/account/tokens/")  # issue 17: each person's own API tokens
 
 ALWAYS = [HOME, CATALOGUE, RULES]
-UNIT_WORK = [MEETINGS, DOCUMENTS, LEDGER, INCIDENTS, ROUTING]
+UNIT_WORK = [MEETINGS, DOCUMENTS, DECISIONS, LEDGER, INCIDENTS, ROUTING]
 
 
 def nav_of(body: str) -> list[tuple[str, str, bool]]:
@@ -88,6 +89,7 @@ def test_each_person_sees_the_entries_their_role_opens(request, login, persona) 
         ("/meetings/", MEETINGS),
         ("/meetings/new/", MEETINGS),
         ("/documents/", DOCUMENTS),
+        ("/decisions/", DECISIONS),
         ("/supervision/", LEDGER),
         ("/incidents/", INCIDENTS),
         ("/routing/", ROUTING),

@@ -107,4 +107,4 @@ def test_the_home_panel_says_what_waits_for_the_unit_and_who_is_late_四四(
     assert decisions_panel(clerk) is None
     decision_deadlines(TUESDAY)
     texts = [i["text"] for i in decisions_panel(clerk)["items"]]  # type: ignore[index]
-    assert "市财政局逾期未答复：尘肺病患者医疗救助政策" in texts
+    assert texts == ["4 个单位逾期未答复：尘肺病患者医疗救助政策"]
