@@ -95,9 +95,18 @@ class OpinionForm(ChoicesForm):
 
 
 class MeetingOpinionForm(ChoicesForm):
-    stance = forms.ChoiceField(label="会上表态", choices=Opinion.Stance.choices)
+    # No stance is chosen for the clerk: a click without choosing must not record consent.
+    stance = forms.ChoiceField(
+        label="会上表态",
+        choices=[("", "请选择表态"), *Opinion.Stance.choices],
+        widget=forms.Select(attrs={"aria-label": "会上表态", "required": True}),
+    )
     text = forms.CharField(
-        label="修改意见或理由", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label="修改意见或理由",
+        required=False,
+        widget=forms.Textarea(
+            attrs={"rows": 2, "aria-label": "修改意见或理由", "placeholder": "修改意见或理由"}
+        ),
     )
 
 

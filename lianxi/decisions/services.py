@@ -422,6 +422,9 @@ def opinion_record_at_meeting(
         raise ApplicationError("本轮征求意见已结束，不能再记录。")
     if opinion.status == Opinion.Status.SUBMITTED:
         raise ApplicationError("该单位的意见已经记录。")
+    meeting = opinion.round.agenda_item.meeting if opinion.round.agenda_item else None
+    if meeting is not None and timezone.now() < meeting.starts_at:
+        raise ApplicationError("会议尚未召开，会上表态在会议开始后记录。")
     opinion.stance, opinion.text = _clean_answer(stance, text)
     opinion.drafted_by = actor.user
     _answered(opinion, actor, Opinion.AnsweredAs.AT_MEETING, timezone.now())
@@ -639,8 +642,8 @@ def request_paragraphs(decision: Decision, *, disagreement: str, options: Sequen
     against = [o.unit.name for o in last.opinions.all() if o.stance == Opinion.Stance.DISAGREE]
     silent = [o.unit.name for o in last.opinions.all() if o.status == Opinion.Status.SILENT]
     summary = (
-        f"{decision.proposing_unit.name}提出“{decision.title}”事项。联席会议办公室先后 "
-        f"{len(rounds)} 轮征求{'、'.join(asked)}的意见"
+        f"{decision.proposing_unit.name}提出“{decision.title}”事项。联席会议办公室先后"
+        f"{_cn_number(len(rounds))}轮征求{'、'.join(asked)}的意见"
         + (f"，{'、'.join(agree)}同意" if agree else "")
         + (f"，{'、'.join(against)}不同意" if against else "")
         + (f"，{'、'.join(silent)}逾期未答复" if silent else "")
@@ -654,10 +657,14 @@ def request_paragraphs(decision: Decision, *, disagreement: str, options: Sequen
     heads = "一二三四五六七八九十"
     paragraphs.append(f"{heads[n - 1]}、各单位意见及理由")
     for r in rounds:
-        paragraphs.append(f"第 {r.number} 轮（{cn_date(r.deadline)}截止）：")
+        paragraphs.append(f"第{_cn_number(r.number)}轮（{cn_date(r.deadline)}截止）：")
+        if r.revision_note:
+            paragraphs.append(f"本轮修改说明：{r.revision_note}")
         for k, o in enumerate(r.opinions.all(), start=1):
             if o.status == Opinion.Status.SUBMITTED:
                 said = o.get_stance_display() + (f"。理由和意见：{o.text}" if o.text else "")
+                if o.answered_as == Opinion.AnsweredAs.SUBSTITUTE:
+                    said += f"（成员请假，由受委托负责同志{o.substitute_name}审定）"
             else:
                 said = "逾期未答复（不视为同意）"
             paragraphs.append(f"（{_cn_number(k)}）{o.unit.name}：{said}")

@@ -217,7 +217,7 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 agenda_choices=_agenda_choices(decision.mechanism_id),
             )
         if open_round is not None and open_round.round.method == Decision.Method.MEETING:
-            context["meeting_form"] = MeetingOpinionForm()
+            context["meeting_form"] = MeetingOpinionForm(auto_id=False)  # one per row: no ids
         closed = decision.status == Decision.Status.CONSULTING and last and open_round is None
         if closed and last is not None and last.agreed:
             context["adopt_form"] = AdoptForm(unit_choices=units)

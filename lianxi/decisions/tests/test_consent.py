@@ -316,3 +316,47 @@ def test_the_secretariat_records_the_paper_reply_with_its_scan_四四(
     assert matter.government_scan_name == "市政府批复.pdf"
     with matter.government_scan.open("rb") as stored:
         assert stored.read() == b"%PDF-1.4 scan"
+
+
+def test_the_request_names_a_substitutes_answer_and_each_rounds_revision_四四(
+    matter, put, people, clerk, health_member, gov_reader
+):
+    put(matter)
+    for key in ("hrss", "finance"):
+        say(people[key][1], matter, Stance.AGREE)
+    say(people["safety"][1], matter, Stance.DISAGREE, "职责不符。")
+    say(people["union"][0], matter, Stance.AGREE, substitute_name="刘副主席")
+    with time_machine.travel(AFTER_DEADLINE, tick=False):
+        round_close(actor=clerk.membership, decision=matter)
+    document = decision_escalate(actor=clerk.membership, decision=matter, disagreement="职责",
+                                 options=["甲", "乙"], recommendation="甲")  # fmt: skip
+    body = "\n".join(document.versions.get().paragraphs)
+    assert "市总工会：同意（成员请假，由受委托负责同志刘副主席审定）" in body
+    assert "先后一轮征求" in body and "第一轮（2026年11月9日截止）：" in body
+
+
+def test_a_stance_at_a_meeting_is_recorded_only_once_the_meeting_began_四四(matter, clerk, four):
+    from datetime import timedelta
+
+    from lianxi.meetings.services import agenda_item_add, meeting_schedule
+
+    from ..services import opinion_record_at_meeting, round_open
+
+    start = aware(2026, 11, 2, 9)
+    with time_machine.travel(start, tick=False):
+        meeting = meeting_schedule(kind="plenary", title="全体会议", location="三楼会议室",
+                                   starts_at=start + timedelta(days=3),
+                                   ends_at=start + timedelta(days=3, hours=2),
+                                   actor=clerk.membership)  # fmt: skip
+        item = agenda_item_add(meeting=meeting, title="尘肺病救助", actor=clerk.membership)
+        round_open(actor=clerk.membership, decision=matter, method="meeting",
+                   agenda_item_id=item.pk)  # fmt: skip
+        with pytest.raises(ApplicationError, match="会议尚未召开"):
+            opinion_record_at_meeting(
+                actor=clerk.membership, opinion=opinion_of(matter, four[0]), stance="agree"
+            )
+    with time_machine.travel(start + timedelta(days=3, minutes=5), tick=False):
+        opinion = opinion_record_at_meeting(
+            actor=clerk.membership, opinion=opinion_of(matter, four[0]), stance="agree"
+        )
+    assert opinion.answered_as == Opinion.AnsweredAs.AT_MEETING
