@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
-from lianxi.core.calendar import workdays_between
+from lianxi.core.calendar import workdays_after, workdays_between
 
 from .access import DecisionSight, shows_answer, visible_decisions, visible_opinions
 from .models import Decision, DecisionResolution, DecisionRound, Opinion
@@ -37,6 +38,17 @@ def state_counts(user: Any) -> dict[str, int]:
     rows = visible_decisions(user).values("status").annotate(n=Count("pk")).order_by()
     counts = {r["status"]: r["n"] for r in rows}
     return {s: counts.get(s, 0) for s in LIST_STATES}
+
+
+def waited_all(decisions: list[Decision], today: date | None = None) -> list[tuple[int, int]]:
+    """Days and working days each matter has been in its state, with one read of the calendar
+    for the whole list (the list page: not a query a row)."""
+    today = today or timezone.localdate()
+    since = [timezone.localtime(d.status_since).date() for d in decisions]
+    if not since:
+        return []
+    workdays = workdays_after(min(since), today)
+    return [((today - day).days, len(workdays) - bisect_right(workdays, day)) for day in since]
 
 
 def waited(decision: Decision, today: date | None = None) -> tuple[int, int]:

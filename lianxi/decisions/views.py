@@ -86,8 +86,10 @@ def decision_list(request: HttpRequest) -> HttpResponse:
         status = ""
     rows = []
     today = timezone.localdate()
-    for decision in selectors.decision_list(request.user, status=status)[:500]:
-        days, workdays = selectors.waited(decision, today)
+    decisions = list(selectors.decision_list(request.user, status=status)[:500])
+    for decision, (days, workdays) in zip(
+        decisions, selectors.waited_all(decisions, today), strict=True
+    ):
         rows.append({"decision": decision, "days": days, "workdays": workdays})
     counts = selectors.state_counts(request.user)
     states = [

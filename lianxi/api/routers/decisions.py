@@ -91,8 +91,13 @@ def _person(user: Any) -> str:
     return "" if user is None else str(user.first_name or user.get_username())
 
 
-def _fields(request: HttpRequest, decision: Decision, round_count: int) -> dict[str, Any]:
-    days, workdays = selectors.waited(decision, timezone.localdate())
+def _fields(
+    request: HttpRequest,
+    decision: Decision,
+    round_count: int,
+    waited: tuple[int, int] | None = None,
+) -> dict[str, Any]:
+    days, workdays = waited or selectors.waited(decision, timezone.localdate())
     return {
         "id": decision.pk,
         "title": decision.title,
@@ -278,8 +283,10 @@ def decision_list(
         page_size=page_size,
         state_counts=selectors.state_counts(request.user),
         items=[
-            DecisionOut(**_fields(request, d, d.round_count))  # type: ignore[attr-defined]
-            for d in current.object_list
+            DecisionOut(**_fields(request, d, d.round_count, w))  # type: ignore[attr-defined]
+            for d, w in zip(
+                current.object_list, selectors.waited_all(list(current.object_list)), strict=True
+            )
         ],
     )
 

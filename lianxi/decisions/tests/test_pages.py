@@ -40,21 +40,26 @@ def test_the_list_shows_each_state_and_how_long_the_matter_waited_四四(matter,
 
 
 def test_the_list_makes_the_same_queries_for_one_matter_or_thirty_四四(
-    clerk, four, people, login, django_assert_max_num_queries
+    clerk, four, people, login, put, django_assert_max_num_queries
 ):
+    """Each matter put on another day: how long it waited is counted without a calendar read a
+    row (measured: 10 queries for 1 matter and for 30)."""
     from ..services import decision_create
 
     client = login(clerk)
     for n in range(30):
-        decision_create(
+        decision = decision_create(
             actor=clerk.membership,
             title=f"事项{n}",
             proposal=PROPOSAL,
             proposing_unit_id=four[0].pk,
             concerned_unit_ids=[u.pk for u in four],
         )
-    with django_assert_max_num_queries(14):
-        assert client.get(reverse("decisions:list")).status_code == 200
+        put(decision)
+        Decision.objects.filter(pk=decision.pk).update(status_since=aware(2026, 10, 1 + n % 28, 9))
+    with django_assert_max_num_queries(11):
+        page = client.get(reverse("decisions:list")).content.decode()
+    assert page.count("个工作日）") == 30
 
 
 def test_an_unconcerned_unit_sees_nothing_of_a_matter_in_consultation_四四(
