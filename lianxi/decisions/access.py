@@ -165,14 +165,12 @@ def opinion_for(user: Any, pk: int) -> Opinion:
     membership = membership_of(user)
     if membership is None:
         raise Http404(DECISION_NOT_FOUND)
-    opinions = Opinion.objects.select_related("round__decision", "unit").filter(
-        round__decision__mechanism_id=membership.unit.mechanism_id
+    opinions = (
+        Opinion.objects.filter(round__decision__mechanism_id=membership.unit.mechanism_id)
+        if is_secretariat(membership)
+        else own_opinions(user)
     )
-    if not is_secretariat(membership):
-        opinions = opinions.filter(unit_id=membership.unit_id, unit__kind="member").filter(
-            Q(pk__in=own_opinions(user).values("pk"))
-        )
-    opinion = opinions.filter(pk=pk).first()
+    opinion = opinions.select_related("round__decision", "unit").filter(pk=pk).first()
     if opinion is None:
         raise Http404(DECISION_NOT_FOUND)
     return opinion

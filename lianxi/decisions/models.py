@@ -150,6 +150,8 @@ class Opinion(models.Model):
         SUBSTITUTE = "substitute", "受委托负责同志"
         AT_MEETING = "meeting", "会上表态"
 
+    AGREEING = (Stance.AGREE, Stance.AGREE_WITH_AMENDMENTS)
+
     round = models.ForeignKey(DecisionRound, on_delete=models.CASCADE, related_name="opinions")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="decision_opinions")
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
@@ -184,6 +186,13 @@ class Opinion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit.name}：{self.get_stance_display() or self.get_status_display()}"
+
+
+def all_agreed(opinions: list[Opinion]) -> bool:
+    """四(四): every unit asked said 同意 or 原则同意; one silent or dissenting unit: no consent."""
+    return bool(opinions) and all(
+        o.status == Opinion.Status.SUBMITTED and o.stance in Opinion.AGREEING for o in opinions
+    )
 
 
 class DecisionResolution(models.Model):

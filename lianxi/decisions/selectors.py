@@ -13,7 +13,7 @@ from django.utils import timezone
 from lianxi.core.calendar import workdays_after, workdays_between
 
 from .access import DecisionSight, shows_answer, visible_decisions, visible_opinions
-from .models import Decision, DecisionResolution, DecisionRound, Opinion
+from .models import Decision, DecisionResolution, DecisionRound, Opinion, all_agreed
 
 LIST_STATES = [
     Decision.Status.DRAFT,
@@ -101,7 +101,7 @@ def rounds_for(view: DecisionSight, decision: Decision) -> list[RoundView]:
             ),
             "silent": sum(o.status == Opinion.Status.SILENT for o in every),
         }
-        agreed = counts["asked"] > 0 and counts["agree"] + counts["amend"] == counts["asked"]
+        agreed = all_agreed(every)
         result.append(
             RoundView(
                 round=round_,

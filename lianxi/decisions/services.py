@@ -23,6 +23,7 @@ from lianxi.core.audit import audit_record
 from lianxi.core.calendar import add_workdays, subtract_workdays
 from lianxi.core.dates import cn_date
 from lianxi.core.exceptions import ApplicationError
+from lianxi.core.numbering import chinese_numeral
 from lianxi.core.text import clean_text
 from lianxi.documents.models import OfficialDocument
 from lianxi.documents.services import Parties, document_create
@@ -34,7 +35,7 @@ from lianxi.supervision.models import ActionItem
 from lianxi.supervision.services import action_item_create
 
 from . import access
-from .models import Decision, DecisionResolution, DecisionRound, Opinion
+from .models import Decision, DecisionResolution, DecisionRound, Opinion, all_agreed
 
 TITLE_MAX = 200
 TEXT_MAX = 5_000
@@ -47,7 +48,7 @@ SCAN_TYPES = (".pdf", ".jpg", ".jpeg", ".png")
 # Reminders of a written round (四(四)): the liaison this many working days before the deadline;
 # the member on the first working day after it; the secretariat on the second.
 REMIND_BEFORE_WORKDAYS = 2
-AGREEING = (Opinion.Stance.AGREE, Opinion.Stance.AGREE_WITH_AMENDMENTS)
+AGREEING = Opinion.AGREEING
 OPEN_ANSWER = (Opinion.Status.PENDING, Opinion.Status.DRAFTED)
 
 
@@ -432,11 +433,7 @@ def opinion_record_at_meeting(
 
 
 def round_agreed(round_: DecisionRound) -> bool:
-    """Every unit asked said 同意 or 原则同意; a silent or dissenting unit means no consent."""
-    opinions = list(round_.opinions.all())
-    return bool(opinions) and all(
-        o.status == Opinion.Status.SUBMITTED and o.stance in AGREEING for o in opinions
-    )
+    return all_agreed(list(round_.opinions.all()))
 
 
 @transaction.atomic
@@ -643,7 +640,7 @@ def request_paragraphs(decision: Decision, *, disagreement: str, options: Sequen
     silent = [o.unit.name for o in last.opinions.all() if o.status == Opinion.Status.SILENT]
     summary = (
         f"{decision.proposing_unit.name}提出“{decision.title}”事项。联席会议办公室先后"
-        f"{_cn_number(len(rounds))}轮征求{'、'.join(asked)}的意见"
+        f"{chinese_numeral(len(rounds))}轮征求{'、'.join(asked)}的意见"
         + (f"，{'、'.join(agree)}同意" if agree else "")
         + (f"，{'、'.join(against)}不同意" if against else "")
         + (f"，{'、'.join(silent)}逾期未答复" if silent else "")
@@ -654,10 +651,9 @@ def request_paragraphs(decision: Decision, *, disagreement: str, options: Sequen
     if decision.background:
         paragraphs += ["二、背景情况", *_lines(decision.background)]
     n = 3 if decision.background else 2
-    heads = "一二三四五六七八九十"
-    paragraphs.append(f"{heads[n - 1]}、各单位意见及理由")
+    paragraphs.append(f"{chinese_numeral(n)}、各单位意见及理由")
     for r in rounds:
-        paragraphs.append(f"第{_cn_number(r.number)}轮（{cn_date(r.deadline)}截止）：")
+        paragraphs.append(f"第{chinese_numeral(r.number)}轮（{cn_date(r.deadline)}截止）：")
         if r.revision_note:
             paragraphs.append(f"本轮修改说明：{r.revision_note}")
         for k, o in enumerate(r.opinions.all(), start=1):
@@ -667,16 +663,16 @@ def request_paragraphs(decision: Decision, *, disagreement: str, options: Sequen
                     said += f"（成员请假，由受委托负责同志{o.substitute_name}审定）"
             else:
                 said = "逾期未答复（不视为同意）"
-            paragraphs.append(f"（{_cn_number(k)}）{o.unit.name}：{said}")
+            paragraphs.append(f"（{chinese_numeral(k)}）{o.unit.name}：{said}")
     for label, body in (
         ("分歧焦点", disagreement),
         ("可选方案", ""),
         ("办公室意见", recommendation),
     ):
         n += 1
-        paragraphs.append(f"{heads[n - 1]}、{label}")
+        paragraphs.append(f"{chinese_numeral(n)}、{label}")
         if label == "可选方案":
-            paragraphs += [f"方案{_cn_number(k)}：{o}" for k, o in enumerate(options, start=1)]
+            paragraphs += [f"方案{chinese_numeral(k)}：{o}" for k, o in enumerate(options, start=1)]
         else:
             paragraphs += _lines(body)
     paragraphs.append("以上请示妥否，请批示。")
@@ -685,15 +681,6 @@ def request_paragraphs(decision: Decision, *, disagreement: str, options: Sequen
 
 def _lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
-
-
-def _cn_number(n: int) -> str:
-    digits = "零一二三四五六七八九"
-    if n < 10:
-        return digits[n]
-    if n < 20:
-        return "十" + (digits[n % 10] if n % 10 else "")
-    return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
 
 
 def _signatories(units: Sequence[Unit]) -> dict[int, str]:
@@ -863,7 +850,7 @@ def government_decision_record(
             "resolutions": [r.text for r in made],
         },
     )
-    chosen = f"（采纳方案{_cn_number(option)}）" if option else ""
+    chosen = f"（采纳方案{chinese_numeral(option)}）" if option else ""
     notify(
         recipients=list(decision.concerned_units.all()),
         kind="decision.government",

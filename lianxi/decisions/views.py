@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -21,7 +21,7 @@ from lianxi.documents.access import visible_documents
 from lianxi.documents.models import OfficialDocument
 from lianxi.meetings.models import AgendaItem, Meeting
 from lianxi.organization.access import require_membership
-from lianxi.organization.models import Unit
+from lianxi.organization.models import Membership, Unit
 
 from . import access, selectors
 from .forms import (
@@ -241,6 +241,12 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "decisions/detail.html", context)
 
 
+def _run_by_secretariat(request: HttpRequest, pk: int) -> tuple[Decision, Membership]:
+    """The matter (404 if unseen) and the secretariat's membership (403 for anyone else)."""
+    decision = access.decision_for(request.user, pk)
+    return decision, access.require_secretariat(request.user, decision)
+
+
 def _back(pk: int, anchor: str = "") -> HttpResponse:
     response = redirect("decisions:detail", pk)
     if anchor:
@@ -251,8 +257,7 @@ def _back(pk: int, anchor: str = "") -> HttpResponse:
 @require_POST
 @allowed_by(access.can_list_decisions)
 def round_new(request: HttpRequest, pk: int) -> HttpResponse:
-    decision = access.decision_for(request.user, pk)
-    membership = access.require_secretariat(request.user, decision)
+    decision, membership = _run_by_secretariat(request, pk)
     form = RoundForm(
         request.POST,
         unit_choices=_units(decision.mechanism_id),
@@ -279,8 +284,7 @@ def round_new(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @allowed_by(access.can_list_decisions)
 def round_end(request: HttpRequest, pk: int) -> HttpResponse:
-    decision = access.decision_for(request.user, pk)
-    membership = access.require_secretariat(request.user, decision)
+    decision, membership = _run_by_secretariat(request, pk)
     run_action(
         request, lambda: round_close(actor=membership, decision=decision), "本轮征求意见已结束。"
     )
@@ -376,8 +380,8 @@ def _with_rows(request: HttpRequest, form: Any, action: Any, success: str) -> bo
         return False
     try:
         rows = form.resolutions()
-    except Exception as exc:  # forms.ValidationError from a row without its lead unit
-        messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
+    except ValidationError as exc:  # a row without its lead unit
+        messages.error(request, "；".join(exc.messages))
         return False
     return run_action(request, lambda: action(rows), success)
 
@@ -385,8 +389,7 @@ def _with_rows(request: HttpRequest, form: Any, action: Any, success: str) -> bo
 @require_POST
 @allowed_by(access.can_list_decisions)
 def adopt(request: HttpRequest, pk: int) -> HttpResponse:
-    decision = access.decision_for(request.user, pk)
-    membership = access.require_secretariat(request.user, decision)
+    decision, membership = _run_by_secretariat(request, pk)
     form = AdoptForm(request.POST, unit_choices=_units(decision.mechanism_id))
     _with_rows(
         request,
@@ -405,8 +408,7 @@ def adopt(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @allowed_by(access.can_list_decisions)
 def escalate(request: HttpRequest, pk: int) -> HttpResponse:
-    decision = access.decision_for(request.user, pk)
-    membership = access.require_secretariat(request.user, decision)
+    decision, membership = _run_by_secretariat(request, pk)
     form = EscalateForm(request.POST, unit_choices=_units(decision.mechanism_id))
     ok = run_form_action(
         request,
@@ -460,8 +462,7 @@ def government(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @allowed_by(access.can_list_decisions)
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    decision = access.decision_for(request.user, pk)
-    membership = access.require_secretariat(request.user, decision)
+    decision, membership = _run_by_secretariat(request, pk)
     form = WithdrawForm(request.POST)
     run_form_action(
         request,
