@@ -111,6 +111,31 @@ class ClauseOut(Schema):
         )
 
 
+class SettingOut(Schema):
+    name: str
+    label: str
+    text: str
+    # The clause anchor of the rules in force it came from; "secretariat" when the office set
+    # it; "" when neither the rules nor the office did.
+    source: str
+    clause_text: str
+
+
+class MechanismSettingsOut(Schema):
+    """四(三), 三(一)1: the cadences and deadlines the joint meeting runs on."""
+
+    plenary_per_year: int | None
+    annual_submission_deadline: str | None
+    annual_submission_parts: list[str]
+    sources: dict[str, str]
+    confirmed_at: datetime | None
+    annual_cycle_opens: str
+    annual_deadline_shift: bool
+    annual_reminder_workdays: list[int]
+    plenary_warning_percent: int
+    settings: list[SettingOut]
+
+
 class RulesOut(Schema):
     id: int
     document_number: str

@@ -6,6 +6,7 @@ register_audit_labels(
     {
         "mechanism.create": "设立联席会议",
         "rules.import": "导入工作规则",
+        "mechanism.settings": "确认或更正联席会议设置",
         "person.create": "创建账号",
         "person.create_first": "创建首个管理账号",
         "person.deactivate": "停用账号",

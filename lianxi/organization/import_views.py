@@ -164,4 +164,8 @@ def _confirm(request: HttpRequest) -> HttpResponse:
             f"新增职责 {c['duties_new']} 项，"
             f"修改职责 {c['duties_changed']} 项，删除职责 {c['duties_removed']} 项。",
         )
+    if plan.settings_changes or plan.settings_missing:
+        # 四(三), 三(一)1: what the rules set is confirmed, and what they leave out is asked.
+        messages.warning(request, "请核对规则所定的会议与报送设置，并补充规则未规定的内容。")
+        return redirect("organization:settings")
     return redirect("organization:catalogue")

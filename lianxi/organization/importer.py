@@ -25,6 +25,8 @@ from lianxi.core.docx_safe import DocxLimits, DocxRefused, iter_body, local_name
 from lianxi.core.exceptions import ApplicationError
 from lianxi.core.numbering import chinese_numeral
 
+from .rules_settings import RulesSettings, rules_settings_read
+
 MAX_BYTES = 5 * 1024 * 1024
 
 
@@ -66,6 +68,8 @@ class ParsedRules:
     sha256: str
     encoding: str = ""
     annex_title: str = ""
+    # The cadences and deadlines the document sets (四(三), 三(一)1); see rules_settings.py.
+    settings: RulesSettings = field(default_factory=RulesSettings)
 
     @property
     def duty_count(self) -> int:
@@ -84,6 +88,7 @@ class ParsedRules:
                 }
                 for unit in self.units
             ],
+            "settings": self.settings.to_json(),
         }
 
 
@@ -1235,4 +1240,5 @@ def parse_rules(data: bytes, *, filename: str = "") -> ParsedRules:
         sha256=hashlib.sha256(normalized.encode()).hexdigest(),
         encoding=encoding,
         annex_title=annex_title,
+        settings=rules_settings_read(clauses),
     )

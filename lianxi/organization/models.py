@@ -1,8 +1,13 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import JSONField, Q, Value
 
 from lianxi.core.models import TimeStampedModel
+
+
+def default_reminder_workdays() -> list[int]:
+    """年度报送: reminders this many working days before the deadline (the liaison first)."""
+    return [10, 5, 2, 1]
 
 
 class Mechanism(TimeStampedModel):
@@ -10,6 +15,44 @@ class Mechanism(TimeStampedModel):
 
     name = models.CharField("名称", max_length=200, unique=True)
     short_name = models.CharField("简称", max_length=50, blank=True)
+    # The cadences and deadlines of the rules (四(三), 三(一)1) as settings: read from the rules
+    # document by the importer (`organization.rules_settings`), each with the clause it came
+    # from in settings_sources, and confirmed or corrected by the secretariat. None / "" means
+    # the rules say nothing and the secretariat has not said either.
+    plenary_per_year = models.PositiveSmallIntegerField("全体会议每年次数", null=True, blank=True)
+    # Each NOT NULL setting also has its default in the database (db_default): a row written by
+    # code that predates the settings (an older release, a migration's historical model) is
+    # still valid.
+    annual_submission_deadline = models.CharField(
+        "年度材料报送截止日（月-日）", max_length=5, blank=True, db_default=""
+    )
+    annual_submission_parts = models.JSONField(
+        "年度报送内容", default=list, blank=True, db_default=Value([], output_field=JSONField())
+    )
+    settings_sources = models.JSONField(
+        "设置依据条款", default=dict, blank=True, db_default=Value({}, output_field=JSONField())
+    )
+    settings_confirmed_at = models.DateTimeField("设置确认时间", null=True, blank=True)
+    settings_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name="设置确认人",
+    )  # fmt: skip
+    # The secretariat's own choices, which the rules leave to it.
+    annual_cycle_opens = models.CharField(
+        "年度报送启动日（月-日）", max_length=5, default="12-01", db_default="12-01"
+    )
+    annual_deadline_shift = models.BooleanField(
+        "截止日遇节假日顺延至下一工作日", default=False, db_default=False
+    )
+    annual_reminder_workdays = models.JSONField(
+        "截止前提醒（工作日）",
+        default=default_reminder_workdays,
+        blank=True,
+        db_default=Value(default_reminder_workdays(), output_field=JSONField()),
+    )
+    plenary_warning_percent = models.PositiveSmallIntegerField(
+        "全体会议提醒时点（周期已过百分比）", default=75, db_default=75
+    )
 
     class Meta:
         verbose_name = "联席会议"

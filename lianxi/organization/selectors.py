@@ -1,5 +1,6 @@
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
@@ -100,3 +101,84 @@ def unit_people(unit_ids: Iterable[int]) -> dict[tuple[int, str], list[Any]]:
     ).select_related("user"):
         people[(membership.unit_id, membership.role)].append(membership.user)
     return people
+
+
+@dataclass(frozen=True)
+class MechanismSettings:
+    """The cadences and deadlines a joint meeting runs on (四(三), 三(一)1), as the annual cycle
+    and the plenary watch read them; `sources` names the clause each setting came from."""
+
+    plenary_per_year: int | None
+    annual_submission_deadline: tuple[int, int] | None  # (month, day)
+    annual_submission_parts: list[str]
+    sources: dict[str, str]
+    confirmed: bool
+    annual_cycle_opens: tuple[int, int]
+    annual_deadline_shift: bool
+    annual_reminder_workdays: list[int]
+    plenary_warning_percent: int
+
+
+def _month_day(value: str) -> tuple[int, int] | None:
+    try:
+        month, day = (int(part) for part in (value or "").split("-"))
+    except ValueError:
+        return None
+    return (month, day) if 1 <= month <= 12 and 1 <= day <= 31 else None
+
+
+def mechanism_settings(mechanism: Mechanism) -> MechanismSettings:
+    return MechanismSettings(
+        plenary_per_year=mechanism.plenary_per_year,
+        annual_submission_deadline=_month_day(mechanism.annual_submission_deadline),
+        annual_submission_parts=list(mechanism.annual_submission_parts or []),
+        sources=dict(mechanism.settings_sources or {}),
+        confirmed=mechanism.settings_confirmed_at is not None,
+        annual_cycle_opens=_month_day(mechanism.annual_cycle_opens) or (12, 1),
+        annual_deadline_shift=mechanism.annual_deadline_shift,
+        annual_reminder_workdays=sorted(
+            {int(n) for n in (mechanism.annual_reminder_workdays or []) if int(n) > 0},
+            reverse=True,
+        ),
+        plenary_warning_percent=mechanism.plenary_warning_percent,
+    )
+
+
+@dataclass(frozen=True)
+class SettingRow:
+    """One setting on the settings page: its value as read, and the clause it came from (a
+    clause anchor of the rules in force, "secretariat" when the office set it, "" unset)."""
+
+    name: str
+    label: str
+    text: str
+    source: str
+    clause: Clause | None
+    from_rules: bool
+
+
+def settings_rows(mechanism: Mechanism) -> list[SettingRow]:
+    from .settings_services import RULE_SETTINGS, SETTING_LABELS, setting_text
+
+    sources = dict(mechanism.settings_sources or {})
+    document = rules_in_force(mechanism)
+    anchors = {a for a in sources.values() if a and a != "secretariat"}
+    clauses = (
+        {c.anchor: c for c in clauses_of(document).filter(anchor__in=anchors)}
+        if document is not None and anchors
+        else {}
+    )
+    rows = []
+    for name, label in SETTING_LABELS.items():
+        source = sources.get(name, "")
+        rows.append(
+            SettingRow(
+                name=name,
+                label=label,
+                text=setting_text(name, getattr(mechanism, name)),
+                source=source,
+                clause=clauses.get(source),
+                from_rules=name in RULE_SETTINGS,
+            )
+        )
+    return rows

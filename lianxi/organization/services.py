@@ -13,6 +13,12 @@ from lianxi.core.exceptions import ApplicationError
 
 from .importer import ParsedDuty, ParsedRules
 from .models import Clause, Duty, Mechanism, RulesDocument, Unit
+from .settings_services import (
+    SETTING_LABELS,
+    SettingChange,
+    rules_settings_changes,
+    rules_settings_store,
+)
 
 GOVERNMENT_UNIT_NAME = "市政府办公室"
 GOVERNMENT_UNIT_ORDER = 100
@@ -77,11 +83,16 @@ class ImportPlan:
     unit_count: int = 0
     duty_count: int = 0
     clause_count: int = 0
+    # 四(三), 三(一)1: the settings the document gives that differ from the mechanism's, and
+    # the ones it does not give (the secretariat is asked on the settings page).
+    settings_changes: list[SettingChange] = field(default_factory=list)
+    settings_missing: list[str] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
         return not (
             not self.mechanism_exists
+            or self.settings_changes
             or self.new_document
             or self.create_government_unit
             or self.new_units
@@ -146,6 +157,10 @@ class ImportPlan:
             lines.append(f"  ! {unlisted.name} 不再列于附件：{unlisted.action}")
         for name in self.reactivated_units:
             lines.append(f"  + 重新启用单位 {name}")
+        for setting in self.settings_changes:
+            lines.append(f"  * {setting.label}：{setting.new}（依据 {setting.source}）")
+        for label in self.settings_missing:
+            lines.append(f"  ? 规则未规定{label}，导入后请在联席会议设置中填写")
         if self.create_government_unit:
             lines.append(f"  + 新建 {GOVERNMENT_UNIT_NAME}（市政府办公室）")
         return lines
@@ -224,6 +239,12 @@ def rules_import_plan(
     mechanism = (
         None if empty_database else Mechanism.objects.filter(name=parsed.mechanism_name).first()
     )
+    plan.settings_changes = rules_settings_changes(mechanism, parsed.settings)
+    plan.settings_missing = [
+        SETTING_LABELS[name]
+        for name in parsed.settings.missing
+        if mechanism is None or not getattr(mechanism, name)
+    ]
     if mechanism is None:
         plan.mechanism_exists = False
         plan.create_government_unit = True
@@ -317,6 +338,7 @@ def rules_import_apply(
     mechanism, _ = Mechanism.objects.get_or_create(
         name=parsed.mechanism_name, defaults={"short_name": "联席会议"}
     )
+    rules_settings_store(mechanism, parsed.settings)
     document = RulesDocument.objects.filter(mechanism=mechanism).order_by("-id").first()
     if plan.new_document or document is None:
         document = RulesDocument.objects.create(
@@ -418,6 +440,7 @@ def rules_import_apply(
             **plan.counts(),
             "units_kept_names": [u.name for u in plan.kept_units],
             "units_deactivated_names": [u.name for u in plan.deactivated_units],
+            "settings_changed": {c.name: c.new for c in plan.settings_changes},
         },
     )
     return plan

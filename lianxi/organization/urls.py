@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import import_views, lockout_views, people_views, views
+from . import import_views, lockout_views, people_views, settings_views, views
 
 app_name = "organization"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("rules/", views.rules, name="rules"),
     # The rules import (upload, preview, apply): import_views.py.
     path("rules/import/", import_views.rules_import_upload, name="rules_import"),
+    # 联席会议设置 (四(三), 三(一)1): settings_views.py.
+    path("settings/", settings_views.settings_page, name="settings"),
     # People and memberships: people_views.py.
     path("people/", people_views.people_list, name="people"),
     path("people/new/", people_views.person_create, name="person_create"),

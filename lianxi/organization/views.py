@@ -45,4 +45,12 @@ def rules(request: HttpRequest) -> HttpResponse:
     mechanism = require_membership(request.user).unit.mechanism
     document = selectors.rules_in_force(mechanism)
     clauses = list(selectors.clauses_of(document)) if document else []
-    return render(request, "organization/rules.html", {"document": document, "clauses": clauses})
+    return render(
+        request,
+        "organization/rules.html",
+        {
+            "document": document,
+            "clauses": clauses,
+            "can_configure": can_import_rules(request.user),
+        },
+    )

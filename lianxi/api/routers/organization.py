@@ -19,6 +19,7 @@ from lianxi.organization.selectors import (
     catalogue_units_all,
     clauses_of,
     rules_in_force,
+    settings_rows,
 )
 from lianxi.organization.services import rules_import_apply, rules_import_plan
 
@@ -29,8 +30,10 @@ from ..schemas import (
     DutyOut,
     DutyWithUnitOut,
     ErrorOut,
+    MechanismSettingsOut,
     RulesImportOut,
     RulesOut,
+    SettingOut,
     UnitDetailOut,
     UnitOut,
 )
@@ -100,6 +103,38 @@ def rules(request: HttpRequest) -> RulesOut:
     if document is None:
         raise NotFound("尚未导入制度文件。")
     return RulesOut.build(document, list(clauses_of(document)))
+
+
+@router.get(
+    "/mechanism/settings",
+    response={200: MechanismSettingsOut, **READ_ERRORS},
+    summary="联席会议设置：全体会议频次、年度报送截止日与内容，及各自依据的条款",
+)
+def mechanism_settings(request: HttpRequest) -> MechanismSettingsOut:
+    """四(三)、三(一)1：设置取自工作规则的哪一条（sources 为条款编号；secretariat 表示由联席会议
+    办公室设定）。联席会议内的人员均可读取。"""
+    mechanism = reader(request).unit.mechanism
+    return MechanismSettingsOut(
+        plenary_per_year=mechanism.plenary_per_year,
+        annual_submission_deadline=mechanism.annual_submission_deadline or None,
+        annual_submission_parts=list(mechanism.annual_submission_parts or []),
+        sources=dict(mechanism.settings_sources or {}),
+        confirmed_at=mechanism.settings_confirmed_at,
+        annual_cycle_opens=mechanism.annual_cycle_opens,
+        annual_deadline_shift=mechanism.annual_deadline_shift,
+        annual_reminder_workdays=list(mechanism.annual_reminder_workdays or []),
+        plenary_warning_percent=mechanism.plenary_warning_percent,
+        settings=[
+            SettingOut(
+                name=row.name,
+                label=row.label,
+                text=row.text,
+                source=row.source,
+                clause_text=row.clause.text if row.clause else "",
+            )
+            for row in settings_rows(mechanism)
+        ],
+    )
 
 
 def _jsonable(value: Any) -> Any:

@@ -155,7 +155,7 @@ def test_seed_clauses_have_stable_anchors(seed):
 def test_seed_to_json_shape(seed):
     """附件: the JSON the command prints."""
     data = seed.to_json()
-    assert list(data) == ["document_number", "issuer", "title", "clauses", "units"]
+    assert list(data) == ["document_number", "issuer", "title", "clauses", "units", "settings"]
     assert data["units"][0]["name"] == "市卫生健康委"
     assert data["units"][0]["duties"][0] == {"number": 1, "text": "协调开展职业病防治工作；"}
     assert set(data["clauses"][0]) == {"anchor", "parent_anchor", "heading", "text", "level"}
