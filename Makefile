@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-postgres lint contract bench eval-routing clean
+.PHONY: install run test test-postgres lint contract bench eval-routing eval-topics clean
 
 install: $(STAMP)
 
@@ -36,6 +36,10 @@ bench: install
 
 eval-routing: install
 	$(BIN)/python -m lianxi.routing.eval
+
+# The grouping of topic proposals (四(三)): pairwise precision/recall, tuning and held-out sets.
+eval-topics: install
+	$(BIN)/python -m lianxi.annual.eval.topics
 
 clean:
 	rm -rf $(VENV) var

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "lianxi.supervision",
     "lianxi.documents",
     "lianxi.decisions",
+    "lianxi.annual",
     "lianxi.meetings",
     "lianxi.incidents",
     "lianxi.api",
