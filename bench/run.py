@@ -720,6 +720,52 @@ def _bench_document_numbers(user: Any, database: str) -> None:
     )
 
 
+ANNUAL_TOPICS = [
+    "尘肺病患者救助保障",
+    "工伤保险扩面参保",
+    "职业健康检查覆盖率",
+    "中小微企业职业健康帮扶",
+    "职业病防治法宣传周",
+    "职业病诊断机构能力建设",
+]
+
+
+def _bench_annual(client: Any, database: str) -> None:
+    """四(三): the completeness board, the grouped topics (15 units × 3 proposals, all sent) and
+    the 履职情况 of all units, each read by the secretariat; their query counts are fixed."""
+    from django.utils import timezone
+
+    from lianxi.annual.models import AnnualSubmission, PartStatus, TopicProposal
+    from lianxi.annual.services import cycle_open
+    from lianxi.organization.models import Mechanism
+
+    mechanism = Mechanism.objects.get()
+    cycle = cycle_open(mechanism=mechanism, year=2027, now=timezone.now())
+    submissions = list(AnnualSubmission.objects.filter(cycle=cycle).order_by("id"))
+    for n, submission in enumerate(submissions):
+        TopicProposal.objects.bulk_create(
+            TopicProposal(
+                submission=submission,
+                order=k,
+                title=f"关于{ANNUAL_TOPICS[(n + k) % len(ANNUAL_TOPICS)]}的议题建议（{n}-{k}）",
+            )
+            for k in range(3)
+        )
+    AnnualSubmission.objects.filter(cycle=cycle).update(
+        summary="2026年工作总结。",
+        summary_status=PartStatus.SENT,
+        topics_status=PartStatus.SENT,
+        completed_at=timezone.now(),
+    )
+    units = len(submissions)
+    rounds = max(ROUNDS // 4, 20)
+    _emit("annual_board", database, rounds, _time(client, "/annual/2027/", rounds), units)
+    _emit(
+        "annual_topics", database, rounds, _time(client, "/annual/2027/topics/", rounds), units * 3
+    )
+    _emit("annual_record", database, rounds, _time(client, "/annual/record/2026/", rounds), units)
+
+
 def run_one() -> None:
     """Runs inside a process whose environment names the database."""
     import django
@@ -771,6 +817,7 @@ def run_one() -> None:
     _bench_typesetting(database)
     _bench_document_diff(database)
     _bench_document_numbers(user, database)
+    _bench_annual(client, database)
     _emit("trivial_view", database, ROUNDS, _time(client, "/healthz", ROUNDS), 0)
 
 

@@ -18,6 +18,8 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from lianxi.annual.models import AnnualSubmission
+from lianxi.annual.services import cycle_open, part_save
 from lianxi.api.models import ApiToken
 from lianxi.api.services import api_token_create
 from lianxi.conftest import PASSWORD
@@ -125,6 +127,7 @@ class World:
     receipt: DocumentReceipt  # human resources' receipt of that 通知, not yet signed for
     decision: Decision  # a major matter of human resources, put to it and the trade union
     decision_opinion: Opinion  # 甲秘书's drafted dissent in its open round
+    annual_submission: AnnualSubmission  # the trade union's, its summary drafted by 甲秘书
 
 
 def _upload(name: str, text: str) -> SimpleUploadedFile:
@@ -345,6 +348,16 @@ def build_world(
         stance="disagree",
         text=f"{SECRET}：不同意的理由",
     )
+    # --- annual: the cycle of next year open, the trade union's summary drafted ---------------
+    mechanism.annual_submission_deadline = "01-15"
+    mechanism.save(update_fields=["annual_submission_deadline"])
+    cycle = cycle_open(mechanism=mechanism, year=timezone.localdate().year + 1, now=timezone.now())
+    annual_submission = part_save(
+        submission=cycle.submissions.get(unit=union),
+        part="summary",
+        actor=person,
+        text=f"{SECRET}：本单位年度工作总结",
+    )
     search_index_refresh()
 
     # An event as written before joint meetings had scopes: scope NULL. It can only be the first
@@ -394,4 +407,5 @@ def build_world(
         receipt=notice_document.receipts.get(unit=hrss),
         decision=decision,
         decision_opinion=decision_opinion,
+        annual_submission=annual_submission,
     )

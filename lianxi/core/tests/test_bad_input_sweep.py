@@ -261,7 +261,7 @@ def test_every_text_and_date_field_of_every_api_operation_refuses_bad_input(
         "notice_id": world.notice.pk, "update_id": world.update.pk,
         "document_id": world.document.pk, "number": world.document.version, "kind": "pdf",
         "consultation_id": world.consultation.pk, "opinion_id": world.comment.pk,
-        "decision_id": world.decision.pk,
+        "decision_id": world.decision.pk, "year": 2027, "part": "summary",
     }  # fmt: skip
     writes = Writes()
     baseline = writes.state()

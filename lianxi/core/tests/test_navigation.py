@@ -23,6 +23,7 @@ RULES = ("工作规则", "/units/rules/")
 MEETINGS = ("会议", "/meetings/")
 DOCUMENTS = ("公文", "/documents/")  # issue 9: drafts, rounds, issuing
 DECISIONS = ("重大事项", "/decisions/")  # issue 13: consent of the units concerned (四(四))
+ANNUAL = ("年度报送", "/annual/")  # issue 12: the 15 January cycle (四(三))
 LEDGER = ("督办", "/supervision/")
 INCIDENTS = ("事故通报", "/incidents/")
 ROUTING = ("谁来管", "/routing/")
@@ -35,7 +36,9 @@ SETTINGS = ("消息设置", "/messages/settings/")
 TOKENS = ("接口令牌", "/account/tokens/")  # issue 17: each person's own API tokens
 
 ALWAYS = [HOME, CATALOGUE, RULES]
-UNIT_WORK = [MEETINGS, DOCUMENTS, DECISIONS, LEDGER, INCIDENTS, ROUTING]
+UNIT_WORK = [MEETINGS, DOCUMENTS, DECISIONS, ANNUAL, LEDGER, INCIDENTS, ROUTING]
+# The government office reads the joint meeting's work but sends no annual submission.
+GOVERNMENT_WORK = [w for w in UNIT_WORK if w != ANNUAL]
 
 
 def nav_of(body: str) -> list[tuple[str, str, bool]]:
@@ -64,7 +67,7 @@ EXPECTED = {
     "health_member": [*ALWAYS, *UNIT_WORK, TOKENS, SETTINGS],
     "health_liaison": [*ALWAYS, *UNIT_WORK, TOKENS, SETTINGS],
     "other_liaison": [*ALWAYS, *UNIT_WORK, TOKENS, SETTINGS],
-    "gov_reader": [*ALWAYS, *UNIT_WORK, TOKENS, SETTINGS],
+    "gov_reader": [*ALWAYS, *GOVERNMENT_WORK, TOKENS, SETTINGS],
     "observer": [*ALWAYS, MEETINGS, DOCUMENTS, ROUTING, TOKENS, SETTINGS],
     "auditor": [*ALWAYS, TOKENS, AUDIT, SETTINGS],
     "security_admin": [*ALWAYS, PEOPLE, TOKENS, SETTINGS],

@@ -101,6 +101,9 @@ PARAMS: dict[tuple[str, str], Callable[[World], Any]] = {
     ("documents/receipts/", "pk"): lambda w: w.receipt.pk,
     ("decisions/", "pk"): lambda w: w.decision.pk,
     ("decisions/opinions/", "pk"): lambda w: w.decision_opinion.pk,
+    ("annual/", "year"): lambda w: w.annual_submission.cycle.year,
+    ("annual/", "unit_id"): lambda w: w.annual_submission.unit_id,
+    ("annual/", "part"): lambda w: "summary",
     (API_PREFIX, "unit_id"): lambda w: w.person.unit_id,
     (API_PREFIX, "meeting_id"): lambda w: w.meeting.pk,
     (API_PREFIX, "material_id"): lambda w: w.material.pk,
@@ -115,13 +118,28 @@ PARAMS: dict[tuple[str, str], Callable[[World], Any]] = {
     (API_PREFIX, "update_id"): lambda w: w.update.pk,
     (API_PREFIX, "document_id"): lambda w: w.document.pk,
     (API_PREFIX, "decision_id"): lambda w: w.decision.pk,
+    (API_PREFIX + "annual/", "year"): lambda w: _annual_year(w),
+    (API_PREFIX + "annual/", "part"): lambda w: "summary",
     (API_PREFIX, "consultation_id"): lambda w: w.consultation.pk,
     (API_PREFIX, "opinion_id"): lambda w: w.comment.pk,
     (API_PREFIX + "documents/", "number"): lambda w: w.document.version,
     (API_PREFIX + "documents/", "kind"): lambda w: "pdf",
 }
+
+
+def _annual_year(world: World) -> int:
+    """The year of the first meeting's latest annual cycle (四(三)); the coming year if none."""
+    from lianxi.annual.models import AnnualCycle
+
+    years = AnnualCycle.objects.filter(mechanism=world.mechanism).order_by("-year")
+    return years.values_list("year", flat=True).first() or timezone.localdate().year + 1
+
+
 # Parameters that are not an object of the first meeting (a direction, a word).
 NOT_AN_ID = {"direction", "name"}
+# A year of 履职情况 (四(三)) names no object: the page compiles the caller's own joint meeting's
+# records of that year (the body is still checked for the first meeting's markers).
+NOT_AN_ID_UNDER = {("annual/record/", "year")}
 # What a GET sends besides the path: search boxes and the routing page get words of the first
 # meeting's records (not markers, see sweep_world), so a search or a route that reaches across
 # joint meetings shows a marker.
@@ -484,7 +502,13 @@ class Sweep:
                 self.fail(route.route, "-", "-", str(exc))
                 continue
             assert resolve(url).route == route.route or route.is_api, (url, route.route)
-            has_id = any(p not in NOT_AN_ID for p in route.params)
+            has_id = any(
+                p not in NOT_AN_ID
+                and not any(
+                    route.route.startswith(prefix) and p == name for prefix, name in NOT_AN_ID_UNDER
+                )
+                for p in route.params
+            )
             for method in methods_of(route, schema):
                 self.requests += 1
                 if method == "get":
