@@ -20,7 +20,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from lianxi.organization.access import has_role, is_secretariat, membership_of
-from lianxi.organization.models import Membership
+from lianxi.organization.models import Membership, Unit
+from lianxi.organization.selectors import member_units
 
 from .models import PARTS, AnnualCycle, AnnualSubmission
 
@@ -106,3 +107,52 @@ def readable_parts(membership: Membership | None, submission: AnnualSubmission) 
     if is_secretariat(membership):
         return {p for p in PARTS if submission.sent(p)}
     return set()
+
+
+# --- 履职情况 (四(三)): the secretariat and the government office read every unit's year, a
+# unit's member and liaison their own (another unit's is answered as missing) -----------------
+
+RECORD_NOT_FOUND = "该单位履职情况不存在或您无权查看。"
+ALL_UNITS_ROLES = (Role.SECRETARIAT, Role.GOVERNMENT)
+OWN_UNIT_ROLES = (Role.MEMBER, Role.LIAISON)
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def can_see_records(user: Any) -> bool:
+    membership = membership_of(user)
+    return membership is not None and membership.role in (*ALL_UNITS_ROLES, *OWN_UNIT_ROLES)
+
+
+def sees_all_units(membership: Membership | None) -> bool:
+    return membership is not None and membership.role in ALL_UNITS_ROLES
+
+
+def require_records(user: Any) -> Membership:
+    membership = membership_of(user)
+    if membership is None or membership.role not in (*ALL_UNITS_ROLES, *OWN_UNIT_ROLES):
+        raise PermissionDenied("履职情况仅向联席会议办公室、市政府办公室和成员单位开放。")
+    return membership
+
+
+def require_all_units(user: Any) -> Membership:
+    """The all-units export: the secretariat only."""
+    membership = membership_of(user)
+    if membership is None or membership.role != Role.SECRETARIAT:
+        raise PermissionDenied("只有联席会议办公室可以导出各单位履职情况。")
+    return membership
+
+
+def check_year(year: int) -> int:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise Http404(RECORD_NOT_FOUND)
+    return year
+
+
+def record_unit_for(user: Any, unit_id: int) -> Unit:
+    """The unit whose year the person may read: any member unit of the joint meeting for the
+    secretariat and the government office, the own unit for its member and liaison; 404 else."""
+    membership = require_records(user)
+    unit = member_units(membership.unit.mechanism_id).filter(pk=unit_id).first()
+    if unit is None or not (sees_all_units(membership) or membership.unit_id == unit.pk):
+        raise Http404(RECORD_NOT_FOUND)
+    return unit

@@ -10,8 +10,8 @@ figure is shown as not enabled, never as 0.
 (the count does not grow with the units); `unit_year_details` lists the records behind one
 unit's figures, which the unit page shows so that every figure can be traced to its rows.
 
-Who sees it: the secretariat and the city government office every unit of their joint meeting;
-a unit's member and liaison their own unit only (another unit's is answered as missing).
+Who sees it is decided in access.py (record_unit_for and its neighbours); the .xlsx and .docx are
+built in record_files.py.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Max, Q
 from django.http import Http404
 from django.urls import reverse
@@ -33,67 +32,13 @@ from lianxi.decisions.models import Opinion
 from lianxi.documents.models import UnitReply
 from lianxi.incidents.models import IncidentNotice
 from lianxi.meetings.models import Attendance, Meeting
-from lianxi.organization.access import membership_of
-from lianxi.organization.models import Mechanism, Membership, Unit
+from lianxi.organization.models import Mechanism, Unit
+from lianxi.organization.selectors import member_units
 from lianxi.supervision.models import ActionItem, ProgressReport, Reminder
 
 from .models import AnnualCycle, AnnualSubmission
 
-Role = Membership.Role
-NOT_FOUND = "该单位履职情况不存在或您无权查看。"
-ALL_UNITS_ROLES = (Role.SECRETARIAT, Role.GOVERNMENT)
-OWN_UNIT_ROLES = (Role.MEMBER, Role.LIAISON)
-FIRST_YEAR, LAST_YEAR = 2000, 2100
 NOT_ENABLED = "—"
-
-
-# --- who sees it ---------------------------------------------------------------------------
-
-
-def can_see_records(user: Any) -> bool:
-    membership = membership_of(user)
-    return membership is not None and membership.role in (*ALL_UNITS_ROLES, *OWN_UNIT_ROLES)
-
-
-def sees_all_units(membership: Membership | None) -> bool:
-    return membership is not None and membership.role in ALL_UNITS_ROLES
-
-
-def require_records(user: Any) -> Membership:
-    membership = membership_of(user)
-    if membership is None or membership.role not in (*ALL_UNITS_ROLES, *OWN_UNIT_ROLES):
-        raise PermissionDenied("履职情况仅向联席会议办公室、市政府办公室和成员单位开放。")
-    return membership
-
-
-def require_all_units(user: Any) -> Membership:
-    """The all-units export: the secretariat only."""
-    membership = membership_of(user)
-    if membership is None or membership.role != Role.SECRETARIAT:
-        raise PermissionDenied("只有联席会议办公室可以导出各单位履职情况。")
-    return membership
-
-
-def check_year(year: int) -> int:
-    if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise Http404(NOT_FOUND)
-    return year
-
-
-def member_units(mechanism_id: int) -> Any:
-    return Unit.objects.filter(
-        mechanism_id=mechanism_id, kind=Unit.Kind.MEMBER, active=True
-    ).order_by("order", "id")
-
-
-def record_unit_for(user: Any, unit_id: int) -> Unit:
-    """The unit whose year the person may read: any member unit of the joint meeting for the
-    secretariat and the government office, the own unit for its member and liaison; 404 else."""
-    membership = require_records(user)
-    unit = member_units(membership.unit.mechanism_id).filter(pk=unit_id).first()
-    if unit is None or not (sees_all_units(membership) or membership.unit_id == unit.pk):
-        raise Http404(NOT_FOUND)
-    return unit
 
 
 # --- the figures ---------------------------------------------------------------------------
@@ -868,186 +813,3 @@ def openable(user: Any, details: UnitYearDetails) -> UnitYearDetails:
         if row.kind and (row.kind, row.pk) not in allowed:
             row.url = ""
     return details
-
-
-# --- the files: all units as .xlsx, one unit as .docx ---------------------------------------
-
-
-def _columns(record: UnitYearRecord) -> list[Figure]:
-    return [f for _, _, figures in record.groups() for f in figures]
-
-
-def records_xlsx(records: list[UnitYearRecord], *, year: int, mechanism_name: str) -> bytes:
-    """Units × figures for WPS/Excel: a title row, the Chinese header (group and figure), frozen
-    below it with the unit column, widths by the text's display width."""
-    from io import BytesIO
-
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
-    from lianxi.supervision.xlsx import display_width
-
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = f"{year}年度履职情况"
-    sheet.append([f"{mechanism_name}各成员单位{year}年度履职情况"])
-    sheet["A1"].font = Font(bold=True, size=14)
-    template = records[0] if records else None
-    headers = ["序号", "单位"]
-    if template is not None:
-        headers += [
-            f"{title}：{f.label}" for title, _, figures in template.groups() for f in figures
-        ]
-    sheet.append(headers)
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-    rows = []
-    for n, record in enumerate(records, 1):
-        values: list[Any] = [n, record.unit.name]
-        for f in _columns(record):
-            values.append(f.shown if f.value is None or isinstance(f.value, str) else f.value)
-        rows.append(values)
-        sheet.append(values)
-    sheet.freeze_panes = "C3"
-    sheet.print_title_rows = "2:2"
-    for n, header in enumerate(headers, start=1):
-        widest = max(
-            [min(display_width(header), 16), *(display_width(str(r[n - 1])) for r in rows)]
-        )
-        letter = sheet.cell(row=2, column=n).column_letter
-        sheet.column_dimensions[letter].width = min(widest, 40) + 2
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def record_docx(record: UnitYearRecord, details: UnitYearDetails, *, mechanism_name: str) -> bytes:
-    """One unit's year as .docx: A4, the title in 小标宋, a table of the figures in 仿宋 (the
-    header row in 黑体, repeated on every page), then the records behind them."""
-    from io import BytesIO
-
-    from docx import Document
-    from docx.enum.table import WD_TABLE_ALIGNMENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-    from docx.shared import Mm, Pt
-
-    from lianxi.core.dates import cn_date
-    from lianxi.typesetting.fonts import official
-
-    def fonts(run: Any, family: str) -> None:
-        rpr = run._element.get_or_add_rPr()
-        rfonts = rpr.find(qn("w:rFonts"))
-        if rfonts is None:
-            rfonts = OxmlElement("w:rFonts")
-            rpr.insert(0, rfonts)
-        for key in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-            rfonts.set(qn(key), family)
-
-    def cell_text(cell: Any, text: str, family: str, *, bold: bool = False) -> None:
-        if not text:
-            return  # an empty cell stays empty (a merged group cell takes no blank line)
-        for n, line in enumerate(text.split("\n")):
-            run = (cell.paragraphs[0] if n == 0 else cell.add_paragraph()).add_run(line)
-            run.font.size = table_size
-            run.bold = bold
-            fonts(run, family)
-
-    def table(headers: list[str], rows: list[list[str]], widths: list[float]) -> Any:
-        t = doc.add_table(rows=1, cols=len(headers))
-        t.style = "Table Grid"
-        t.alignment = WD_TABLE_ALIGNMENT.CENTER
-        trpr = t.rows[0]._tr.get_or_add_trPr()
-        repeat = OxmlElement("w:tblHeader")
-        repeat.set(qn("w:val"), "true")
-        trpr.append(repeat)
-        for cell, label in zip(t.rows[0].cells, headers, strict=True):
-            cell_text(cell, label, heiti, bold=True)
-        for values in rows:
-            for cell, value in zip(t.add_row().cells, values, strict=True):
-                cell_text(cell, value, fangsong)
-        t.autofit = False
-        for column, width in zip(t.columns, widths, strict=True):
-            column.width = Mm(width)
-            for cell in column.cells:
-                cell.width = Mm(width)
-        return t
-
-    def heading(text: str) -> None:
-        p = doc.add_paragraph()
-        p.paragraph_format.space_before, p.paragraph_format.space_after = Pt(12), Pt(6)
-        p.paragraph_format.keep_with_next = True
-        run = p.add_run(text)
-        run.font.size = Pt(16)
-        fonts(run, heiti)
-
-    table_size = Pt(10.5)  # 五号, the size of tables in official documents
-    doc = Document()
-    section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
-    fangsong, heiti = official("fangsong"), official("heiti")
-    normal = doc.styles["Normal"]
-    normal.font.size = Pt(12)  # type: ignore[attr-defined]
-    fonts(normal, fangsong)
-    title = f"{record.unit.name}{record.year}年度履职情况"
-    doc.core_properties.title = title
-    doc.core_properties.author = mechanism_name
-    doc.core_properties.language = "zh-CN"
-    head = doc.add_paragraph()
-    head.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = head.add_run(title)
-    run.font.size = Pt(22)
-    fonts(run, official("xiaobiaosong"))
-    groups = record.groups()
-    figures_table = table(
-        ["项目", "指标", "数值", "说明"],
-        [
-            [
-                f"{group}\n（{clause}）" if n == 0 else "",
-                f.label,
-                f.shown if f.value is not None else "—（未启用）",
-                f.note,
-            ]
-            for group, clause, figures in groups
-            for n, f in enumerate(figures)
-        ],
-        [34, 48, 26, 48],
-    )
-    # Each group's name once, in one cell down its figures (as the page's rowspan).
-    first = 1
-    for _, _, figures in groups:
-        if len(figures) > 1:
-            top = figures_table.cell(first, 0)
-            top.merge(figures_table.cell(first + len(figures) - 1, 0))
-        first += len(figures)
-    sections = [
-        ("参加会议", "会议日期", details.meetings),
-        ("牵头督办事项", "办结时限", details.led),
-        ("配合督办事项", "办结时限", details.supported),
-        ("进展反馈", "日期", details.feedback),
-        ("事故通报确认", "通报日期", details.incidents),
-        ("公文征求意见", "征求日期", details.rounds),
-        ("重大事项征求意见", "征求日期", details.opinions),
-    ]
-    for label, when, rows in sections:
-        if not rows:
-            continue
-        heading(label)
-        table(
-            [when, "事项", "情况", "说明"],
-            [[r.when, r.title, r.state, r.note] for r in rows],
-            [26, 54, 32, 44],
-        )
-    made = doc.add_paragraph(
-        f"数据来源：联席会议工作平台；制表日期：{cn_date(timezone.localdate())}"
-    )
-    made.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    made.paragraph_format.space_before = Pt(12)
-    out = BytesIO()
-    doc.save(out)
-    return out.getvalue()

@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from lianxi.core.access import allowed_by
 from lianxi.core.downloads import download_response
+from lianxi.organization.models import Membership
 
-from . import record
+from . import access, record, record_files
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -34,11 +35,11 @@ def _chart(records: list[record.UnitYearRecord]) -> dict[str, object]:
     }
 
 
-@allowed_by(record.can_see_records)
+@allowed_by(access.can_see_records)
 def records_page(request: HttpRequest, year: int) -> HttpResponse:
-    membership = record.require_records(request.user)
-    record.check_year(year)
-    if not record.sees_all_units(membership):
+    membership = access.require_records(request.user)
+    access.check_year(year)
+    if not access.sees_all_units(membership):
         return redirect("annual:record_unit", year, membership.unit_id)
     records = record.unit_year_records(membership.unit.mechanism, year)
     return render(
@@ -48,17 +49,17 @@ def records_page(request: HttpRequest, year: int) -> HttpResponse:
             "year": year,
             "records": records,
             "chart": _chart(records),
-            "can_export": membership.role == record.Role.SECRETARIAT,
+            "can_export": membership.role == Membership.Role.SECRETARIAT,
             "not_enabled": record.NOT_ENABLED,
         },
     )
 
 
-@allowed_by(record.can_see_records)
+@allowed_by(access.can_see_records)
 def record_unit_page(request: HttpRequest, year: int, unit_id: int) -> HttpResponse:
-    membership = record.require_records(request.user)
-    record.check_year(year)
-    unit = record.record_unit_for(request.user, unit_id)
+    membership = access.require_records(request.user)
+    access.check_year(year)
+    unit = access.record_unit_for(request.user, unit_id)
     mechanism = membership.unit.mechanism
     return render(
         request,
@@ -70,20 +71,20 @@ def record_unit_page(request: HttpRequest, year: int, unit_id: int) -> HttpRespo
             "details": record.openable(
                 request.user, record.unit_year_details(mechanism, unit, year)
             ),
-            "sees_all": record.sees_all_units(membership),
+            "sees_all": access.sees_all_units(membership),
             # 四(三): the submission's page is the unit's own and the secretariat's.
-            "opens_submission": membership.role == record.Role.SECRETARIAT
+            "opens_submission": membership.role == Membership.Role.SECRETARIAT
             or membership.unit_id == unit.pk,
         },
     )
 
 
-@allowed_by(record.can_see_records)
+@allowed_by(access.can_see_records)
 def records_xlsx(request: HttpRequest, year: int) -> HttpResponse:
-    membership = record.require_all_units(request.user)
-    record.check_year(year)
+    membership = access.require_all_units(request.user)
+    access.check_year(year)
     mechanism = membership.unit.mechanism
-    content = record.records_xlsx(
+    content = record_files.records_xlsx(
         record.unit_year_records(mechanism, year, today=timezone.localdate()),
         year=year,
         mechanism_name=mechanism.name,
@@ -97,13 +98,13 @@ def records_xlsx(request: HttpRequest, year: int) -> HttpResponse:
     )
 
 
-@allowed_by(record.can_see_records)
+@allowed_by(access.can_see_records)
 def record_unit_docx(request: HttpRequest, year: int, unit_id: int) -> HttpResponse:
-    membership = record.require_records(request.user)
-    record.check_year(year)
-    unit = record.record_unit_for(request.user, unit_id)
+    membership = access.require_records(request.user)
+    access.check_year(year)
+    unit = access.record_unit_for(request.user, unit_id)
     mechanism = membership.unit.mechanism
-    content = record.record_docx(
+    content = record_files.record_docx(
         record.unit_year_record(mechanism, unit, year),
         record.unit_year_details(mechanism, unit, year),
         mechanism_name=mechanism.name,

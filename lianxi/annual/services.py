@@ -28,7 +28,12 @@ from lianxi.meetings.services.agenda import agenda_item_add
 from lianxi.notifications.models import Message
 from lianxi.notifications.services import notify
 from lianxi.organization.models import Mechanism, Membership, Unit
-from lianxi.organization.selectors import mechanism_settings, secretariat_users, unit_people
+from lianxi.organization.selectors import (
+    mechanism_settings,
+    member_units,
+    secretariat_users,
+    unit_people,
+)
 from lianxi.supervision.models import ActionItem
 from lianxi.supervision.services import action_item_create
 
@@ -119,14 +124,6 @@ def workday_on_or_before(day: date) -> date:
     return day
 
 
-def _member_units(mechanism_id: int) -> list[Unit]:
-    return list(
-        Unit.objects.filter(mechanism_id=mechanism_id, kind=Unit.Kind.MEMBER, active=True).order_by(
-            "order", "id"
-        )
-    )
-
-
 @transaction.atomic
 def cycle_open(
     *, mechanism: Mechanism, year: int, now: datetime, actor: Membership | None = None
@@ -152,7 +149,7 @@ def cycle_open(
         reminder_workdays=settings.annual_reminder_workdays,
         opened_at=now,
     )
-    units = _member_units(mechanism.pk)
+    units = list(member_units(mechanism.pk))
     AnnualSubmission.objects.bulk_create(AnnualSubmission(cycle=cycle, unit=u) for u in units)
     audit_record(
         actor=actor,

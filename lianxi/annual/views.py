@@ -16,8 +16,8 @@ from lianxi.core.downloads import download_response
 from lianxi.core.exceptions import ApplicationError
 from lianxi.core.pages import form_errors, run_action
 from lianxi.organization.access import is_secretariat
-from lianxi.organization.models import Unit
-from lianxi.organization.selectors import mechanism_settings
+from lianxi.organization.models import Membership
+from lianxi.organization.selectors import mechanism_settings, member_units
 
 from . import access, selectors, services
 from .board_xlsx import board_xlsx
@@ -36,11 +36,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _units(mechanism_id: int) -> list[tuple[int, str]]:
-    return list(
-        Unit.objects.filter(mechanism_id=mechanism_id, kind=Unit.Kind.MEMBER, active=True)
-        .order_by("order", "id")
-        .values_list("pk", "name")
-    )
+    return list(member_units(mechanism_id).values_list("pk", "name"))
 
 
 @allowed_by(access.can_see_annual)
@@ -233,7 +229,7 @@ def _submission_page(
         submission.status_of(p)
         in (
             (PartStatus.DRAFT, PartStatus.AWAITING_MEMBER)
-            if membership.role == "member"
+            if membership.role == Membership.Role.MEMBER
             else (PartStatus.DRAFT,)
         )
         for p in PARTS
@@ -249,7 +245,7 @@ def _submission_page(
             "topics": topics,
             "drafter": drafter,
             "reviewer": reviewer,
-            "is_member": membership.role == "member",
+            "is_member": membership.role == Membership.Role.MEMBER,
             "sendable": sendable,
             "late_workdays": selectors.late_workdays(
                 submission, submission.cycle, timezone.localdate()
@@ -332,7 +328,7 @@ def send(request: HttpRequest, year: int, unit_id: int) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         names = "、".join(PART_LABELS[p] for p in parts)
-        if membership.role == "member":
+        if membership.role == Membership.Role.MEMBER:
             messages.success(request, f"已报送联席会议办公室：{names}。")
         else:
             messages.success(request, f"已提交联席会议成员审核：{names}。")

@@ -1,6 +1,8 @@
 """Chinese numerals as official documents and rules number their parts (一、 （一） 第一条)."""
 
 _DIGITS = "零一二三四五六七八九"
+_VALUES = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
+_VALUES |= {"六": 6, "七": 7, "八": 8, "九": 9}
 
 
 def chinese_numeral(n: int) -> str:
@@ -24,3 +26,19 @@ def chinese_numeral(n: int) -> str:
             return head + "一" + chinese_numeral(rest)
         return head + chinese_numeral(rest)
     raise ValueError("序号过大。")
+
+
+def cn_to_int(text: str) -> int:
+    """一 → 1, 十 → 10, 十二 → 12, 二十 → 20, 两 → 2, 一百零五 → 105 (chinese_numeral reversed)."""
+    total = 0
+    current = 0
+    for char in text:
+        if char == "百":
+            total += (current or 1) * 100
+            current = 0
+        elif char == "十":
+            total += (current or 1) * 10
+            current = 0
+        else:
+            current = current * 10 + _VALUES[char] if current else _VALUES[char]
+    return total + current

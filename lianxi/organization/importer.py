@@ -23,7 +23,7 @@ from typing import Any
 
 from lianxi.core.docx_safe import DocxLimits, DocxRefused, iter_body, local_name
 from lianxi.core.exceptions import ApplicationError
-from lianxi.core.numbering import chinese_numeral
+from lianxi.core.numbering import chinese_numeral, cn_to_int
 
 from .rules_settings import RulesSettings, rules_settings_read
 
@@ -94,26 +94,8 @@ class ParsedRules:
 
 # --- numerals and markers -------------------------------------------------------------------
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
-_CN_DIGITS |= {"六": 6, "七": 7, "八": 8, "九": 9}
 CN = "[一二三四五六七八九十百零〇]+"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
-
-
-def cn_to_int(text: str) -> int:
-    """一 → 1, 十 → 10, 十二 → 12, 二十 → 20, 一百零五 → 105."""
-    total = 0
-    current = 0
-    for char in text:
-        if char == "百":
-            total += (current or 1) * 100
-            current = 0
-        elif char == "十":
-            total += (current or 1) * 10
-            current = 0
-        else:
-            current = current * 10 + _CN_DIGITS[char] if current else _CN_DIGITS[char]
-    return total + current
 
 
 @dataclass(frozen=True)

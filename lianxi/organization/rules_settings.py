@@ -13,11 +13,62 @@ same clause as the plenary is a progress report, not a plenary cadence.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from lianxi.core.numbering import cn_to_int
+
 PARTS = ("summary", "plan", "topics")
 PART_WORDS = {"summary": ("总结",), "plan": ("计划", "要点"), "topics": ("议题",)}
+
+# --- the settings as the secretariat reads them ------------------------------------------------
+
+RULE_SETTINGS = ("plenary_per_year", "annual_submission_deadline", "annual_submission_parts")
+SETTING_LABELS = {
+    "plenary_per_year": "全体会议每年召开次数",
+    "annual_submission_deadline": "年度材料报送截止日",
+    "annual_submission_parts": "年度报送内容",
+    "annual_cycle_opens": "年度报送启动日",
+    "annual_deadline_shift": "截止日遇节假日顺延",
+    "annual_reminder_workdays": "截止前提醒（工作日）",
+    "plenary_warning_percent": "全体会议提醒时点",
+}
+PART_NAMES = {"summary": "上年度工作总结", "plan": "本年度重点工作计划", "topics": "议题建议"}
+PLENARY_CHOICES = {1: "每年一次", 2: "每半年一次", 4: "每季度一次"}
+
+
+def plenary_text(value: int | None) -> str:
+    if value is None:
+        return "未规定"
+    return PLENARY_CHOICES.get(value, f"每年{value}次")
+
+
+def month_day_text(value: str | None) -> str:
+    if not value:
+        return "未规定"
+    month, day = value.split("-")
+    return f"每年{int(month)}月{int(day)}日前"
+
+
+def setting_text(name: str, value: Any) -> str:
+    """A setting as the secretariat reads it."""
+    if name == "plenary_per_year":
+        return plenary_text(value)
+    if name in ("annual_submission_deadline", "annual_cycle_opens"):
+        return month_day_text(value)
+    if name == "annual_submission_parts":
+        return "、".join(PART_NAMES[p] for p in value if p in PART_NAMES) or "未规定"
+    if name == "annual_deadline_shift":
+        return "顺延至下一工作日" if value else "不顺延"
+    if name == "annual_reminder_workdays":
+        return "、".join(f"前{n}个工作日" for n in value) or "不提醒"
+    if name == "plenary_warning_percent":
+        return f"周期过去{value}%时"
+    return str(value)
+
+
+# --- reading them from the rules ---------------------------------------------------------------
 
 _SENTENCE_RE = re.compile(r"[^。；;！!\n]+")
 _NUMBER = r"[0-9０-９]{1,2}|[一二两三四五六七八九十]{1,3}"
@@ -70,9 +121,7 @@ class RulesSettings:
 
 
 def _number(text: str) -> int:
-    from .importer import cn_to_int  # here, not at the top: the importer imports this module
-
-    text = text.translate(str.maketrans("０１２３４５６７８９", "0123456789")).replace("两", "二")
+    text = unicodedata.normalize("NFKC", text)
     return int(text) if text.isdigit() else cn_to_int(text)
 
 

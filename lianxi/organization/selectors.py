@@ -6,6 +6,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 
 from .models import Clause, Duty, Mechanism, Membership, RulesDocument, Unit
+from .rules_settings import RULE_SETTINGS, SETTING_LABELS, setting_text
 
 
 def sole_mechanism_name() -> str:
@@ -16,6 +17,13 @@ def sole_mechanism_name() -> str:
 
 def current_duties() -> QuerySet[Duty]:
     return Duty.objects.filter(valid_to__isnull=True).order_by("number")
+
+
+def member_units(mechanism_id: int) -> QuerySet[Unit]:
+    """The joint meeting's active member units, in the annex's order."""
+    return Unit.objects.filter(
+        mechanism_id=mechanism_id, kind=Unit.Kind.MEMBER, active=True
+    ).order_by("order", "id")
 
 
 def catalogue_units(mechanism: Mechanism) -> QuerySet[Unit]:
@@ -155,11 +163,10 @@ class SettingRow:
     source: str
     clause: Clause | None
     from_rules: bool
+    missing: bool  # a setting of the rules that neither the rules nor the office gave
 
 
 def settings_rows(mechanism: Mechanism) -> list[SettingRow]:
-    from .settings_services import RULE_SETTINGS, SETTING_LABELS, setting_text
-
     sources = dict(mechanism.settings_sources or {})
     document = rules_in_force(mechanism)
     anchors = {a for a in sources.values() if a and a != "secretariat"}
@@ -171,14 +178,16 @@ def settings_rows(mechanism: Mechanism) -> list[SettingRow]:
     rows = []
     for name, label in SETTING_LABELS.items():
         source = sources.get(name, "")
+        value = getattr(mechanism, name)
         rows.append(
             SettingRow(
                 name=name,
                 label=label,
-                text=setting_text(name, getattr(mechanism, name)),
+                text=setting_text(name, value),
                 source=source,
                 clause=clauses.get(source),
                 from_rules=name in RULE_SETTINGS,
+                missing=name in RULE_SETTINGS and not value,
             )
         )
     return rows

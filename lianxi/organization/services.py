@@ -13,12 +13,8 @@ from lianxi.core.exceptions import ApplicationError
 
 from .importer import ParsedDuty, ParsedRules
 from .models import Clause, Duty, Mechanism, RulesDocument, Unit
-from .settings_services import (
-    SETTING_LABELS,
-    SettingChange,
-    rules_settings_changes,
-    rules_settings_store,
-)
+from .rules_settings import SETTING_LABELS
+from .settings_services import SettingChange, rules_settings_changes, rules_settings_store
 
 GOVERNMENT_UNIT_NAME = "市政府办公室"
 GOVERNMENT_UNIT_ORDER = 100

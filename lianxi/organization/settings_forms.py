@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from lianxi.core.forms import Form
 
-from .settings_services import PART_NAMES
+from .rules_settings import PART_NAMES
 
 PLENARY_OPTIONS = [
     ("", "规则未规定（不提醒）"),

@@ -42,6 +42,6 @@ def settings_page(request: HttpRequest) -> HttpResponse:
             "mechanism": mechanism,
             "rows": rows,
             "form": form,
-            "missing": [row.label for row in rows if row.from_rules and row.text == "未规定"],
+            "missing": [row for row in rows if row.missing],
         },
     )

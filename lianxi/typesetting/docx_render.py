@@ -217,7 +217,7 @@ def _chars(n: float) -> Twips:
     return Twips(round(n * CHAR_PT * 20))
 
 
-def _set_fonts(rpr_parent: object, family: str) -> None:
+def set_fonts(rpr_parent: object, family: str) -> None:
     """Name ``family`` for Latin, East Asian and complex text on a run or a style."""
     rpr = rpr_parent.get_or_add_rPr()  # type: ignore[attr-defined]
     rfonts = _child(rpr, "rFonts", RPR_ORDER)
@@ -257,7 +257,7 @@ def _run(
     bold: bool = False,
 ) -> Run:
     run = paragraph.add_run(_no_script_space(text))
-    _set_fonts(run._r, fonts.official(role))
+    set_fonts(run._r, fonts.official(role))
     run.font.size = Pt(size)
     if bold:
         run.font.bold = True
@@ -370,7 +370,7 @@ def _setup(document: object) -> None:
                 ppr.remove(child)
 
     normal = doc.styles["Normal"]  # type: ignore[attr-defined]
-    _set_fonts(normal.element, fonts.official("fangsong"))
+    set_fonts(normal.element, fonts.official("fangsong"))
     normal.font.size = Pt(BODY_SIZE_PT)
     _child(
         normal.element.get_or_add_rPr(), "spacing", RPR_ORDER, **{"w:val": str(CHAR_SPACING_TWIPS)}

@@ -385,7 +385,7 @@ def test_the_board_pins_its_queries(
     login: Any,
     django_assert_max_num_queries: Any,
 ) -> None:
-    """The board of 15 units, some sent, some returned, costs the same as an empty one."""
+    """四(三): the board of 15 units, some sent, some returned, costs the same as an empty one."""
     with time_machine.travel(aware(2026, 12, 10, 10), tick=False):
         client = login(clerk)
         with django_assert_max_num_queries(BOARD_QUERIES):

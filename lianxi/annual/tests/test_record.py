@@ -41,6 +41,7 @@ from lianxi.meetings import services as meetings
 from lianxi.meetings.models import Attendance, Meeting
 from lianxi.meetings.tests.fixtures import attendance_of, move_to_day
 from lianxi.organization.models import Membership, Unit
+from lianxi.organization.selectors import member_units
 from lianxi.supervision.models import ActionItem, ProgressReport, Reminder
 from lianxi.supervision.reminders import send_reminders
 from lianxi.supervision.services import (
@@ -942,7 +943,7 @@ def test_the_all_units_page_does_not_grow_with_the_units_四三(
         client = login(clerk)
         with django_assert_max_num_queries(RECORD_QUERIES):
             assert client.get(PAGE).status_code == 200
-    everyone = list(record.member_units(mechanism.pk))
+    everyone = list(member_units(mechanism.pk))
     assert len(everyone) >= 15
     _staff(everyone)
     for n, unit in enumerate(everyone):
