@@ -369,8 +369,11 @@ def submission_send(*, submission: AnnualSubmission, actor: Membership, now: dat
             if getattr(submission, f"{part}_sent_at") is None:
                 setattr(submission, f"{part}_sent_at", now)
         submission.last_sent_by = actor.user
-        if submission.completed_at is None and all(submission.sent(p) for p in PARTS):
-            submission.completed_at = now
+        first_sent = [getattr(submission, f"{p}_sent_at") for p in PARTS]
+        if submission.completed_at is None and all(first_sent):
+            # When the last of the three first reached the secretariat: a part returned and
+            # resent later does not make a submission that was complete in time late.
+            submission.completed_at = max(first_sent)
         submission.save()
         audit_record(
             actor=actor,
@@ -648,7 +651,9 @@ def topics_decline(
 
 
 def incomplete(submission: AnnualSubmission) -> bool:
-    return not all(submission.sent(p) for p in PARTS)
+    """Not yet complete as timeliness counts it (completed_at): a unit whose parts all reached
+    the secretariat once is not late, though one of them is returned for a change."""
+    return submission.completed_at is None
 
 
 def _recipients(
@@ -687,7 +692,8 @@ def annual_tick(now: datetime) -> dict[str, int]:
         if not AnnualCycle.objects.filter(mechanism=mechanism, year=year).exists():
             cycle_open(mechanism=mechanism, year=year, now=now)
             opened += 1
-    for cycle in AnnualCycle.objects.filter(deadline__gte=today.replace(year=today.year - 1)):
+    # Cycles whose deadline fell this year or last (a plain bound: no 29 February to replace).
+    for cycle in AnnualCycle.objects.filter(deadline__gte=date(today.year - 1, 1, 1)):
         reminded += _remind_cycle(cycle, today)
     return {"opened": opened, "reminded": reminded}
 

@@ -19,7 +19,7 @@ from lianxi.organization.models import Mechanism, Unit
 from lianxi.supervision.models import ActionItem
 
 from ..models import AnnualCycle, AnnualSubmission, PartStatus, PlanTask
-from ..selectors import plan_reviewed
+from ..selectors import board, plan_reviewed
 from ..services import (
     TaskIn,
     TopicIn,
@@ -447,3 +447,67 @@ def test_the_summary_is_read_against_last_years_plan_四_三(
         page = login(clerk).get(f"/annual/2027/units/{unit.pk}/").content.decode()
     assert "推进工伤保险扩面参保" in page and "总结中未提及" in page
     assert f"/supervision/{items[0].pk}/" in page
+
+
+def test_a_part_returned_and_resent_late_keeps_a_unit_complete_in_time_on_time_四_三(
+    cycle: AnnualCycle, consulted: Any, clerk: Any
+) -> None:
+    """四(三): timeliness counts when the last of the three parts first reached the secretariat.
+    The summary sent on 01-05 and returned, the plan and topics sent on 01-14: complete in time,
+    though the summary comes back only on 01-20; no late notice, no place on the late list."""
+    liaison, member = consulted["hrss"]
+    unit = liaison.membership.unit
+
+    def send(when: Any) -> None:
+        for person in (liaison, member):
+            submission_send(
+                submission=submission_of(cycle, unit), actor=person.membership, now=when
+            )
+
+    part_save(
+        submission=submission_of(cycle, unit), part="summary", actor=liaison.membership,
+        text="2026年工作总结。",
+    )  # fmt: skip
+    send(aware(2027, 1, 5, 9))
+    part_review(
+        submission=submission_of(cycle, unit), part="summary", confirm=False,
+        note="请补充数据。", actor=clerk.membership,
+    )  # fmt: skip
+    # The plan and topics drafted and sent while the summary waits, returned.
+    part_save(
+        submission=submission_of(cycle, unit), part="plan", actor=liaison.membership,
+        text="2027年计划。",
+        tasks=[TaskIn(title="开展尘肺病患者帮扶行动", expected_on=date(2027, 6, 30))],
+    )  # fmt: skip
+    part_save(
+        submission=submission_of(cycle, unit), part="topics", actor=liaison.membership,
+        no_topics=True,
+    )  # fmt: skip
+    send(aware(2027, 1, 14, 9))
+    assert submission_of(cycle, unit).completed_at == aware(2027, 1, 14, 9)
+    _tick_every_day(date(2027, 1, 16), date(2027, 1, 19))
+    assert not [m for m in reminded("annual.late") if f"/units/{unit.pk}/" in m[1]]
+    late_list = Message.objects.get(kind="annual.late_list")
+    assert unit.name not in late_list.body
+    assert unit.name not in remind_late(
+        cycle=cycle, actor=clerk.membership, today=date(2027, 1, 19)
+    )
+    assert submission_of(cycle, unit).summary_status == PartStatus.RETURNED
+    part_save(
+        submission=submission_of(cycle, unit), part="summary", actor=liaison.membership,
+        text="2026年工作总结，补充了数据。",
+    )  # fmt: skip
+    send(aware(2027, 1, 20, 9))
+    s = submission_of(cycle, unit)
+    assert s.summary_status == PartStatus.SENT
+    assert s.completed_at == aware(2027, 1, 14, 9)
+    row = next(r for r in board(cycle, date(2027, 1, 20)).rows if r.submission.unit_id == unit.pk)
+    assert row.complete and row.late_workdays == 0
+
+
+def test_the_tick_runs_on_29_february_四_三(cycle: AnnualCycle) -> None:
+    """四(三): the daily tick of a leap day reminds as on any other day (it crashed once on the
+    date a year back, which 29 February does not have)."""
+    with time_machine.travel(aware(2028, 2, 29, 9), tick=False):
+        annual_tick(aware(2028, 2, 29, 9))
+        assert annual_tick(aware(2028, 2, 29, 10)) == {"opened": 0, "reminded": 0}
