@@ -83,7 +83,7 @@ _DEADLINE_RE = re.compile(
 )
 
 
-_OTHER_MEETING_RE = re.compile(r"[，,]\s*(?=专题会议|主任会议|联络员会议)")
+_FRAGMENT_RE = re.compile(r"[，,]")
 
 
 class _Clause(Protocol):
@@ -138,22 +138,26 @@ def _sentences(clause: _Clause) -> list[str]:
 
 
 def _plenary_cadence(sentence: str) -> int | None:
-    """The plenaries a year a sentence sets, when it is about the plenary."""
-    if "全体会议" not in sentence or not re.search("召开|举行", sentence):
-        return None
-    # "全体会议……每年召开一次，专题会议根据需要召开": read only the part before another meeting
-    # kind is named, so that the 专题会议's cadence is not taken for the plenary's.
-    part = re.split(
-        r"[，,]\s*(?=专题会议|主任会议|联络员会议)", sentence[sentence.index("全体会议") :]
-    )
-    text = part[0]
-    if _QUARTER_RE.search(text):
-        return 4
-    if _HALF_YEAR_RE.search(text):
-        return 2
-    match = _PER_YEAR_RE.search(text)
-    if match:
-        count = _number(match.group("n"))
+    """The plenaries a year a sentence sets, when it is about the plenary.
+
+    Read fragment by fragment (between commas): the cadence must stand in a fragment that names
+    the plenary, before or after the noun (全体会议每年召开一次 / 每年召开一次全体会议), so that
+    "全体会议每年召开一次，成员单位每半年报送" or "……，专题会议每季度召开" lend it no other cadence.
+    """
+    for fragment in _FRAGMENT_RE.split(sentence):
+        if "全体会议" not in fragment or not re.search("召开|举行", fragment):
+            continue
+        found = [
+            (m.start(), value, m)
+            for pattern, value in ((_QUARTER_RE, 4), (_HALF_YEAR_RE, 2), (_PER_YEAR_RE, 0))
+            if (m := pattern.search(fragment))
+        ]
+        if not found:
+            continue
+        _, value, match = min(found, key=lambda f: f[0])
+        if value:
+            return value
+        count = _number(match.group("n"))  # 每年N次
         return count if 1 <= count <= 12 else None
     return None
 
@@ -164,6 +168,8 @@ def _submission(sentence: str) -> tuple[str, list[str]] | None:
     if match is None or not re.search("报送|报|提交|上报", sentence[match.end() :]):
         return None
     after = sentence[match.end() :]
+    if re.search("半年|季度", after):
+        return None  # 每年7月15日前报送上半年工作总结: a report of part of the year
     parts = [part for part in PARTS if any(word in after for word in PART_WORDS[part])]
     if not parts:
         return None

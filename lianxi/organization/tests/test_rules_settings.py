@@ -115,6 +115,11 @@ def test_other_cities_wordings_configure_the_same_way_四三_三一1(
         ("全体会议每年至少召开2次。", 2),
         ("专题会议每季度召开一次。", None),
         ("全体会议根据工作需要召开。", None),
+        # The cadence of what follows in the same sentence is not the plenary's.
+        ("全体会议每年召开一次，成员单位每半年向联席会议办公室报送一次工作进展情况。", 1),
+        # The cadence before the noun.
+        ("联席会议原则上每年召开一次全体会议。", 1),
+        ("包括全体会议和专题会议，全体会议每半年召开一次。", 2),
     ],
 )
 def test_the_plenary_cadence_is_read_from_its_own_sentence_三一1(
@@ -126,6 +131,26 @@ def test_the_plenary_cadence_is_read_from_its_own_sentence_三一1(
     clause = Clause()
     clause.text = text  # type: ignore[attr-defined]
     assert rules_settings_read([clause]).plenary_per_year == per_year
+
+
+@pytest.mark.parametrize(
+    ("text", "deadline"),
+    [
+        ("各成员单位每年1月15日前报送上年度工作总结和本年度工作计划。", "01-15"),
+        # A half-year's report, however dated, is not the annual submission.
+        ("各成员单位每年7月15日前报送上半年工作总结。", None),
+        ("各成员单位每年4月10日前报送一季度工作总结。", None),
+    ],
+)
+def test_the_annual_deadline_is_a_whole_years_submission_四三(
+    text: str, deadline: str | None
+) -> None:
+    class Clause:
+        anchor, heading = "四(三)", ""
+
+    clause = Clause()
+    clause.text = text  # type: ignore[attr-defined]
+    assert rules_settings_read([clause]).annual_submission_deadline == deadline
 
 
 def test_the_dry_run_json_carries_the_settings_四三() -> None:
