@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,8 +13,8 @@ from lianxi.core.dates import cn_date
 from lianxi.organization.access import is_secretariat, membership_of
 
 from .access import UNIT_ROLES
-from .models import PARTS, AnnualSubmission, PartStatus
-from .selectors import plenary_watch
+from .models import PARTS, PartStatus
+from .selectors import cycles_due, plenary_watch, unit_open_submissions
 
 
 def annual_panel(user: Any) -> dict[str, Any] | None:
@@ -37,50 +36,30 @@ def annual_panel(user: Any) -> dict[str, Any] | None:
                     "level": "danger",
                 }
             )
-        submissions = list(
-            AnnualSubmission.objects.filter(
-                cycle__mechanism_id=mechanism.pk, cycle__deadline__gte=today.replace(month=1, day=1)
-            )
-            .select_related("cycle")
-            .only("cycle__year", "cycle__deadline", "completed_at", *(f"{p}_status" for p in PARTS))
-        )
-        by_year: dict[int, dict[str, Any]] = {}
-        for s in submissions:
-            row = by_year.setdefault(s.cycle.year, {"cycle": s.cycle, "late": 0, "review": 0})
-            if s.completed_at is None and today > s.cycle.deadline:
-                row["late"] += 1
-            row["review"] += sum(s.status_of(p) == PartStatus.SENT for p in PARTS)
-        for year, row in sorted(by_year.items()):
+        for row in cycles_due(mechanism.pk, today):
+            year = row.cycle.year
             url = reverse("annual:board", args=[year])
-            if row["late"]:
-                days = workdays_between(row["cycle"].deadline, today)
+            if row.late:
+                days = workdays_between(row.cycle.deadline, today)
                 items.append(
                     {
-                        "text": f"{year}年度材料：{row['late']} 个单位逾期未报送齐全",
+                        "text": f"{year}年度材料：{row.late} 个单位逾期未报送齐全",
                         "meta": f"已过截止日 {days} 个工作日",
                         "url": url,
                         "level": "danger",
                     }
                 )
-            if row["review"]:
+            if row.review:
                 items.append(
                     {
-                        "text": f"{year}年度材料：{row['review']} 项待审核",
-                        "meta": f"{cn_date(row['cycle'].deadline)} 截止",
+                        "text": f"{year}年度材料：{row.review} 项待审核",
+                        "meta": f"{cn_date(row.cycle.deadline)} 截止",
                         "url": url,
                         "level": "warning",
                     }
                 )
     elif membership.role in UNIT_ROLES:
-        open_ = Q()
-        for part in PARTS:
-            open_ |= ~Q(**{f"{part}_status__in": [PartStatus.SENT, PartStatus.CONFIRMED]})
-        for s in (
-            AnnualSubmission.objects.filter(unit_id=membership.unit_id)
-            .filter(open_)
-            .select_related("cycle")
-            .order_by("-cycle__year")[:2]
-        ):
+        for s in unit_open_submissions(membership.unit_id):
             waiting = [
                 p for p in PARTS if s.status_of(p) not in (PartStatus.SENT, PartStatus.CONFIRMED)
             ]

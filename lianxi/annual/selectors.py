@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from lianxi.chinese_text import segments
@@ -69,6 +69,47 @@ class Board:
 
 def cycles(mechanism_id: int) -> QuerySet[AnnualCycle]:
     return AnnualCycle.objects.filter(mechanism_id=mechanism_id).order_by("-year")
+
+
+@dataclass
+class CycleDue:
+    """What a running cycle asks of the secretariat today: units late, parts awaiting review."""
+
+    cycle: AnnualCycle
+    late: int = 0
+    review: int = 0
+
+
+def cycles_due(mechanism_id: int, today: date) -> list[CycleDue]:
+    """The secretariat's side of the cycles whose deadline falls this year or later, oldest
+    first: the home panel's counts, as the board counts them (late: not complete by
+    completed_at after the deadline; review: parts sent and not yet confirmed or returned)."""
+    by_cycle: dict[int, CycleDue] = {}
+    for s in (
+        AnnualSubmission.objects.filter(
+            cycle__mechanism_id=mechanism_id, cycle__deadline__gte=date(today.year, 1, 1)
+        )
+        .select_related("cycle")
+        .only("cycle__year", "cycle__deadline", "completed_at", *(f"{p}_status" for p in PARTS))
+    ):
+        row = by_cycle.setdefault(s.cycle_id, CycleDue(cycle=s.cycle))
+        if s.completed_at is None and today > s.cycle.deadline:
+            row.late += 1
+        row.review += sum(s.status_of(p) == PartStatus.SENT for p in PARTS)
+    return sorted(by_cycle.values(), key=lambda r: r.cycle.year)
+
+
+def unit_open_submissions(unit_id: int, limit: int = 2) -> list[AnnualSubmission]:
+    """A unit's submissions with a part not yet with the secretariat, newest cycle first."""
+    open_ = Q()
+    for part in PARTS:
+        open_ |= ~Q(**{f"{part}_status__in": [PartStatus.SENT, PartStatus.CONFIRMED]})
+    return list(
+        AnnualSubmission.objects.filter(unit_id=unit_id)
+        .filter(open_)
+        .select_related("cycle")
+        .order_by("-cycle__year")[:limit]
+    )
 
 
 def late_workdays(submission: AnnualSubmission, cycle: AnnualCycle, today: date) -> int:

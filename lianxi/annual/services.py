@@ -118,6 +118,20 @@ def due_cycle_year(mechanism: Mechanism, today: date) -> int | None:
     return None
 
 
+def overlapping_cycle(mechanism: Mechanism, dates: CycleDates) -> AnnualCycle | None:
+    """An existing cycle whose period meets the new one's: a deadline moved mid-cycle (say from
+    1月15日 to 7月1日) would otherwise open next year's cycle while this year's still runs, and
+    ask for the summary of a year not yet ended."""
+    return (
+        AnnualCycle.objects.filter(
+            mechanism=mechanism, opens_on__lte=dates.deadline, deadline__gte=dates.opens_on
+        )
+        .exclude(year=dates.year)
+        .order_by("-year")
+        .first()
+    )
+
+
 def workday_on_or_before(day: date) -> date:
     while not is_workday(day):
         day -= timedelta(days=1)
@@ -129,7 +143,12 @@ def cycle_open(
     *, mechanism: Mechanism, year: int, now: datetime, actor: Membership | None = None
 ) -> AnnualCycle:
     """四(三): open the year's cycle: one submission per member unit, and every unit told what is
-    due and by when. Opening twice returns the cycle that exists and tells no one again."""
+    due and by when. Opening twice returns the cycle that exists and tells no one again.
+
+    The mechanism's row is locked first, so two ticks (or a tick and a clerk) opening the same
+    day wait for each other and the second finds the first's cycle instead of a unique-key
+    error."""
+    Mechanism.objects.select_for_update().filter(pk=mechanism.pk).first()
     existing = AnnualCycle.objects.filter(mechanism=mechanism, year=year).first()
     if existing is not None:
         return existing
@@ -137,6 +156,13 @@ def cycle_open(
     if dates is None:
         raise ApplicationError(
             "制度文件未规定年度材料的报送截止日，请联席会议办公室先在“联席会议设置”中填写。"
+        )
+    clash = overlapping_cycle(mechanism, dates)
+    if clash is not None:
+        raise ApplicationError(
+            f"{year}年度报送期（{cn_date(dates.opens_on)}至{cn_date(dates.deadline)}）与"
+            f"{clash.year}年度报送期（{cn_date(clash.opens_on)}至{cn_date(clash.deadline)}）"
+            "重叠，请先在“联席会议设置”中核对截止日与启动日。"
         )
     settings = mechanism_settings(mechanism)
     cycle = AnnualCycle.objects.create(
@@ -518,14 +544,20 @@ def plan_to_action_items(
 # --- the topics into the plenary ---------------------------------------------------------------
 
 
-def _proposals(actor: Membership, ids: Sequence[int]) -> list[TopicProposal]:
+def _proposals(actor: Membership, cycle: AnnualCycle, ids: Sequence[int]) -> list[TopicProposal]:
     wanted = list(dict.fromkeys(int(i) for i in ids))
     if not wanted:
         raise ApplicationError("请选择议题建议。", field="proposals")
+    # A proposal of another year's cycle, or another joint meeting's, is not found: the topics
+    # of one plenary come from the submissions of its own cycle.
     found = {
         p.pk: p
         for p in TopicProposal.objects.select_for_update()
-        .filter(pk__in=wanted, submission__cycle__mechanism_id=actor.unit.mechanism_id)
+        .filter(
+            pk__in=wanted,
+            submission__cycle=cycle,
+            submission__cycle__mechanism_id=actor.unit.mechanism_id,
+        )
         .select_related("submission__unit", "submission__cycle")
     }
     missing = [i for i in wanted if i not in found]
@@ -566,6 +598,7 @@ def _tell_units(
 def topics_accept(
     *,
     actor: Membership,
+    cycle: AnnualCycle,
     proposal_ids: Sequence[int],
     meeting: Meeting,
     title: str,
@@ -576,7 +609,7 @@ def topics_accept(
     puts it on the coming plenary's agenda, the proposing units reporting on it."""
     if not access.is_secretariat(actor):
         raise ApplicationError("只有联席会议办公室可以把议题建议列入议程。")
-    chosen = _proposals(actor, proposal_ids)
+    chosen = _proposals(actor, cycle, proposal_ids)
     if meeting.mechanism_id != actor.unit.mechanism_id or meeting.kind != Meeting.Kind.PLENARY:
         raise ApplicationError("请选择本联席会议的全体会议。", field="meeting")
     if meeting.status not in (Meeting.Status.DRAFT, Meeting.Status.NOTIFIED):
@@ -619,12 +652,17 @@ def topics_accept(
 
 @transaction.atomic
 def topics_decline(
-    *, actor: Membership, proposal_ids: Sequence[int], reason: str, now: datetime
+    *,
+    actor: Membership,
+    cycle: AnnualCycle,
+    proposal_ids: Sequence[int],
+    reason: str,
+    now: datetime,
 ) -> int:
     """The secretariat declines proposals with a reason the proposing unit sees."""
     if not access.is_secretariat(actor):
         raise ApplicationError("只有联席会议办公室可以处理议题建议。")
-    chosen = _proposals(actor, proposal_ids)
+    chosen = _proposals(actor, cycle, proposal_ids)
     reason = clean_text(reason, "未采纳理由", NOTE_MAX, kind="paragraph")
     TopicProposal.objects.filter(pk__in=[p.pk for p in chosen]).update(
         status=TopicProposal.Status.DECLINED,
@@ -635,7 +673,7 @@ def topics_decline(
     audit_record(
         actor=actor,
         action="annual.topics_decline",
-        target=chosen[0].submission.cycle,
+        target=cycle,
         data={"proposals": [p.pk for p in chosen], "reason": reason},
     )
     _tell_units(
@@ -687,11 +725,16 @@ def annual_tick(now: datetime) -> dict[str, int]:
     opened = reminded = 0
     for mechanism in Mechanism.objects.exclude(annual_submission_deadline=""):
         year = due_cycle_year(mechanism, today)
-        if year is None:
+        if year is None or AnnualCycle.objects.filter(mechanism=mechanism, year=year).exists():
             continue
-        if not AnnualCycle.objects.filter(mechanism=mechanism, year=year).exists():
-            cycle_open(mechanism=mechanism, year=year, now=now)
-            opened += 1
+        dates = cycle_dates(mechanism, year)
+        if dates is not None and overlapping_cycle(mechanism, dates) is not None:
+            # The settings were changed under a running cycle: the secretariat is asked on the
+            # annual page (open by hand refuses with the reason) rather than a cycle opened
+            # over the other one.
+            continue
+        cycle_open(mechanism=mechanism, year=year, now=now)
+        opened += 1
     # Cycles whose deadline fell this year or last (a plain bound: no 29 February to replace).
     for cycle in AnnualCycle.objects.filter(deadline__gte=date(today.year - 1, 1, 1)):
         reminded += _remind_cycle(cycle, today)

@@ -54,12 +54,14 @@ def index(request: HttpRequest) -> HttpResponse:
         if dates and not any(c.year == candidate for c in cycles) and dates.rule_deadline >= today:
             upcoming = dates
             break
+    clash = services.overlapping_cycle(mechanism, upcoming) if upcoming else None
     return render(
         request,
         "annual/index.html",
         {
             "cycles": cycles,
             "upcoming": upcoming,
+            "clash": clash,
             "due_year": year,
             "settings": mechanism_settings(mechanism),
             "secretariat": is_secretariat(membership),
@@ -421,6 +423,7 @@ def topics_accept_view(request: HttpRequest, year: int) -> HttpResponse:
         request,
         lambda: services.topics_accept(
             actor=membership,
+            cycle=cycle,
             proposal_ids=form.cleaned_data["proposals"],
             meeting=meeting,
             title=form.cleaned_data["title"],
@@ -447,6 +450,7 @@ def topics_decline_view(request: HttpRequest, year: int) -> HttpResponse:
         request,
         lambda: services.topics_decline(
             actor=membership,
+            cycle=cycle,
             proposal_ids=form.cleaned_data["proposals"],
             reason=form.cleaned_data["reason"],
             now=timezone.now(),

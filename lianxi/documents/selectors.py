@@ -10,6 +10,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from lianxi.organization.access import membership_of
 from lianxi.organization.models import Membership, Unit
+from lianxi.organization.selectors import member_units
 from lianxi.typesetting.headings import heading_level
 
 from .access import (
@@ -197,15 +198,6 @@ def drafts_of_unit(user: Any) -> QuerySet[OfficialDocument]:
     )
 
 
-def member_units(mechanism_id: int, *, excluding: int | None = None) -> list[Unit]:
-    """The joint meeting's active member units in their order: the organs a register belongs
-    to (四(六)), the units a round may consult (三(二), `excluding` the drafting unit)."""
-    units = Unit.objects.filter(mechanism_id=mechanism_id, kind=Unit.Kind.MEMBER, active=True)
-    if excluding is not None:
-        units = units.exclude(pk=excluding)
-    return list(units.order_by("order", "pk"))
-
-
 def registers_of(mechanism_id: int) -> QuerySet[NumberRegister]:
     """The joint meeting's 发文字号 registers (四(六)): its own first, then by organ."""
     return (
@@ -238,7 +230,7 @@ class SealRow:
 def seal_rows(mechanism_id: int) -> list[SealRow]:
     """Every member unit with its seal in use (without the image bytes) and the count of its
     replaced ones, in the units' order."""
-    units = member_units(mechanism_id)
+    units = list(member_units(mechanism_id))
     seals = Seal.objects.filter(unit__in=units).defer("image").order_by("unit_id", "-uploaded_at")
     active: dict[int, Seal] = {}
     earlier: dict[int, int] = {}

@@ -26,6 +26,7 @@ from lianxi.core.forms import Form
 from lianxi.core.pages import run_action, run_form_action
 from lianxi.organization.access import require_membership
 from lianxi.organization.models import Unit
+from lianxi.organization.selectors import member_units
 
 from . import selectors
 from .access import (
@@ -321,7 +322,7 @@ def document_download_view(request: HttpRequest, pk: int, fmt: str) -> HttpRespo
 def registers_page(request: HttpRequest) -> HttpResponse:
     """四(六): the secretariat's 发文字号 registers, one 代字 per issuing organ, and a new one."""
     membership = require_registers(request.user)
-    units = selectors.member_units(membership.unit.mechanism_id)
+    units = list(member_units(membership.unit.mechanism_id))
     form = RegisterForm(request.POST or None, units=units)
     if request.method == "POST":
         done = run_form_action(
@@ -355,7 +356,7 @@ def seals_page(request: HttpRequest) -> HttpResponse:
     membership = require_registers(request.user)
     mechanism_id = membership.unit.mechanism_id
     form = SealForm(
-        request.POST or None, request.FILES or None, units=selectors.member_units(mechanism_id)
+        request.POST or None, request.FILES or None, units=list(member_units(mechanism_id))
     )
     if request.method == "POST":
         # The flash names the unit: a clerk uploads several seals one after another.

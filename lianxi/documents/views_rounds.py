@@ -22,6 +22,7 @@ from lianxi.core.downloads import download_response
 from lianxi.core.exceptions import ApplicationError
 from lianxi.core.pages import add_service_error, form_errors, run_action, run_form_action
 from lianxi.organization.access import require_membership
+from lianxi.organization.selectors import member_units
 
 from . import adoption
 from .access import (
@@ -47,7 +48,6 @@ from .forms_rounds import (
 )
 from .models import Consultation, OfficialDocument, UnitReply
 from .rendering import DOCX
-from .selectors import member_units
 from .selectors_rounds import adoption_counts, adoption_rows, paragraph_label, rounds_for
 from .services.consultation import (
     FINAL,

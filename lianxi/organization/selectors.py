@@ -19,11 +19,13 @@ def current_duties() -> QuerySet[Duty]:
     return Duty.objects.filter(valid_to__isnull=True).order_by("number")
 
 
-def member_units(mechanism_id: int) -> QuerySet[Unit]:
-    """The joint meeting's active member units, in the annex's order."""
-    return Unit.objects.filter(
-        mechanism_id=mechanism_id, kind=Unit.Kind.MEMBER, active=True
-    ).order_by("order", "id")
+def member_units(mechanism_id: int, *, excluding: int | None = None) -> QuerySet[Unit]:
+    """The joint meeting's active member units, in the annex's order (`excluding` one, say the
+    drafting unit of a comment round)."""
+    units = Unit.objects.filter(mechanism_id=mechanism_id, kind=Unit.Kind.MEMBER, active=True)
+    if excluding is not None:
+        units = units.exclude(pk=excluding)
+    return units.order_by("order", "id")
 
 
 def catalogue_units(mechanism: Mechanism) -> QuerySet[Unit]:

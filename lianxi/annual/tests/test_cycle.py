@@ -511,3 +511,30 @@ def test_the_tick_runs_on_29_february_四_三(cycle: AnnualCycle) -> None:
     with time_machine.travel(aware(2028, 2, 29, 9), tick=False):
         annual_tick(aware(2028, 2, 29, 9))
         assert annual_tick(aware(2028, 2, 29, 10)) == {"opened": 0, "reminded": 0}
+
+
+def test_a_deadline_moved_under_a_running_cycle_opens_no_second_one_over_it_四_三(
+    cycle: AnnualCycle, configured: Mechanism, clerk: Any, login: Any
+) -> None:
+    """四(三): the 2027 cycle ran from 1 December to 15 January; the secretariat then moves the
+    deadline to 1 July, which makes the 2028 cycle run from 1 December 2026 — over the 2027
+    one, asking on 18 January for the summary of a year just begun. The tick opens nothing,
+    opening by hand is refused with the reason, and the annual page says why; once the
+    opening day is set after the old cycle (1 May), the 2028 cycle opens on it."""
+    configured.annual_submission_deadline = "07-01"
+    configured.save(update_fields=["annual_submission_deadline"])
+    with time_machine.travel(aware(2027, 1, 18, 9), tick=False):
+        assert annual_tick(aware(2027, 1, 18, 9))["opened"] == 0
+        with pytest.raises(ApplicationError, match=r"与2027年度报送期.*重叠"):
+            cycle_open(mechanism=configured, year=2028, now=aware(2027, 1, 18, 9))
+        page = login(clerk).get("/annual/").content.decode()
+    assert list(AnnualCycle.objects.values_list("year", flat=True)) == [2027]
+    assert 'id="clash"' in page and "2028年度报送不会自动启动" in page
+    configured.annual_cycle_opens = "05-01"
+    configured.save(update_fields=["annual_cycle_opens"])
+    with time_machine.travel(aware(2027, 4, 30, 9), tick=False):
+        assert annual_tick(aware(2027, 4, 30, 9))["opened"] == 0
+    with time_machine.travel(aware(2027, 5, 1, 9), tick=False):
+        assert annual_tick(aware(2027, 5, 1, 9))["opened"] == 1
+    opened = AnnualCycle.objects.get(year=2028)
+    assert (opened.opens_on, opened.deadline) == (date(2027, 5, 1), date(2027, 7, 1))

@@ -86,6 +86,7 @@ def test_a_group_merged_into_the_plenarys_agenda_with_the_proposers_reporting_�
     ids = [proposed[t].pk for t in ALIKE]
     item = topics_accept(
         actor=clerk.membership,
+        cycle=cycle,
         proposal_ids=ids,
         meeting=meeting,
         title="研究尘肺病患者救助保障政策",
@@ -106,8 +107,8 @@ def test_a_group_merged_into_the_plenarys_agenda_with_the_proposers_reporting_�
     assert "研究尘肺病患者救助保障政策" in told.get().message.body
     with pytest.raises(ApplicationError, match="已列入议程"):
         topics_accept(
-            actor=clerk.membership, proposal_ids=ids[:1], meeting=meeting, title="再议",
-            now=aware(2027, 1, 21, 9),
+            actor=clerk.membership, cycle=cycle, proposal_ids=ids[:1], meeting=meeting,
+            title="再议", now=aware(2027, 1, 21, 9),
         )  # fmt: skip
 
 
@@ -117,9 +118,15 @@ def test_a_declined_proposal_carries_its_reason_to_the_unit_四_三(
     """四(三): declining needs a reason, and the proposing unit sees it on its submission."""
     pk = proposed[APART[0]].pk
     with pytest.raises(ApplicationError, match="未采纳理由"):
-        topics_decline(actor=clerk.membership, proposal_ids=[pk], reason="", now=aware(2027, 1, 21))
+        topics_decline(
+            actor=clerk.membership,
+            cycle=cycle,
+            proposal_ids=[pk],
+            reason="",
+            now=aware(2027, 1, 21),
+        )
     topics_decline(
-        actor=clerk.membership, proposal_ids=[pk], reason="已列入宣传部年度计划",
+        actor=clerk.membership, cycle=cycle, proposal_ids=[pk], reason="已列入宣传部年度计划",
         now=aware(2027, 1, 21),
     )  # fmt: skip
     liaison, _ = consulted["safety"]
@@ -135,7 +142,7 @@ def test_only_a_plenary_in_preparation_takes_topics_三_一_1(
     held = _plenary(clerk, status=Meeting.Status.HELD)
     with pytest.raises(ApplicationError, match="已召开或已取消"):
         topics_accept(
-            actor=clerk.membership, proposal_ids=[proposed[APART[0]].pk], meeting=held,
+            actor=clerk.membership, cycle=cycle, proposal_ids=[proposed[APART[0]].pk], meeting=held,
             title="职业健康宣传", now=aware(2027, 1, 21),
         )  # fmt: skip
 
@@ -187,3 +194,55 @@ def test_half_yearly_rules_watch_each_half_三_一_1(mechanism: Mechanism, clerk
     watch = plenary_watch(mechanism, date(2027, 5, 20))
     assert watch.warn and watch.period_start == date(2027, 1, 1)
     assert not plenary_watch(mechanism, date(2027, 7, 20)).warn  # a new half: 11 %
+
+
+def test_a_proposal_of_another_years_cycle_is_not_taken_into_this_plenary_四_三(
+    configured: Mechanism,
+    cycle: AnnualCycle,
+    proposed: dict[str, TopicProposal],
+    clerk: Any,
+    consulted: dict[str, tuple[Any, Any]],
+) -> None:
+    """四(三): the topics of the 2027 plenary come from the 2027 submissions; a proposal of the
+    2026 cycle (still undecided) is neither accepted nor declined through the 2027 cycle, and
+    nothing is changed when one of the chosen is of the other year."""
+    from ..services import TaskIn, TopicIn, cycle_open, part_save, submission_send
+    from .conftest import submission_of
+
+    with time_machine.travel(aware(2025, 12, 1, 8), tick=False):
+        last = cycle_open(mechanism=configured, year=2026, now=aware(2025, 12, 1, 8))
+    liaison, member = consulted["hrss"]
+    unit = liaison.membership.unit
+    with time_machine.travel(aware(2026, 1, 6, 9), tick=False):
+        for part, kw in (
+            ("summary", {"text": "2025年工作总结。"}),
+            (
+                "plan",
+                {
+                    "text": "2026年计划。",
+                    "tasks": [TaskIn(title="年度任务", expected_on=date(2026, 6, 30))],
+                },
+            ),
+            ("topics", {"topics": [TopicIn(title="去年的议题建议")]}),
+        ):
+            part_save(
+                submission=submission_of(last, unit), part=part, actor=liaison.membership, **kw
+            )
+        for person in (liaison, member):
+            submission_send(
+                submission=submission_of(last, unit), actor=person.membership, now=aware(2026, 1, 6)
+            )
+    old = TopicProposal.objects.get(submission__cycle=last)
+    meeting = _plenary(clerk)
+    with pytest.raises(ApplicationError, match="议题建议不存在"):
+        topics_accept(
+            actor=clerk.membership, cycle=cycle, proposal_ids=[proposed[ALIKE[0]].pk, old.pk],
+            meeting=meeting, title="混入上年度建议", now=aware(2027, 1, 21, 9),
+        )  # fmt: skip
+    with pytest.raises(ApplicationError, match="议题建议不存在"):
+        topics_decline(
+            actor=clerk.membership, cycle=cycle, proposal_ids=[old.pk], reason="不属本年度",
+            now=aware(2027, 1, 21, 9),
+        )  # fmt: skip
+    assert not AgendaItem.objects.filter(meeting=meeting).exists()
+    assert set(TopicProposal.objects.values_list("status", flat=True)) == {"proposed"}
