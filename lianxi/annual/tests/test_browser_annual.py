@@ -397,3 +397,17 @@ def test_a_season_of_annual_submissions_四_三(
         APART["safety"]: "accepted",
     }
     assert f"市人力资源和社会保障局：{ALIKE['hrss']}" in merged.description
+
+    # --- the year on the record, read on a phone: the chart's legend wraps above its bars ------
+    with time_machine.travel(aware(2027, 1, 22, 9), tick=True):
+        act(clerk)
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.goto("/annual/record/2026/")
+        expect(page.locator("#record-chart canvas")).to_have_count(1)
+        grid_top = page.evaluate(
+            "() => echarts.getInstanceByDom(document.getElementById('record-chart'))"
+            ".getOption().grid[0].top"
+        )
+        assert grid_top == 56  # two legend lines, the first bar below them
+        expect(page.locator("main")).to_contain_text("市人力资源和社会保障局")
+        shoot("11_record_phone")

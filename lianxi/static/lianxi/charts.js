@@ -18,14 +18,18 @@
         data: data.units.map(function (u) { return u[light]; })
       };
     });
-    el.style.height = Math.max(160, units.length * 28 + 70) + "px";
+    // Four legend entries take about 420 px on one line; on a phone they wrap to two, and the
+    // bars must start below the second line or the legend covers the first unit.
+    var legendLines = el.clientWidth && el.clientWidth < 440 ? 2 : 1;
+    var top = 8 + legendLines * 24;
+    el.style.height = Math.max(160, units.length * 28 + 46 + top) + "px";
     var chart = window.echarts.init(el, null, { renderer: "canvas" });
     chart.setOption({
       animation: false,
       textStyle: { fontFamily: "Noto Sans CJK SC, Microsoft YaHei, sans-serif" },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
-      legend: { top: 0 },
-      grid: { left: 8, right: 24, top: 32, bottom: 8, containLabel: true },
+      legend: { top: 0, itemGap: legendLines > 1 ? 8 : 10 },
+      grid: { left: 8, right: 24, top: top, bottom: 8, containLabel: true },
       xAxis: { type: "value", minInterval: 1 },
       yAxis: { type: "category", data: units, inverse: true },
       series: series
