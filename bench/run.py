@@ -720,6 +720,70 @@ def _bench_document_numbers(user: Any, database: str) -> None:
     )
 
 
+BRIEFS = 200
+
+
+def _bench_brief_numbers(user: Any, database: str) -> None:
+    """`brief_numbers` (三(四)1): 200 draft briefs issued at once from 16 threads, each with its
+    own connection, through the real `brief_issue`; the 期号 must be exactly 1..200 (no
+    duplicate, no gap); ms per issue and issues/s."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.utils import timezone
+
+    from lianxi.bulletins.models import Brief
+    from lianxi.bulletins.services import ArticleIn, brief_create, brief_issue
+    from lianxi.organization.access import membership_of
+
+    actor = membership_of(user)
+    assert actor is not None
+    article = [ArticleIn(title="联席会议办公室开展督导", body="各成员单位按季度报送信息。")]
+    briefs = [
+        brief_create(actor=actor, title=f"基准测试简报{n}", articles=article).pk
+        for n in range(BRIEFS)
+    ]
+    samples: list[float] = []
+    lock = threading.Lock()
+    start = threading.Barrier(NUMBER_THREADS)
+
+    def issue(chunk: list[int]) -> None:
+        try:
+            clerk = membership_of(get_user_model().objects.get(pk=user.pk))
+            assert clerk is not None
+            start.wait()
+            for pk in chunk:
+                began = time.perf_counter()
+                brief_issue(actor=clerk, brief=Brief.objects.get(pk=pk), now=timezone.now())
+                elapsed = (time.perf_counter() - began) * 1000
+                with lock:
+                    samples.append(elapsed)
+        finally:
+            connection.close()
+
+    chunks = [briefs[i::NUMBER_THREADS] for i in range(NUMBER_THREADS)]
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=NUMBER_THREADS) as pool:
+        for future in [pool.submit(issue, chunk) for chunk in chunks]:
+            future.result()
+    total = time.perf_counter() - started
+    numbers = sorted(
+        n or 0 for n in Brief.objects.filter(pk__in=briefs).values_list("number", flat=True)
+    )
+    assert numbers == list(range(1, BRIEFS + 1)), "期号 with a duplicate or a gap"
+    _emit_figure(
+        "brief_numbers",
+        database,
+        samples,
+        BRIEFS,
+        mode=f"{NUMBER_THREADS} threads, brief_issue",
+        numbers=f"1..{numbers[-1]}, no duplicate, no gap",
+        per_second=round(BRIEFS / total, 1),
+    )
+
+
 ANNUAL_TOPICS = [
     "尘肺病患者救助保障",
     "工伤保险扩面参保",
@@ -822,6 +886,7 @@ def run_one() -> None:
     _bench_typesetting(database)
     _bench_document_diff(database)
     _bench_document_numbers(user, database)
+    _bench_brief_numbers(user, database)
     _bench_annual(client, database)
     _emit("trivial_view", database, ROUNDS, _time(client, "/healthz", ROUNDS), 0)
 

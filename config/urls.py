@@ -25,6 +25,7 @@ urlpatterns = [
     path("documents/", include("lianxi.documents.urls")),
     path("decisions/", include("lianxi.decisions.urls")),
     path("annual/", include("lianxi.annual.urls")),
+    path("bulletins/", include("lianxi.bulletins.urls")),
     path("search/", include("lianxi.search.urls")),
     path("calendar/", include("lianxi.meetings.feed_urls")),
     path("api/v1/", api.urls),

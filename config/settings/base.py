@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "lianxi.documents",
     "lianxi.decisions",
     "lianxi.annual",
+    "lianxi.bulletins",
     "lianxi.meetings",
     "lianxi.incidents",
     "lianxi.api",

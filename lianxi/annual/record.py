@@ -27,11 +27,13 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from lianxi.bulletins.models import InfoReport
 from lianxi.core.calendar import workdays_after
 from lianxi.decisions.models import Opinion
 from lianxi.documents.models import UnitReply
 from lianxi.incidents.models import IncidentNotice
 from lianxi.meetings.models import Attendance, Meeting
+from lianxi.organization.access import membership_of
 from lianxi.organization.models import Mechanism, Unit
 from lianxi.organization.selectors import member_units
 from lianxi.supervision.models import ActionItem, ProgressReport, Reminder
@@ -97,8 +99,9 @@ class UnitYearRecord:
     opinions_on_time: int = 0
     opinions_late: int = 0
     opinions_silent: int = 0
-    # 三(四)1: the bulletins app is not enabled; None, shown as 未启用.
-    reports_adopted: int | None = None
+    # 三(四)1: information reports first sent in the year, and of those adopted.
+    info_sent: int = 0
+    reports_adopted: int | None = 0
     # 四(三): the submission of the cycle whose summary is of this year.
     submission: AnnualSubmission | None = None
     submission_late_workdays: int | None = None
@@ -243,13 +246,14 @@ class UnitYearRecord:
                 "信息报送",
                 "三(四)1",
                 [
+                    Figure("info_sent", "报送信息（篇）", self.info_sent, u("bulletins")),
                     Figure(
                         "reports_adopted",
                         "信息被采用（篇）",
                         self.reports_adopted,
                         u("bulletins"),
-                        "信息报送功能未启用，平台暂无记录",
-                    )
+                        "按首次报送时间计入年度",
+                    ),
                 ],
             ),
             (
@@ -501,6 +505,18 @@ def unit_year_records(
         r.opinions_asked, r.opinions_on_time = row["n"], row["on_time"]
         r.opinions_late, r.opinions_silent = row["late"], row["silent"]
 
+    # 三(四)1: information reports first sent to the secretariat in the year, and adopted.
+    for row in (
+        InfoReport.objects.filter(
+            mechanism=mechanism, unit_id__in=ids, first_sent_at__gte=start, first_sent_at__lt=end
+        )
+        .values("unit_id")
+        .annotate(n=Count("pk"), adopted=Count("pk", filter=Q(status=InfoReport.Status.ADOPTED)))
+        .order_by()
+    ):
+        records[row["unit_id"]].info_sent = row["n"]
+        records[row["unit_id"]].reports_adopted = row["adopted"]
+
     # 四(三): the submission of the next year's cycle (its summary is of this year).
     # The working days past the deadline are read once for every unit (as the board does),
     # not once a unit: the page's queries must not grow with the units.
@@ -556,6 +572,7 @@ class UnitYearDetails:
     incidents: list[Row]
     rounds: list[Row]
     opinions: list[Row]
+    bulletins: list[Row]
 
 
 def _day(moment: datetime | None) -> str:
@@ -764,7 +781,23 @@ def unit_year_details(
         )
         for o in opinion_rows
     ]
+    info = InfoReport.objects.filter(
+        mechanism=mechanism, unit=unit, first_sent_at__gte=start, first_sent_at__lt=end
+    ).order_by("first_sent_at", "pk")
+    bulletins = [
+        Row(
+            when=_day(r.first_sent_at),
+            title=r.title,
+            state=r.get_status_display(),
+            url=reverse("bulletins:report", args=[r.pk]),
+            kind="info_report",
+            pk=r.pk,
+            note=r.get_kind_display(),
+        )
+        for r in info
+    ]
     return UnitYearDetails(
+        bulletins=bulletins,
         meetings=meetings,
         led=led,
         supported=supported,
@@ -779,6 +812,7 @@ def openable(user: Any, details: UnitYearDetails) -> UnitYearDetails:
     """The rows with their links kept only where the person may follow them: each record's own
     app decides (the government office reads the record, not every meeting's or reply's page;
     a dead link would answer 404). One query per kind of record, plus one per reply."""
+    from lianxi.bulletins.access import visible_reports
     from lianxi.decisions.access import visible_decisions
     from lianxi.documents.access import reply_for
     from lianxi.incidents.access import visible_incidents
@@ -790,6 +824,7 @@ def openable(user: Any, details: UnitYearDetails) -> UnitYearDetails:
         "item": visible_items(user),
         "incident": visible_incidents(user),
         "decision": visible_decisions(user),
+        "info_report": visible_reports(membership_of(user)),
     }
     rows = [
         row

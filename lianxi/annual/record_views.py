@@ -50,7 +50,6 @@ def records_page(request: HttpRequest, year: int) -> HttpResponse:
             "records": records,
             "chart": _chart(records),
             "can_export": membership.role == Membership.Role.SECRETARIAT,
-            "not_enabled": record.NOT_ENABLED,
         },
     )
 

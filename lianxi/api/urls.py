@@ -11,6 +11,7 @@ from ninja.renderers import JSONRenderer
 from . import auth, contract, errors, scopes
 from .auth import session_read_auth, token_auth
 from .routers.annual import router as annual_router
+from .routers.bulletins import router as bulletins_router
 from .routers.decisions import router as decisions_router
 from .routers.documents import router as documents_router
 from .routers.incidents import router as incidents_router
@@ -49,6 +50,7 @@ api.add_router("", incidents_router)
 api.add_router("", documents_router)
 api.add_router("", decisions_router)
 api.add_router("", annual_router)
+api.add_router("", bulletins_router)
 api.add_router("", routing_router)
 # Tokens: refusals (401/403/429) in the error shape, each operation marked with its router's scope.
 auth.install(api)

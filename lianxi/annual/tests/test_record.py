@@ -28,6 +28,8 @@ from django.utils import timezone
 from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
+from lianxi.bulletins.models import InfoReport
+from lianxi.bulletins.services import info_report_review, info_report_save, info_report_send
 from lianxi.conftest import _person, aware
 from lianxi.core.calendar import is_workday
 from lianxi.decisions.models import Decision, Opinion
@@ -334,6 +336,25 @@ def build_world(mechanism: Any, clerk: Any, consulted: dict[str, Any], units: li
                 stance=Opinion.Stance.AGREE,
                 submit=True,
             )
+    # 三(四)1: information reports. 人社局 sends three in 2026 (two adopted, one returned) and
+    # one on 31 December 2025; 总工会 one, declined.
+    for title, person_pair, at, decision in (
+        ("人社局帮扶行动", consulted["hrss"], aware(2026, 3, 2, 9), "adopt"),
+        ("人社局工伤认定", consulted["hrss"], aware(2026, 6, 2, 9), "return"),
+        ("人社局扩面参保", consulted["hrss"], aware(2026, 9, 2, 9), "adopt"),
+        ("人社局去年信息", consulted["hrss"], aware(2025, 12, 31, 20), "adopt"),
+        ("总工会慰问", consulted["union"], aware(2026, 4, 2, 9), "decline"),
+    ):
+        liaison, member = person_pair
+        with time_machine.travel(at, tick=False):
+            report = info_report_save(
+                actor=liaison.membership, kind="news", title=title, body="正文一段。"
+            )
+            info_report_send(actor=liaison.membership, report=report, now=at)
+            info_report_send(actor=member.membership, report=report, now=at)
+            info_report_review(
+                actor=clerk.membership, report=report, decision=decision, note="理由", now=at
+            )
     return World(hrss, union, safety, finance, consulted)
 
 
@@ -448,6 +469,9 @@ def expected(unit: Unit, today: date) -> dict[str, Any]:
         timezone.localtime(o.submitted_at).date() <= o.round.deadline  # type: ignore[arg-type]
         for o in given
     )
+    reports = [r for r in InfoReport.objects.filter(unit=unit) if in_year(r.first_sent_at)]
+    out["info_sent"] = len(reports)
+    out["reports_adopted"] = sum(r.status == "adopted" for r in reports)
     out["opinions_late"] = len(given) - out["opinions_on_time"]
     out["opinions_silent"] = sum(
         o.status == "silent" or (o.status in ("pending", "drafted") and o.round.deadline < today)
@@ -471,7 +495,7 @@ def shown(r: record.UnitYearRecord) -> dict[str, Any]:
             "reports_sent", "feedback_missed", "notices", "acked_on_time", "acked_late", "unacked",
             "ack_minutes_avg", "ack_minutes_max", "rounds_asked", "rounds_on_time",
             "rounds_late", "rounds_silent", "opinions_asked", "opinions_on_time",
-            "opinions_late", "opinions_silent",
+            "opinions_late", "opinions_silent", "info_sent", "reports_adopted",
         )
     }  # fmt: skip
 
@@ -540,7 +564,7 @@ def test_the_figures_equal_counts_made_from_the_records_四三_三一1(
         **{key: str(h[key]) for key in figures},
         "answers_asked": str(h["rounds_asked"] + h["opinions_asked"]),
         "answers_on_time": str(h["rounds_on_time"] + h["opinions_on_time"]),
-        "reports_adopted": "—",
+        "reports_adopted": str(h["reports_adopted"]),
     }
 
 
@@ -584,17 +608,23 @@ def test_the_submissions_timeliness_in_working_days_四三(
     assert records[world.safety.pk].submission_late_workdays == 3
 
 
-def test_information_reports_are_shown_as_not_enabled_never_as_zero_三四1(
-    world: World, clerk: Any, login: Callable[[Any], Client]
+def test_information_reports_adopted_are_counted_by_the_first_sending_三四1(
+    world: World, mechanism: Any, clerk: Any, login: Callable[[Any], Client]
 ) -> None:
-    """三(四)1: the platform keeps no information reports yet: the figure reads "—" (未启用)."""
+    """三(四)1: 人社局 sent three reports in 2026 (the one of 31 December 2025 is 2025's), two
+    adopted; 总工会 one, declined; the unit's page lists each with its state and link."""
+    with time_machine.travel(READ_AT, tick=False):
+        records = {r.unit.pk: r for r in record.unit_year_records(mechanism, YEAR)}
+    assert (records[world.hrss.pk].info_sent, records[world.hrss.pk].reports_adopted) == (3, 2)
+    assert (records[world.union.pk].info_sent, records[world.union.pk].reports_adopted) == (1, 0)
     response = read(login, clerk, PAGE)
     row = html(response).get_element_by_id(f"unit-{world.hrss.pk}")
     (cell,) = row.xpath('td[@data-figure="reports_adopted"]')
-    assert cell.text_content().strip() == "—"
-    unit = read(login, clerk, unit_page(world.hrss))
-    figure = html(unit).get_element_by_id("figure-reports_adopted")
-    assert "未启用" in figure.text_content() and "0" not in figure.text_content()
+    assert cell.text_content().strip() == "2"
+    unit = html(read(login, clerk, unit_page(world.hrss)))
+    section = unit.get_element_by_id("bulletins").text_content()
+    assert "人社局帮扶行动" in section and "人社局去年信息" not in section
+    assert "已采用" in section and "退回修改" in section
 
 
 def test_each_figure_links_to_the_records_behind_it_四三(
@@ -608,7 +638,7 @@ def test_each_figure_links_to_the_records_behind_it_四三(
     row = page.get_element_by_id(f"unit-{world.hrss.pk}")
     links = [a.get("href") for a in row.iter("a")]
     assert links and all(href.startswith(unit_url) for href in links)
-    assert len(links) == len(row.findall("td")) - 1  # all but 信息采用 (not enabled)
+    assert len(links) == len(row.findall("td"))  # every figure, 信息采用 too
     response = read(login, clerk, unit_url)
     doc = html(response)
     r = response.context["record"]
@@ -828,7 +858,8 @@ def test_the_xlsx_of_all_units_cell_by_cell_四三(
         "征求意见答复：按时答复（轮）": h["opinions_on_time"],
         "征求意见答复：逾期答复（轮）": h["opinions_late"],
         "征求意见答复：未答复（轮）": h["opinions_silent"],
-        "信息报送：信息被采用（篇）": "—",
+        "信息报送：报送信息（篇）": h["info_sent"],
+        "信息报送：信息被采用（篇）": h["reports_adopted"],
         "年度材料报送：报送情况": "按时报送",
         "年度材料报送：逾期（工作日）": 0,
     }
@@ -877,7 +908,7 @@ def test_the_docx_of_a_unit_in_the_official_fonts_四三(
     assert body["请假并委托出席（次）"] == str(h["meetings_delegated"])
     assert body["牵头（项）"] == str(h["led_total"])
     assert body["反馈周期内未反馈（次）"] == str(h["feedback_missed"])
-    assert body["信息被采用（篇）"] == "—（未启用）"
+    assert body["信息被采用（篇）"] == str(h["reports_adopted"])
     assert body["报送情况"] == "按时报送"
     for row in figures.rows[1:]:
         for cell in row.cells:
@@ -909,7 +940,7 @@ def test_the_docx_prints_the_figures_through_libreoffice_四三(
     ):
         assert re.search(rf"{re.escape(label)} +{h[key]}\b", flat), label
     assert "按时报送" in flat
-    assert "未启用" in flat
+    assert re.search(rf"信息被采用（篇） +{h['reports_adopted']}\b", flat)
     assert "推进尘肺病患者救治救助" in flat.replace(" ", "")
 
 
@@ -920,7 +951,7 @@ def test_the_docx_prints_the_figures_through_libreoffice_四三(
 # feedback reminders, incident notices, comment replies, major-matter opinions); the
 # submissions and one read of the calendar for their lateness; the page's frame (joint
 # meetings, platform operator, inbox count).
-RECORD_QUERIES = 18
+RECORD_QUERIES = 19  # one query per kind of record, 信息报送 included
 
 
 def _staff(units: list[Unit]) -> None:

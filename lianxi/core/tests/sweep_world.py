@@ -22,6 +22,15 @@ from lianxi.annual.models import AnnualSubmission
 from lianxi.annual.services import cycle_open, part_save
 from lianxi.api.models import ApiToken
 from lianxi.api.services import api_token_create
+from lianxi.bulletins.models import Brief, InfoReport, InfoReportFile
+from lianxi.bulletins.services import (
+    ArticleIn,
+    brief_create,
+    brief_issue,
+    info_report_review,
+    info_report_save,
+    info_report_send,
+)
 from lianxi.conftest import PASSWORD
 from lianxi.core.audit import Actor, audit_record
 from lianxi.core.models import AuditEvent
@@ -128,6 +137,9 @@ class World:
     decision: Decision  # a major matter of human resources, put to it and the trade union
     decision_opinion: Opinion  # 甲秘书's drafted dissent in its open round
     annual_submission: AnnualSubmission  # the trade union's, its summary drafted by 甲秘书
+    info_report: InfoReport  # the trade union's 经验做法, adopted as 经验交流, with a photo
+    info_file: InfoReportFile
+    brief: Brief  # issued to every unit, its article taken from that report
 
 
 def _upload(name: str, text: str) -> SimpleUploadedFile:
@@ -358,6 +370,30 @@ def build_world(
         actor=person,
         text=f"{SECRET}：本单位年度工作总结",
     )
+    # --- bulletins: the trade union's report adopted, and a brief made of it ------------------
+    boss = get_user_model().objects.create_user(
+        username="jiaboss", first_name="甲主席", password=PASSWORD
+    )
+    union_member = Membership.objects.create(user=boss, unit=union, role="member")
+    info_report = info_report_save(
+        actor=person,
+        kind="experience",
+        title=f"{SECRET}经验做法",
+        body=f"{SECRET}：{PROBE_WORDS}发放到一线。",
+        files=[SimpleUploadedFile("现场.png", b"\x89PNG\r\n\x1a\n" + b"0" * 32, "image/png")],
+    )
+    info_report_send(actor=person, report=info_report, now=timezone.now())
+    info_report_send(actor=union_member, report=info_report, now=timezone.now())
+    info_report = info_report_review(
+        actor=sec, report=info_report, decision="adopt", adopted_as="exchange", now=timezone.now()
+    )
+    brief = brief_issue(
+        actor=sec,
+        brief=brief_create(
+            actor=sec, title=f"{SECRET}简报", articles=[ArticleIn(source_report_id=info_report.pk)]
+        ),
+        now=timezone.now(),
+    )
     search_index_refresh()
 
     # An event as written before joint meetings had scopes: scope NULL. It can only be the first
@@ -408,4 +444,7 @@ def build_world(
         decision=decision,
         decision_opinion=decision_opinion,
         annual_submission=annual_submission,
+        info_report=info_report,
+        info_file=info_report.files.get(),
+        brief=brief,
     )

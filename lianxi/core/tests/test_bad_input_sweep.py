@@ -262,6 +262,7 @@ def test_every_text_and_date_field_of_every_api_operation_refuses_bad_input(
         "document_id": world.document.pk, "number": world.document.version, "kind": "pdf",
         "consultation_id": world.consultation.pk, "opinion_id": world.comment.pk,
         "decision_id": world.decision.pk, "year": 2027, "part": "summary",
+        "brief_id": world.brief.pk,
     }  # fmt: skip
     writes = Writes()
     baseline = writes.state()

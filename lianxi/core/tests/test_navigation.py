@@ -24,6 +24,7 @@ MEETINGS = ("会议", "/meetings/")
 DOCUMENTS = ("公文", "/documents/")  # issue 9: drafts, rounds, issuing
 DECISIONS = ("重大事项", "/decisions/")  # issue 13: consent of the units concerned (四(四))
 ANNUAL = ("年度报送", "/annual/")  # issue 12: the 15 January cycle (四(三))
+BULLETINS = ("信息简报", "/bulletins/")  # issue 11: reports, briefs, exchange (三(四)1, 三(四)3)
 LEDGER = ("督办", "/supervision/")
 INCIDENTS = ("事故通报", "/incidents/")
 ROUTING = ("谁来管", "/routing/")
@@ -36,7 +37,7 @@ SETTINGS = ("消息设置", "/messages/settings/")
 TOKENS = ("接口令牌", "/account/tokens/")  # issue 17: each person's own API tokens
 
 ALWAYS = [HOME, CATALOGUE, RULES]
-UNIT_WORK = [MEETINGS, DOCUMENTS, DECISIONS, ANNUAL, LEDGER, INCIDENTS, ROUTING]
+UNIT_WORK = [MEETINGS, DOCUMENTS, DECISIONS, ANNUAL, BULLETINS, LEDGER, INCIDENTS, ROUTING]
 # The government office reads the joint meeting's work but sends no annual submission.
 GOVERNMENT_WORK = [w for w in UNIT_WORK if w != ANNUAL]
 

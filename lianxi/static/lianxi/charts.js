@@ -37,7 +37,38 @@
     window.addEventListener("resize", function () { chart.resize(); });
   }
 
-  var KINDS = { "unit-lights": unitLights };
+  // Side-by-side bars of counts per unit (信息报送: sent and adopted); the series are the
+  // keys of data.labels, in their order.
+  var COUNT_COLORS = ["#8c959f", "#1a7f37", "#d4a72c", "#cf222e"];
+
+  function unitCounts(el, data) {
+    var units = data.units.map(function (u) { return u.unit; });
+    var keys = Object.keys(data.labels);
+    var series = keys.map(function (key, i) {
+      return {
+        name: data.labels[key],
+        type: "bar",
+        barMaxWidth: 12,
+        itemStyle: { color: COUNT_COLORS[i % COUNT_COLORS.length] },
+        data: data.units.map(function (u) { return u[key]; })
+      };
+    });
+    el.style.height = Math.max(160, units.length * 30 + 78) + "px";
+    var chart = window.echarts.init(el, null, { renderer: "canvas" });
+    chart.setOption({
+      animation: false,
+      textStyle: { fontFamily: "Noto Sans CJK SC, Microsoft YaHei, sans-serif" },
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      legend: { top: 0 },
+      grid: { left: 8, right: 24, top: 32, bottom: 8, containLabel: true },
+      xAxis: { type: "value", minInterval: 1 },
+      yAxis: { type: "category", data: units, inverse: true },
+      series: series
+    });
+    window.addEventListener("resize", function () { chart.resize(); });
+  }
+
+  var KINDS = { "unit-lights": unitLights, "unit-counts": unitCounts };
 
   function draw() {
     if (!window.echarts) { return; }
