@@ -9,7 +9,9 @@ from django import forms
 from lianxi.core.forms import Form
 
 from .models import Brief, InfoReport
+from .selectors import PERIODS
 from .services import DECISIONS, ArticleIn
+from .situation import FIGURES
 
 EMPTY_ARTICLES = 1
 
@@ -133,3 +135,13 @@ class LibraryFilterForm(Form):
     def __init__(self, *args: Any, unit_choices: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].choices = [("", "全部"), *unit_choices]  # type: ignore[attr-defined]
+
+
+class SituationForm(Form):
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    period = forms.ChoiceField(label="期间", choices=list(PERIODS.items()), initial="year")
+
+
+class SituationRecordsForm(SituationForm):
+    figure = forms.ChoiceField(label="指标", choices=list(FIGURES.items()))
+    unit = forms.IntegerField(label="单位", required=False, min_value=1)

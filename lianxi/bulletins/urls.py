@@ -20,6 +20,9 @@ urlpatterns = [
     path("briefs/<int:brief_id>/sign/", views.brief_sign, name="brief_sign"),
     path("briefs/<int:brief_id>/brief.docx", views.brief_docx, name="brief_docx"),
     path("briefs/<int:brief_id>/brief.pdf", views.brief_pdf, name="brief_pdf"),
+    path("situation/", views.situation_page, name="situation"),
+    path("situation/records/", views.situation_records, name="situation_records"),
+    path("situation/draft/", views.situation_draft, name="situation_draft"),
     path("library/", views.library_page, name="library"),
     path("library/<int:report_id>/", views.library_item, name="library_item"),
 ]

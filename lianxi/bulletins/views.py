@@ -17,7 +17,7 @@ from lianxi.core.pages import form_errors, run_action
 from lianxi.organization.access import is_secretariat
 from lianxi.organization.selectors import member_units
 
-from . import access, rendering, selectors, services
+from . import access, rendering, selectors, services, situation
 from .forms import (
     EMPTY_ARTICLES,
     BriefForm,
@@ -26,6 +26,8 @@ from .forms import (
     LibraryFilterForm,
     ReportForm,
     ReviewForm,
+    SituationForm,
+    SituationRecordsForm,
 )
 from .models import Brief, InfoReport
 
@@ -511,3 +513,113 @@ def library_item(request: HttpRequest, report_id: int) -> HttpResponse:
         "bulletins/library_item.html",
         {"report": report, "files": list(report.files.all())},
     )
+
+
+# --- the situation report (二(三)) ---------------------------------------------------------------
+
+
+def _situation_form(request: HttpRequest, form_class: type[Any]) -> Any:
+    today = timezone.localdate()
+    data = request.GET.copy() if request.GET else {"year": str(today.year), "period": "year"}
+    return form_class(data)
+
+
+@allowed_by(access.can_see_bulletins)
+def situation_page(request: HttpRequest) -> HttpResponse:
+    """二(三): the draft 形势通报 of a period, every figure linking to the rows behind it."""
+    membership = access.require_secretariat(request.user)
+    form = _situation_form(request, SituationForm)
+    report = None
+    text: list[str] = []
+    if form.is_valid():
+        d = form.cleaned_data
+        report = situation.situation(
+            membership.unit.mechanism, d["year"], d["period"], timezone.localdate()
+        )
+        text = situation.situation_text(report, membership.unit.mechanism.name)
+    return render(
+        request,
+        "bulletins/situation.html",
+        {
+            "form": form,
+            "report": report,
+            "text": text,
+            "city": [
+                (key, label, report.counts[key], situation.figure_url(report, key))
+                for key, label in situation.FIGURES.items()
+            ]
+            if report
+            else [],
+            "unit_links": [
+                (
+                    p,
+                    {
+                        key: situation.figure_url(report, key, p.unit.pk)
+                        for key in situation.UNIT_FIGURES
+                    },
+                )
+                for p in report.units
+            ]
+            if report
+            else [],
+            "periods": selectors.PERIODS,
+        },
+        status=200 if form.is_valid() else 400,
+    )
+
+
+@allowed_by(access.can_see_bulletins)
+def situation_records(request: HttpRequest) -> HttpResponse:
+    """The rows behind one figure of the situation report (二(三))."""
+    membership = access.require_secretariat(request.user)
+    form = _situation_form(request, SituationRecordsForm)
+    rows: list[situation.RecordRow] = []
+    report = None
+    if form.is_valid():
+        d = form.cleaned_data
+        mechanism = membership.unit.mechanism
+        report = situation.situation(mechanism, d["year"], d["period"], timezone.localdate())
+        rows = situation.figure_rows(mechanism, report, d["figure"], d["unit"])
+    return render(
+        request,
+        "bulletins/situation_records.html",
+        {
+            "form": form,
+            "report": report,
+            "rows": rows,
+            "figure_label": situation.FIGURES.get(form.cleaned_data.get("figure", ""), "")
+            if form.is_valid()
+            else "",
+        },
+        status=200 if form.is_valid() else 400,
+    )
+
+
+@require_POST
+@allowed_by(access.can_see_bulletins)
+def situation_draft(request: HttpRequest) -> HttpResponse:
+    """二(三): the draft becomes a brief the secretariat edits and issues."""
+    membership = access.require_secretariat(request.user)
+    form = SituationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return redirect("bulletins:situation")
+    d = form.cleaned_data
+    mechanism = membership.unit.mechanism
+    report = situation.situation(mechanism, d["year"], d["period"], timezone.localdate())
+    title = f"{report.label}职业病防治工作形势通报"
+    body = "\n".join(situation.situation_text(report, mechanism.name))
+    try:
+        brief = services.brief_create(
+            actor=membership,
+            title=title,
+            kind=Brief.Kind.SPECIAL,
+            articles=[services.ArticleIn(title=title, body=body)],
+            report_to="市政府办公室",
+            issue_to="联席会议各成员单位",
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("bulletins:situation")
+    messages.success(request, "形势通报已起草为专刊草稿，请修改后印发。")
+    return redirect("bulletins:brief", brief.pk)
