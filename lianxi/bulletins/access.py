@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from lianxi.organization.access import has_role, is_secretariat, membership_of
@@ -130,7 +130,8 @@ def may_review_report(membership: Membership | None, report: InfoReport) -> bool
 
 
 def library(membership: Membership | None) -> QuerySet[InfoReport]:
-    """三(四)3: the adopted 经验做法 of the joint meeting, open to all its units."""
+    """三(四)3: the adopted 经验做法 of the joint meeting (and whatever the secretariat adopted
+    as 经验交流), open to all its units."""
     if membership is None or membership.role not in (
         Role.SECRETARIAT,
         *UNIT_ROLES,
@@ -138,8 +139,8 @@ def library(membership: Membership | None) -> QuerySet[InfoReport]:
     ):
         return InfoReport.objects.none()
     return InfoReport.objects.filter(
+        Q(kind=InfoReport.Kind.EXPERIENCE) | Q(adopted_as=InfoReport.AdoptedAs.EXCHANGE),
         mechanism_id=membership.unit.mechanism_id,
-        kind=InfoReport.Kind.EXPERIENCE,
         status=InfoReport.Status.ADOPTED,
     )
 

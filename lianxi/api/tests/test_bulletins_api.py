@@ -156,3 +156,26 @@ def test_the_stats_endpoint_gives_each_units_figures_三_四_1(
     assert (row["sent"], row["adopted"], row["rate"]) == (2, 1, 50.0)
     assert api_as(hrss_pair[0]).get(f"{REPORTS}/stats?year={year}").status_code == 403
     assert Client().get(f"{REPORTS}/stats?year={year}").status_code == 401
+
+
+def test_the_government_reader_reads_the_briefs_sent_to_it_and_nothing_else_三_四_1(
+    api_as: Callable[[Any], Client], hrss_pair: Any, clerk: Any, gov_reader: Any
+) -> None:
+    """三(四)1: the government office is on a brief's distribution list: it reads the issued
+    brief and its files, not a draft, not the units' reports, and writes nothing."""
+    report = _report(api_as, hrss_pair, "人社局开展帮扶")
+    office = api_as(clerk)
+    draft = post(office, BRIEFS, {"title": "草稿", "articles": [{"title": "甲", "body": "乙"}]})
+    issued = post(office, BRIEFS, {"title": "一期", "articles": [{"title": "甲", "body": "乙"}]})
+    post(office, f"{BRIEFS}/{issued.json()['id']}/issue")
+    gov = api_as(gov_reader)
+    assert gov.get(f"{BRIEFS}/{issued.json()['id']}").status_code == 200
+    assert gov.get(f"{BRIEFS}/{issued.json()['id']}/brief.pdf").status_code == 200
+    assert gov.get(f"{BRIEFS}/{draft.json()['id']}").status_code == 404
+    assert gov.get(f"{REPORTS}/{report['id']}").status_code == 404
+    assert post(gov, REPORTS, {"title": "政府", "body": "正文"}).status_code == 403
+    assert post(gov, f"{BRIEFS}/{draft.json()['id']}/issue").status_code == 404
+    assert post(gov, f"{REPORTS}/{report['id']}/review", {"decision": "adopt"}).status_code == 404
+    anonymous = Client()
+    assert anonymous.get(f"{BRIEFS}/{issued.json()['id']}").status_code == 401
+    assert post(anonymous, REPORTS, {"title": "匿名", "body": "正文"}).status_code == 401

@@ -80,6 +80,8 @@ def _urls(w: World) -> dict[str, str]:
         "to_union": f"/bulletins/briefs/{w.to_union.pk}/",
         "library": "/bulletins/library/",
         "library_item": f"/bulletins/library/{w.adopted.pk}/",
+        "situation": "/bulletins/situation/",
+        "situation_records": "/bulletins/situation/records/?year=2027&figure=info_sent&period=year",
     }
 
 
@@ -89,25 +91,29 @@ EXPECTED = {
         "index": 200, "new": 403, "draft": 404, "adopted": 200, "union_sent": 200, "file": 200,
         "figures": 200, "figures_xlsx": 200, "briefs": 200, "brief_new": 200, "issued": 200,
         "issued_pdf": 200, "issued_docx": 200, "draft_brief": 200, "draft_brief_pdf": 200,
-        "to_union": 200, "library": 200, "library_item": 200,
+        "to_union": 200, "library": 200, "library_item": 200, "situation": 200,
+        "situation_records": 200,
     },
     "hrss_liaison": {
         "index": 200, "new": 200, "draft": 200, "adopted": 200, "union_sent": 404, "file": 200,
         "figures": 403, "figures_xlsx": 403, "briefs": 200, "brief_new": 403, "issued": 200,
         "issued_pdf": 200, "issued_docx": 200, "draft_brief": 404, "draft_brief_pdf": 404,
-        "to_union": 404, "library": 200, "library_item": 200,
+        "to_union": 404, "library": 200, "library_item": 200, "situation": 403,
+        "situation_records": 403,
     },
     "union_liaison": {
         "index": 200, "new": 200, "draft": 404, "adopted": 404, "union_sent": 200, "file": 200,
         "figures": 403, "figures_xlsx": 403, "briefs": 200, "brief_new": 403, "issued": 200,
         "issued_pdf": 200, "issued_docx": 200, "draft_brief": 404, "draft_brief_pdf": 404,
-        "to_union": 200, "library": 200, "library_item": 200,
+        "to_union": 200, "library": 200, "library_item": 200, "situation": 403,
+        "situation_records": 403,
     },
     "gov_reader": {
         "index": 302, "new": 403, "draft": 404, "adopted": 404, "union_sent": 404, "file": 200,
         "figures": 403, "figures_xlsx": 403, "briefs": 200, "brief_new": 403, "issued": 200,
         "issued_pdf": 200, "issued_docx": 200, "draft_brief": 404, "draft_brief_pdf": 404,
-        "to_union": 404, "library": 200, "library_item": 200,
+        "to_union": 404, "library": 200, "library_item": 200, "situation": 403,
+        "situation_records": 403,
     },
 }  # fmt: skip
 
