@@ -181,3 +181,20 @@ def test_two_units_report_the_office_adopts_one_and_issues_brief_1_三_四_1(
     expect(page.locator("#figures-chart canvas")).to_have_count(1)
     shoot("7_figures")
     assert InfoReport.objects.get(pk=hrss_id).status == "adopted"
+
+    # --- the situation report of the year, and the exchange library as a unit reads it ---------
+    page.goto("/bulletins/situation/")
+    expect(page.locator("#figure-info_sent")).to_contain_text("2")
+    expect(page.locator("#figure-info_adopted")).to_contain_text("1")
+    page.click("#figure-info_adopted a")
+    expect(page.locator("#records")).to_contain_text(HRSS_TITLE)
+    page.go_back()
+    page.click("#situation-text button")
+    _flash(page).to_contain_text("形势通报已起草为专刊草稿")
+    shoot("8_situation_brief")
+    page.goto("/bulletins/situation/")
+    shoot("9_situation")
+    act(union_pair[0])
+    page.goto("/bulletins/library/")
+    expect(page.locator("#library")).to_contain_text(HRSS_TITLE)  # 经验做法, open to all units
+    shoot("10_library")
