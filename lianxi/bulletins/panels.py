@@ -45,7 +45,8 @@ def bulletins_panel(user: Any) -> dict[str, Any] | None:
                     "level": "danger" if returned else "warning",
                 }
             )
-    for brief in unsigned_briefs(membership)[:5]:
+    # The secretariat issues the briefs; the units and the government office sign for them.
+    for brief in [] if is_secretariat(membership) else unsigned_briefs(membership)[:5]:
         items.append(
             {
                 "text": f"待签收简报：{brief.year}年{brief.issue_label} {brief.title}",
