@@ -337,6 +337,18 @@ def browser_login(page: Any) -> Callable[[Any], Any]:
 
 
 @pytest.fixture
+def act(page: Any, browser_login: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """Logs the page in as another person: the cookies cleared first (a time_machine travel
+    also expires the previous session)."""
+
+    def as_(user: Any) -> Any:
+        page.context.clear_cookies()
+        return browser_login(user)
+
+    return as_
+
+
+@pytest.fixture
 def screenshot_dir() -> Any:
     """Screenshots land in var/screenshots so a person can look at them after the run."""
     from pathlib import Path

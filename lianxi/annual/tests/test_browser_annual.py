@@ -83,17 +83,6 @@ def _reminders(unit: Unit, kind: str = "annual.reminder") -> list[tuple[date, se
 
 
 @pytest.fixture
-def act(page: Any, browser_login: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """Logs the page in as another person (after a travel the previous session has expired)."""
-
-    def as_(user: Any) -> Any:
-        page.context.clear_cookies()
-        return browser_login(user)
-
-    return as_
-
-
-@pytest.fixture
 def shoot(page: Any) -> Callable[[str], None]:
     def shot(name: str) -> None:
         page.evaluate("() => document.activeElement && document.activeElement.blur()")

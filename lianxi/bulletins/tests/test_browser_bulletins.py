@@ -26,15 +26,6 @@ RETURN_NOTE = "请补充走访企业数量和帮扶人数。"
 
 
 @pytest.fixture
-def act(page: Any, browser_login: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    def as_(user: Any) -> Any:
-        page.context.clear_cookies()
-        return browser_login(user)
-
-    return as_
-
-
-@pytest.fixture
 def shoot(page: Any) -> Callable[[str], None]:
     def shot(name: str) -> None:
         page.evaluate("() => document.activeElement && document.activeElement.blur()")

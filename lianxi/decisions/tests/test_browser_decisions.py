@@ -53,17 +53,6 @@ def _compact(text: str) -> str:
 
 
 @pytest.fixture
-def act(page: Any, browser_login: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """Logs the page in as another person (the previous one's session ended)."""
-
-    def as_(user: Any) -> Any:
-        page.context.clear_cookies()
-        return browser_login(user)
-
-    return as_
-
-
-@pytest.fixture
 def shoot(page: Any, screenshot_dir: Path) -> Callable[[str], None]:
     def shot(name: str) -> None:
         # A field left focused makes Chromium scroll back to it on the next mouse press after a
