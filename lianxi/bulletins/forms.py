@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from lianxi.core.forms import Form
 
 from .models import Brief, InfoReport
-from .selectors import PERIODS
+from .selectors import PERIODS, period_window
 from .services import DECISIONS, ArticleIn
 from .situation import FIGURES
 
@@ -140,6 +141,13 @@ class LibraryFilterForm(Form):
 class SituationForm(Form):
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     period = forms.ChoiceField(label="期间", choices=list(PERIODS.items()), initial="year")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        year, period = data.get("year"), data.get("period")
+        if year and period and period_window(year, period)[0] > timezone.now():
+            raise forms.ValidationError(f"{year}年{PERIODS[period]}尚未开始，无法汇总。")
+        return data
 
 
 class SituationRecordsForm(SituationForm):

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from lianxi.organization.models import Membership, Unit
@@ -156,8 +157,15 @@ def briefs_archive(
         briefs = briefs.filter(
             Q(title__icontains=q) | Q(articles__title__icontains=q) | Q(articles__body__icontains=q)
         ).distinct()
+    # Counted in a subquery: a search through the articles joins only the matching ones.
+    articles = (
+        BriefArticle.objects.filter(brief=OuterRef("pk"))
+        .values("brief")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return briefs.annotate(
-        article_count=Count("articles", distinct=True),
+        article_count=Coalesce(Subquery(articles), 0),
         signed=Count("receipts", filter=Q(receipts__signed_at__isnull=False), distinct=True),
         receivers=Count("receipts", distinct=True),
     ).order_by("status", "-issued_at", "-id")

@@ -56,6 +56,12 @@ def _unit_recipients(unit: Unit, *, member_only: bool = False) -> list[Any]:
 # --- reports -----------------------------------------------------------------------------------
 
 
+def _not_editable(report: InfoReport) -> str:
+    if report.status == InfoReport.Status.SENT:
+        return "该信息已报送联席会议办公室，等待审核，不能再修改。"
+    return f"该信息{report.get_status_display()}，不能再修改或报送。"
+
+
 def _kind(value: str) -> str:
     if value not in InfoReport.Kind.values:
         raise ApplicationError(
@@ -111,11 +117,13 @@ def info_report_save(
     else:
         report = InfoReport.objects.select_for_update().get(pk=report.pk)
         if not access.may_edit_report(actor, report):
-            raise ApplicationError("该信息已报送联席会议办公室，不能再修改。")
+            raise ApplicationError(_not_editable(report))
         kept = report.files.exclude(pk__in=list(remove_file_ids)).count()
         # A draft changed by the liaison after it went before the member goes back to the
-        # liaison's hands: the member approves what will be sent, not an earlier text.
-        if (
+        # liaison's hands: the member approves what will be sent, not an earlier text. A
+        # returned report being changed is the unit's draft again (the secretariat, which saw
+        # the text it returned, does not read the new one before it is sent).
+        if report.status == InfoReport.Status.RETURNED or (
             report.status == InfoReport.Status.AWAITING_MEMBER
             and actor.role == Membership.Role.LIAISON
         ):
@@ -151,7 +159,7 @@ def info_report_send(*, actor: Membership, report: InfoReport, now: datetime) ->
     if not access.may_send_report(actor, report):
         if access.own_unit(actor, report) and report.status == InfoReport.Status.AWAITING_MEMBER:
             raise ApplicationError("该信息已提交本单位联席会议成员审核，请等待成员报送。")
-        raise ApplicationError("该信息已报送联席会议办公室，不能重复报送。")
+        raise ApplicationError(_not_editable(report))
     if actor.role == Membership.Role.LIAISON:
         report.status = InfoReport.Status.AWAITING_MEMBER
         report.save(update_fields=["status", "updated_at"])
@@ -255,26 +263,45 @@ class ArticleIn:
     source_report_id: int | None = None
 
 
+def _taken_elsewhere(brief: Brief, report_ids: Sequence[int]) -> list[InfoReport]:
+    """Source reports already in another issued brief: a report is printed once."""
+    in_issued = (
+        BriefArticle.objects.filter(
+            source_report_id__in=list(report_ids), brief__status=Brief.Status.ISSUED
+        )
+        .exclude(brief_id=brief.pk)
+        .values("source_report_id")
+    )
+    return list(InfoReport.objects.filter(pk__in=in_issued).order_by("pk"))
+
+
 def _articles(actor: Membership, brief: Brief, articles: Sequence[ArticleIn]) -> None:
     if not articles:
         raise ApplicationError("简报至少要有一篇文章。", field="articles")
     ids = [a.source_report_id for a in articles if a.source_report_id is not None]
+    if len(ids) != len(set(ids)):
+        raise ApplicationError("同一条信息只能编入一篇文章。", field="articles")
+    # Only what the secretariat may read, and adopted: a unit's draft is neither found nor
+    # named here (the message says the same for a missing and an unadopted source).
     sources = {
         r.pk: r
-        for r in InfoReport.objects.filter(
-            pk__in=ids, mechanism_id=actor.unit.mechanism_id
-        ).select_related("unit")
+        for r in access.visible_reports(actor)
+        .filter(pk__in=ids, status=InfoReport.Status.ADOPTED)
+        .select_related("unit")
     }
+    taken = {r.pk for r in _taken_elsewhere(brief, ids)}
     rows = []
     for n, a in enumerate(articles, 1):
         source = None
         if a.source_report_id is not None:
             source = sources.get(a.source_report_id)
             if source is None:
-                raise ApplicationError(f"第 {n} 篇文章的来源信息不存在。", field="articles")
-            if source.status != InfoReport.Status.ADOPTED:
                 raise ApplicationError(
-                    f"第 {n} 篇文章的来源信息“{source.title}”尚未采用，不能编入简报。",
+                    f"第 {n} 篇文章的来源信息不存在或尚未采用。", field="articles"
+                )
+            if source.pk in taken:
+                raise ApplicationError(
+                    f"第 {n} 篇文章的来源信息“{source.title}”已编入已印发的简报。",
                     field="articles",
                 )
         title = clean_text(
@@ -373,6 +400,8 @@ def brief_update(
     copies: int = 0,
 ) -> Brief:
     brief = Brief.objects.select_for_update().get(pk=brief.pk)
+    if brief.mechanism_id != actor.unit.mechanism_id:
+        raise ApplicationError(access.BRIEF_NOT_FOUND)
     if not access.may_edit_brief(actor, brief):
         raise ApplicationError("简报已印发，不能再修改。")
     _brief_fields(
@@ -429,6 +458,10 @@ def brief_issue(
         )
     if not brief.articles.exists():
         raise ApplicationError("简报至少要有一篇文章才能印发。")
+    sources = [i for i in brief.articles.values_list("source_report_id", flat=True) if i]
+    twice = _taken_elsewhere(brief, sources)
+    if twice:
+        raise ApplicationError(f"信息“{twice[0].title}”已编入已印发的简报，请先从本期删去。")
     choices = default_recipients(brief.mechanism_id)
     if recipient_unit_ids is None:
         units = choices

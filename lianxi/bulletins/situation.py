@@ -20,7 +20,7 @@ from django.utils import timezone
 from lianxi.core.dates import cn_date
 from lianxi.incidents.grading import grade_label, grades
 from lianxi.incidents.models import Incident
-from lianxi.meetings.models import Meeting, Resolution
+from lianxi.meetings.models import Meeting, Minutes, Resolution
 from lianxi.organization.models import Mechanism, Unit
 from lianxi.organization.selectors import member_units
 from lianxi.supervision.models import ActionItem
@@ -89,6 +89,19 @@ def _meetings(mechanism_id: int, start: datetime, end: datetime) -> QuerySet[Mee
     )
 
 
+def _resolutions(mechanism_id: int, start: datetime, end: datetime) -> QuerySet[Resolution]:
+    """Agreed matters of the meetings held, once their minutes are approved: a draft's matters
+    may still change."""
+    return Resolution.objects.filter(
+        minutes__meeting__in=_meetings(mechanism_id, start, end),
+        minutes__status__in=[
+            Minutes.Status.APPROVED,
+            Minutes.Status.SIGNED,
+            Minutes.Status.ISSUED,
+        ],
+    )
+
+
 def _items(mechanism_id: int) -> QuerySet[ActionItem]:
     return ActionItem.objects.filter(mechanism_id=mechanism_id)
 
@@ -147,9 +160,7 @@ def situation(mechanism: Mechanism, year: int, period: str, today: date) -> Situ
         topical=Count("pk", filter=Q(kind=Meeting.Kind.TOPICAL)),
     )
     s.counts.update(held)
-    s.counts["resolutions"] = Resolution.objects.filter(
-        minutes__meeting__in=_meetings(m, start, end)
-    ).count()
+    s.counts["resolutions"] = _resolutions(m, start, end).count()
     units = list(member_units(m))
     parts = {u.pk: UnitPart(unit=u) for u in units}
     annotations = {
@@ -219,7 +230,7 @@ def figure_rows(
         ]
     if key == "resolutions":
         rows = (
-            Resolution.objects.filter(minutes__meeting__in=_meetings(m, s.start, s.end))
+            _resolutions(m, s.start, s.end)
             .select_related("minutes__meeting", "lead_unit")
             .order_by("minutes__meeting__starts_at", "number")
         )

@@ -105,7 +105,7 @@ def report_page(request: HttpRequest, report_id: int) -> HttpResponse:
         )
     if request.method == "POST":
         if form is None:
-            messages.error(request, "该信息已报送联席会议办公室，不能再修改。")
+            messages.error(request, "只有本单位可以修改尚未报送的信息。")
         elif not form.is_valid():
             messages.error(request, form_errors(form))
         else:
@@ -129,7 +129,11 @@ def report_page(request: HttpRequest, report_id: int) -> HttpResponse:
             "is_member": membership.role == membership.Role.MEMBER,
             "review_form": ReviewForm() if access.may_review_report(membership, report) else None,
             "own": access.own_unit(membership, report),
-            "articles": list(report.articles.select_related("brief")),
+            "articles": list(
+                report.articles.filter(brief__in=access.visible_briefs(membership)).select_related(
+                    "brief"
+                )
+            ),
         },
     )
 

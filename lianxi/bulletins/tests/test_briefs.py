@@ -51,6 +51,13 @@ def test_a_brief_takes_adopted_reports_edited_with_their_source_kept_三_四_1(
     pending = sent(union_pair, "待审核的信息")
     with pytest.raises(ApplicationError, match="尚未采用"):
         _brief(clerk, articles=[ArticleIn(source_report_id=pending.pk)])
+    # A unit's draft is neither taken nor named to the secretariat.
+    from .conftest import drafted
+
+    draft = drafted(union_pair[0], "工会草稿标题")
+    with pytest.raises(ApplicationError) as refused:
+        _brief(clerk, articles=[ArticleIn(source_report_id=draft.pk)])
+    assert refused.value.message == "第 1 篇文章的来源信息不存在或尚未采用。"
     with pytest.raises(ApplicationError, match="请填写第 1 篇文章的标题"):
         _brief(clerk, articles=[ArticleIn(body="没有标题")])
     assert not Brief.objects.exists()
@@ -150,3 +157,21 @@ def test_only_the_secretariat_compiles_and_issues_三_四_1(hrss_pair: Any, cler
     brief = _brief(clerk)
     with pytest.raises(ApplicationError, match="只有联席会议办公室"):
         brief_issue(actor=hrss_pair[1].membership, brief=brief, now=aware(2027, 2, 1))
+
+
+def test_a_report_is_printed_in_one_issued_brief_only_三_四_1(hrss_pair: Any, clerk: Any) -> None:
+    """三(四)1: an adopted report goes into one brief: twice in one brief, or again after the
+    brief that carried it was issued, is refused (at compiling, and at issuing a draft made
+    before)."""
+    adopted = _adopted(hrss_pair, clerk, "人社局开展帮扶")
+    twice = [ArticleIn(source_report_id=adopted.pk), ArticleIn(source_report_id=adopted.pk)]
+    with pytest.raises(ApplicationError, match="同一条信息只能编入一篇文章"):
+        _brief(clerk, articles=twice)
+    first = _brief(clerk, title="一期", articles=[ArticleIn(source_report_id=adopted.pk)])
+    second = _brief(clerk, title="二期", articles=[ArticleIn(source_report_id=adopted.pk)])
+    brief_issue(actor=clerk.membership, brief=first, now=aware(2027, 3, 5))
+    with pytest.raises(ApplicationError, match="已编入已印发的简报"):
+        brief_issue(actor=clerk.membership, brief=second, now=aware(2027, 3, 6))
+    with pytest.raises(ApplicationError, match="已编入已印发的简报"):
+        _brief(clerk, title="三期", articles=[ArticleIn(source_report_id=adopted.pk)])
+    assert Brief.objects.get(pk=second.pk).status == "draft"

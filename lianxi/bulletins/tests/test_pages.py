@@ -42,17 +42,24 @@ def world(hrss_pair: Any, union_pair: Any, clerk: Any, gov_reader: Any, unit_nam
     )  # fmt: skip
     union_sent = sent(union_pair, "工会待审")
 
-    def brief(title: str) -> Brief:
+    def brief(title: str, source: bool = False) -> Brief:
+        first = (
+            ArticleIn(source_report_id=adopted.pk)
+            if source
+            else ArticleIn(title="动态", body="正文")
+        )
         return brief_create(
             actor=clerk.membership,
             title=title,
-            articles=[ArticleIn(source_report_id=adopted.pk), ArticleIn(title="要闻", body="正文")],
+            articles=[first, ArticleIn(title="要闻", body="正文")],
             report_to="市政府办公室",
             issue_to="联席会议各成员单位",
             copies=60,
         )
 
-    issued = brief_issue(actor=clerk.membership, brief=brief("第一期"), now=aware(2027, 3, 2))
+    issued = brief_issue(
+        actor=clerk.membership, brief=brief("第一期", source=True), now=aware(2027, 3, 2)
+    )
     to_union = brief_issue(
         actor=clerk.membership, brief=brief("只发工会"), now=aware(2027, 3, 3),
         recipient_unit_ids=[unit_named("市总工会").pk],
@@ -81,7 +88,7 @@ def _urls(w: World) -> dict[str, str]:
         "library": "/bulletins/library/",
         "library_item": f"/bulletins/library/{w.adopted.pk}/",
         "situation": "/bulletins/situation/",
-        "situation_records": "/bulletins/situation/records/?year=2027&figure=info_sent&period=year",
+        "situation_records": "/bulletins/situation/records/?year=2026&figure=info_sent&period=year",
     }
 
 

@@ -138,7 +138,10 @@ def test_a_returned_report_is_changed_and_sent_again_counted_once_三_四_1(
         title="工伤认定提速",
         body="补充：今年认定87人，平均用时缩短至15个工作日。",
     )
-    assert report.status == InfoReport.Status.RETURNED  # still shows the note until sent
+    # Being changed, it is the unit's draft again: the secretariat does not read the new text
+    # before it is sent; the note stays for the unit.
+    assert (report.status, report.review_note) == (InfoReport.Status.DRAFT, "请补充数据。")
+    assert not visible_reports(clerk.membership).filter(pk=report.pk).exists()
     again = aware(2027, 3, 5, 9)
     info_report_send(actor=liaison.membership, report=report, now=again)
     info_report_send(actor=member.membership, report=report, now=again)

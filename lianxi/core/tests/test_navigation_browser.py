@@ -14,8 +14,9 @@ def test_the_header_as_the_secretariat_and_as_a_liaison(
     browser_login(clerk)
     page.goto("/")
     expect(nav.locator("a")).to_have_text(
-        ["工作台", "成员单位与职责", "工作规则", "会议", "公文", "重大事项", "年度报送", "督办",
-         "事故通报", "谁来管", "人员", "节假日", "消息投递", "接口令牌", "消息设置"]
+        ["工作台", "成员单位与职责", "工作规则", "会议", "公文", "重大事项", "年度报送",
+         "信息简报", "督办", "事故通报", "谁来管", "人员", "节假日", "消息投递", "接口令牌",
+         "消息设置"]
     )  # fmt: skip
     expect(nav.locator("a.active")).to_have_text(["工作台"])
     page.screenshot(path=str(screenshot_dir / "nav-secretariat.png"))
@@ -34,6 +35,7 @@ def test_the_header_as_the_secretariat_and_as_a_liaison(
             "公文",
             "重大事项",
             "年度报送",
+            "信息简报",
             "督办",
             "事故通报",
             "谁来管",
