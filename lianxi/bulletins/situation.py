@@ -25,6 +25,7 @@ from lianxi.organization.models import Mechanism, Unit
 from lianxi.organization.selectors import member_units
 from lianxi.supervision.models import ActionItem
 
+from .access import SEEN_BY_OFFICE
 from .models import InfoReport
 from .selectors import PERIODS, period_window
 
@@ -285,9 +286,10 @@ def figure_rows(
         return [
             RecordRow(
                 cn_date(timezone.localtime(r.first_sent_at).date()) if r.first_sent_at else "",
-                r.title,
+                # Returned and being changed, it is the unit's draft again: not its new title.
+                r.title if r.status in SEEN_BY_OFFICE else "（退回后单位修改中）",
                 r.get_status_display(),
-                reverse("bulletins:report", args=[r.pk]),
+                (reverse("bulletins:report", args=[r.pk]) if r.status in SEEN_BY_OFFICE else ""),
                 r.unit.name,
             )
             for r in reports

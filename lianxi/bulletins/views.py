@@ -383,7 +383,8 @@ def brief_page(request: HttpRequest, brief_id: int) -> HttpResponse:
             "简报已保存。",
         ):
             return redirect("bulletins:brief", brief.pk)
-    receipt = access.receipt_of(membership, brief)
+    # The secretariat issues the brief; its unit's copy is signed for by the unit's own people.
+    receipt = None if is_secretariat(membership) else access.receipt_of(membership, brief)
     return render(
         request,
         "bulletins/brief.html",

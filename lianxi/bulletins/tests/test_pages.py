@@ -170,6 +170,18 @@ def test_a_page_never_shows_another_units_report_三_四_1(
             assert "人社草稿SECRET" not in client.get(url).content.decode(), (person, url)
 
 
+def test_the_sign_button_is_for_the_units_not_the_secretariat_三_四_1(
+    world: World, clerk: Any, other_liaison: Any, login: Callable[[Any], Client]
+) -> None:
+    """三(四)1: the units on the list sign for their copy; the secretariat, which issued it, sees
+    the receipts instead."""
+    url = f"/bulletins/briefs/{world.issued.pk}/"
+    office = login(clerk).get(url).content.decode()
+    assert 'id="sign"' not in office and 'id="receipts"' in office
+    unit = login(other_liaison).get(url).content.decode()
+    assert 'id="sign"' in unit and 'id="receipts"' not in unit
+
+
 def test_posts_are_refused_to_those_who_may_not_三_四_1(
     world: World,
     union_liaison: Any,

@@ -245,3 +245,25 @@ def test_the_page_links_each_figure_and_the_draft_becomes_a_brief_二_三(
             == 403
         )
     assert Client().get("/bulletins/situation/").status_code == 302
+
+
+def test_a_returned_report_being_changed_is_counted_but_not_shown_二_三(
+    hrss_pair: Any, clerk: Any
+) -> None:
+    """二(三): a report returned and changed by its unit counts in the period it was first sent,
+    but its row shows neither its new title nor a link the secretariat could not open."""
+    from ..services import info_report_save
+
+    report = sent(hrss_pair, "人社初稿", when=aware(2026, 3, 2))
+    info_report_review(
+        actor=clerk.membership, report=report, decision="return", note="请补充。",
+        now=aware(2026, 3, 3),
+    )  # fmt: skip
+    info_report_save(
+        actor=hrss_pair[0].membership, report=report, kind="news", title="人社改稿", body="新"
+    )
+    mechanism = clerk.membership.unit.mechanism
+    s = situation(mechanism, 2026, "h1", date(2026, 12, 7))
+    assert s.counts["info_sent"] == 1
+    (row,) = figure_rows(mechanism, s, "info_sent")
+    assert (row.title, row.url) == ("（退回后单位修改中）", "")
