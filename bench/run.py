@@ -659,15 +659,48 @@ NUMBER_DOCUMENTS = int(os.environ.get("LIANXI_BENCH_NUMBER_DOCUMENTS", "1000"))
 NUMBER_THREADS = 16
 
 
-def _bench_document_numbers(user: Any, database: str) -> None:
-    """`document_numbers`: 1,000 issue requests for 1,000 documents from 16 threads, each with its
-    own connection, through the real `document_issue`; the numbers must be exactly 1..1,000 (no
-    duplicate, no gap); ms per issue and issues/s."""
+def _issue_concurrently(user: Any, pks: list[int], issue_one: Any) -> tuple[list[float], float]:
+    """Calls `issue_one(clerk, pk)` for every pk from NUMBER_THREADS threads released together,
+    each thread with its own connection and its own copy of the clerk's membership; returns the
+    milliseconds of each call and the seconds of the whole."""
     import threading
     from concurrent.futures import ThreadPoolExecutor
 
     from django.contrib.auth import get_user_model
     from django.db import connection
+
+    from lianxi.organization.access import membership_of
+
+    samples: list[float] = []
+    lock = threading.Lock()
+    start = threading.Barrier(NUMBER_THREADS)
+
+    def issue(chunk: list[int]) -> None:
+        try:
+            clerk = membership_of(get_user_model().objects.get(pk=user.pk))
+            assert clerk is not None
+            start.wait()
+            for pk in chunk:
+                began = time.perf_counter()
+                issue_one(clerk, pk)
+                elapsed = (time.perf_counter() - began) * 1000
+                with lock:
+                    samples.append(elapsed)
+        finally:
+            connection.close()
+
+    chunks = [pks[i::NUMBER_THREADS] for i in range(NUMBER_THREADS)]
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=NUMBER_THREADS) as pool:
+        for future in [pool.submit(issue, chunk) for chunk in chunks]:
+            future.result()
+    return samples, time.perf_counter() - started
+
+
+def _bench_document_numbers(user: Any, database: str) -> None:
+    """`document_numbers`: 1,000 issue requests for 1,000 documents from 16 threads, each with its
+    own connection, through the real `document_issue`; the numbers must be exactly 1..1,000 (no
+    duplicate, no gap); ms per issue and issues/s."""
 
     from lianxi.documents.models import IssuedNumber, OfficialDocument
     from lianxi.documents.services import document_create, document_issue, register_create
@@ -681,30 +714,11 @@ def _bench_document_numbers(user: Any, database: str) -> None:
         document_create(actor=actor, kind="通知", title=f"基准测试通知{n}", paragraphs=body).pk
         for n in range(NUMBER_DOCUMENTS)
     ]
-    samples: list[float] = []
-    lock = threading.Lock()
-    start = threading.Barrier(NUMBER_THREADS)
-
-    def issue(chunk: list[int]) -> None:
-        try:
-            clerk = membership_of(get_user_model().objects.get(pk=user.pk))
-            assert clerk is not None
-            start.wait()
-            for pk in chunk:
-                began = time.perf_counter()
-                document_issue(actor=clerk, document=OfficialDocument.objects.get(pk=pk))
-                elapsed = (time.perf_counter() - began) * 1000
-                with lock:
-                    samples.append(elapsed)
-        finally:
-            connection.close()
-
-    chunks = [documents[i::NUMBER_THREADS] for i in range(NUMBER_THREADS)]
-    started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=NUMBER_THREADS) as pool:
-        for future in [pool.submit(issue, chunk) for chunk in chunks]:
-            future.result()
-    total = time.perf_counter() - started
+    samples, total = _issue_concurrently(
+        user,
+        documents,
+        lambda clerk, pk: document_issue(actor=clerk, document=OfficialDocument.objects.get(pk=pk)),
+    )
     serials = sorted(
         IssuedNumber.objects.filter(register=register).values_list("serial", flat=True)
     )
@@ -727,11 +741,7 @@ def _bench_brief_numbers(user: Any, database: str) -> None:
     """`brief_numbers` (三(四)1): 200 draft briefs issued at once from 16 threads, each with its
     own connection, through the real `brief_issue`; the 期号 must be exactly 1..200 (no
     duplicate, no gap); ms per issue and issues/s."""
-    import threading
-    from concurrent.futures import ThreadPoolExecutor
 
-    from django.contrib.auth import get_user_model
-    from django.db import connection
     from django.utils import timezone
 
     from lianxi.bulletins.models import Brief
@@ -745,30 +755,13 @@ def _bench_brief_numbers(user: Any, database: str) -> None:
         brief_create(actor=actor, title=f"基准测试简报{n}", articles=article).pk
         for n in range(BRIEFS)
     ]
-    samples: list[float] = []
-    lock = threading.Lock()
-    start = threading.Barrier(NUMBER_THREADS)
-
-    def issue(chunk: list[int]) -> None:
-        try:
-            clerk = membership_of(get_user_model().objects.get(pk=user.pk))
-            assert clerk is not None
-            start.wait()
-            for pk in chunk:
-                began = time.perf_counter()
-                brief_issue(actor=clerk, brief=Brief.objects.get(pk=pk), now=timezone.now())
-                elapsed = (time.perf_counter() - began) * 1000
-                with lock:
-                    samples.append(elapsed)
-        finally:
-            connection.close()
-
-    chunks = [briefs[i::NUMBER_THREADS] for i in range(NUMBER_THREADS)]
-    started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=NUMBER_THREADS) as pool:
-        for future in [pool.submit(issue, chunk) for chunk in chunks]:
-            future.result()
-    total = time.perf_counter() - started
+    samples, total = _issue_concurrently(
+        user,
+        briefs,
+        lambda clerk, pk: brief_issue(
+            actor=clerk, brief=Brief.objects.get(pk=pk), now=timezone.now()
+        ),
+    )
     numbers = sorted(
         n or 0 for n in Brief.objects.filter(pk__in=briefs).values_list("number", flat=True)
     )
