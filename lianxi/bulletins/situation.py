@@ -341,3 +341,13 @@ def figure_url(s: Situation, key: str, unit_id: int | None = None) -> str:
     if unit_id:
         query += f"&unit={unit_id}"
     return reverse("bulletins:situation_records") + query
+
+
+def city_rows(s: Situation) -> list[tuple[str, str, int, str]]:
+    """(key, label, count, link to its rows) of each city-wide figure, in the report's order."""
+    return [(key, label, s.counts[key], figure_url(s, key)) for key, label in FIGURES.items()]
+
+
+def unit_rows(s: Situation) -> list[tuple[UnitPart, dict[str, str]]]:
+    """Each unit's part with the link to the rows behind each of its figures."""
+    return [(p, {key: figure_url(s, key, p.unit.pk) for key in UNIT_FIGURES}) for p in s.units]

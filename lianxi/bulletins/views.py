@@ -11,7 +11,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from lianxi.core.access import allowed_by
-from lianxi.core.downloads import download_response, file_download_response
+from lianxi.core.downloads import (
+    DOCX_TYPE,
+    XLSX_TYPE,
+    download_response,
+    file_download_response,
+)
 from lianxi.core.exceptions import ApplicationError
 from lianxi.core.pages import form_errors, run_action
 from lianxi.organization.access import is_secretariat
@@ -30,9 +35,6 @@ from .forms import (
     SituationRecordsForm,
 )
 from .models import Brief, InfoReport
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @allowed_by(access.can_see_bulletins)
@@ -253,7 +255,7 @@ def figures_xlsx(request: HttpRequest) -> HttpResponse:
         filename=f"{year}年{selectors.PERIODS[period]}信息报送采用情况.xlsx",
         ascii_filename=f"info-reports-{year}-{period}.xlsx",
         actor=membership,
-        content_type=XLSX,
+        content_type=XLSX_TYPE,
     )
 
 
@@ -452,7 +454,7 @@ def brief_docx(request: HttpRequest, brief_id: int) -> HttpResponse:
         ascii_filename=f"brief-{brief.pk}.docx",
         actor=membership,
         target=brief,
-        content_type=DOCX,
+        content_type=DOCX_TYPE,
     )
 
 
@@ -549,24 +551,8 @@ def situation_page(request: HttpRequest) -> HttpResponse:
             "form": form,
             "report": report,
             "text": text,
-            "city": [
-                (key, label, report.counts[key], situation.figure_url(report, key))
-                for key, label in situation.FIGURES.items()
-            ]
-            if report
-            else [],
-            "unit_links": [
-                (
-                    p,
-                    {
-                        key: situation.figure_url(report, key, p.unit.pk)
-                        for key in situation.UNIT_FIGURES
-                    },
-                )
-                for p in report.units
-            ]
-            if report
-            else [],
+            "city": situation.city_rows(report) if report else [],
+            "unit_links": situation.unit_rows(report) if report else [],
             "periods": selectors.PERIODS,
         },
         status=200 if form.is_valid() else 400,

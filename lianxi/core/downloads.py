@@ -15,6 +15,10 @@ from django.http import FileResponse, HttpResponse
 from .audit import audit_record
 from .text import one_line
 
+# The content types of the files the platform hands out most (WPS and Excel open both).
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
 
 def ascii_fallback(filename: str) -> str:
     """An ASCII name for ``filename``: its ASCII letters and digits, its extension kept

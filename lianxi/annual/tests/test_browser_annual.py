@@ -400,3 +400,7 @@ def test_a_season_of_annual_submissions_四_三(
         assert grid_top == 56  # two legend lines, the first bar below them
         expect(page.locator("main")).to_contain_text("市人力资源和社会保障局")
         shoot("11_record_phone")
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.goto(f"/annual/record/2026/{hrss.pk}/")
+        expect(page.locator("#bulletins")).to_contain_text("信息报送（三(四)1）")
+        shoot("12_record_unit")

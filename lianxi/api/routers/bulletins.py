@@ -16,7 +16,7 @@ from ninja import Query, Router, Status
 
 from lianxi.bulletins import access, rendering, selectors, services
 from lianxi.bulletins.models import Brief, InfoReport
-from lianxi.core.downloads import download_response
+from lianxi.core.downloads import DOCX_TYPE, download_response
 from lianxi.organization.access import membership_of
 from lianxi.organization.models import Membership, Unit
 
@@ -44,7 +44,6 @@ router = Router(tags=["信息简报"])
 
 READ_ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 WRITE_ERRORS: dict[int, Any] = {400: ErrorOut, 422: ErrorOut, **READ_ERRORS}
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 Period = Literal["year", "h1", "h2", "q1", "q2", "q3", "q4"]
 
 
@@ -315,7 +314,7 @@ def brief_issue(request: HttpRequest, brief_id: PathId, data: BriefIssueIn) -> B
             200: {
                 "description": "简报 .docx 或 PDF（报头、期号、报尾）",
                 "content": {
-                    DOCX: {"schema": {"type": "string", "format": "binary"}},
+                    DOCX_TYPE: {"schema": {"type": "string", "format": "binary"}},
                     "application/pdf": {"schema": {"type": "string", "format": "binary"}},
                 },
             }
@@ -336,5 +335,5 @@ def brief_file(
         ascii_filename=f"brief-{brief.pk}.{kind}",
         actor=request.user,
         target=brief,
-        content_type=DOCX if kind == "docx" else "application/pdf",
+        content_type=DOCX_TYPE if kind == "docx" else "application/pdf",
     )

@@ -86,6 +86,8 @@ def test_two_units_report_the_office_adopts_one_and_issues_brief_1_三_四_1(
     expect(queue).to_contain_text(UNION_TITLE)
     shoot("2_queue")
     page.click(f"#queue a:has-text('{HRSS_TITLE}')")
+    expect(page.locator("#review")).to_be_visible()
+    shoot("2b_review_form")
     page.check("input[name=decision][value=adopt]")
     page.click("#review button[type=submit]")
     _flash(page).to_contain_text("已采用，并告知市人力资源和社会保障局")
